@@ -1,0 +1,483 @@
+/*
+ * cpu.c - the machine's life cycle, the dispatch loop, the PSW and interruptions.
+ *
+ * machine_run() is the hot loop: fetch through the TLB, dispatch through the primary table, and look
+ * at c->attention (events, waits, tracing, exits) only when something set it. Program interruptions
+ * are raised by program_check(), which swaps PSWs and longjmps back to the loop.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "machine/cpu.h"
+
+const char *machine_exit_str(enum machine_exit e)
+{
+	switch (e) {
+	case MACHINE_EXIT_BUDGET:
+		return "instruction-limit";
+	case MACHINE_EXIT_DISABLED_WAIT:
+		return "disabled-wait";
+	case MACHINE_EXIT_ENABLED_WAIT:
+		return "enabled-wait";
+	case MACHINE_EXIT_STOPPED:
+		return "stopped";
+	case MACHINE_EXIT_CHECKSTOP:
+		return "check-stop";
+	case MACHINE_EXIT_PROGRAM_LOOP:
+		return "program-interrupt-loop";
+	case MACHINE_EXIT_DIAGNOSE:
+		return "diagnose";
+	}
+	return "unknown";
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Life cycle
+ */
+
+/* Initial CPU reset values of the control registers (s370-instructions.md 10.1). */
+static void cpu_initial_reset(struct cpu *c)
+{
+	memset(c->gr, 0, sizeof c->gr);
+	memset(c->fpr, 0, sizeof c->fpr);
+	memset(c->cr, 0, sizeof c->cr);
+	c->cr[0] = 0x000000E0u;
+	c->cr[2] = 0xFFFFFFFFu;
+	c->cr[14] = 0xC2000000u;
+	c->cr[15] = 0x00000200u;
+	c->prefix = 0;
+	c->ia = 0;
+	c->cc = 0;
+	c->progmask = 0;
+	c->sysmask = 0;
+	c->key = 0;
+	c->ec = c->mcheck = c->wait = c->problem = false;
+	c->intcode = 0;
+	c->ilc = 0;
+	c->psw_invalid = false;
+	c->in_ex = false;
+	c->rel_adjust = 0;
+	tlb_update_bits(c);
+	tlb_purge(c);
+}
+
+struct machine *machine_new(const struct machine_config *cfg)
+{
+	uint32_t size = cfg->storage_size;
+	if (size < 4096 || size > MACHINE_MAX_STORAGE || size % BLOCK_SIZE) {
+		errno = EINVAL;
+		return NULL;
+	}
+	struct machine *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->storage_size = size;
+	m->storage_map_len = size;
+	m->storage = mmap(NULL, m->storage_map_len, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	m->keys = calloc(size >> BLOCK_SHIFT, 1);
+	if (m->storage == MAP_FAILED || !m->keys) {
+		int e = errno;
+		if (m->storage != MAP_FAILED)
+			munmap(m->storage, m->storage_map_len);
+		free(m->keys);
+		free(m);
+		errno = e;
+		return NULL;
+	}
+
+	struct cpu *c = &m->cpu;
+	c->m = m;
+	c->storage = m->storage;
+	c->keys = m->keys;
+	c->storage_size = size;
+	c->extension = cfg->extension;
+	c->optab = insn_table_primary(cfg->extension);
+	cpu_initial_reset(c);
+	return m;
+}
+
+void machine_free(struct machine *m)
+{
+	if (!m)
+		return;
+	munmap(m->storage, m->storage_map_len);
+	free(m->keys);
+	free(m);
+}
+
+struct cpu *machine_cpu(struct machine *m)
+{
+	return &m->cpu;
+}
+
+uint32_t machine_storage_size(const struct machine *m)
+{
+	return m->storage_size;
+}
+
+bool machine_load(struct machine *m, uint32_t addr, const void *data, size_t len)
+{
+	if (addr > m->storage_size || len > m->storage_size - addr)
+		return false;
+	memcpy(m->storage + addr, data, len);
+	return true;
+}
+
+bool machine_dump(const struct machine *m, uint32_t addr, void *out, size_t len)
+{
+	if (addr > m->storage_size || len > m->storage_size - addr)
+		return false;
+	memcpy(out, m->storage + addr, len);
+	return true;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * The PSW
+ *
+ * BC mode (bit 12 = 0):
+ *   0      7 8  11 12 13 14 15 16            31 32 33 34 35 36  39 40                    63
+ *  +--------+-----+--+--+--+--+----------------+-----+-----+------+------------------------+
+ *  |sys mask| key | 0| M| W| P| interrupt code | ILC | CC  | prog | instruction address    |
+ *  +--------+-----+--+--+--+--+----------------+-----+-----+------+------------------------+
+ * EC mode (bit 12 = 1):
+ *   0 1 2-4 5 6 7 8  11 12 13 14 15 16 17 18-19 20-23 24   39 40                         63
+ *  +-+-+---+-+-+-+-----+--+--+--+--+--+--+-----+-----+-------+------------------------------+
+ *  |0|R|000|T|I|E| key | 1| M| W| P| S| 0| CC  | prog|  zero  | instruction address          |
+ *  +-+-+---+-+-+-+-----+--+--+--+--+--+--+-----+-----+-------+------------------------------+
+ */
+
+void psw_store(const struct cpu *c, uint8_t out[8])
+{
+	out[0] = c->sysmask;
+	out[1] = (uint8_t)(c->key << 4 | c->ec << 3 | c->mcheck << 2 | c->wait << 1 | c->problem);
+	if (c->ec) {
+		out[2] = (uint8_t)(c->cc << 4 | c->progmask);
+		out[3] = 0;
+		out[4] = 0;
+	} else {
+		put_be16(out + 2, c->intcode);
+		out[4] = (uint8_t)(c->ilc << 6 | c->cc << 4 | c->progmask);
+	}
+	out[5] = (uint8_t)(c->ia >> 16);
+	out[6] = (uint8_t)(c->ia >> 8);
+	out[7] = (uint8_t)c->ia;
+}
+
+static bool psw_valid(const uint8_t p[8])
+{
+	if (!(p[1] & 0x08))
+		return true; /* BC mode has no reserved bits */
+	/* EC mode: bits 0, 2-4, 16 (no DAS), 17 and 24-39 must be zero. */
+	return !(p[0] & 0xB8) && !(p[2] & 0xC0) && !p[3] && !p[4];
+}
+
+bool psw_load(struct cpu *c, const uint8_t in[8])
+{
+	c->sysmask = in[0];
+	c->key = in[1] >> 4;
+	c->ec = in[1] & 0x08;
+	c->mcheck = in[1] & 0x04;
+	c->wait = in[1] & 0x02;
+	c->problem = in[1] & 0x01;
+	if (c->ec) {
+		c->cc = (in[2] >> 4) & 3;
+		c->progmask = in[2] & 15;
+	} else {
+		c->intcode = be16(in + 2);
+		c->ilc = in[4] >> 6;
+		c->cc = (in[4] >> 4) & 3;
+		c->progmask = in[4] & 15;
+	}
+	c->ia = (uint32_t)in[5] << 16 | (uint32_t)in[6] << 8 | in[7];
+	tlb_update_bits(c);
+	c->psw_invalid = !psw_valid(in);
+	if (c->psw_invalid)
+		memcpy(c->psw_bad, in, 8);
+	cpu_attention(c); /* masks, wait state or validity may need a look */
+	return !c->psw_invalid;
+}
+
+void psw_swap(struct cpu *c, uint32_t old, uint32_t new_psw)
+{
+	psw_store(c, real_ptr(c, old));
+	psw_load(c, real_ptr(c, new_psw));
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Program interruptions
+ */
+
+static inline unsigned ilc_of(uint8_t op)
+{
+	return ((op >> 6) + 3u) >> 1;
+}
+
+/* Store the interruption code and ILC, swap PSWs, and stop a program-interruption loop: a program
+ * new PSW that is itself invalid would interrupt again before any instruction runs. */
+static void deliver_program(struct cpu *c, enum pic code, unsigned ilc)
+{
+	c->in_ex = false;
+	c->rel_adjust = 0;
+	if (c->ec) {
+		uint8_t *low = real_ptr(c, 0);
+		low[0x8C] = 0;
+		low[0x8D] = (uint8_t)(ilc << 1);
+		put_be16(low + 0x8E, code);
+	} else {
+		c->intcode = code;
+		c->ilc = (uint8_t)ilc;
+	}
+	psw_swap(c, 0x28, 0x68);
+	if (c->psw_invalid || (c->ia & 1))
+		cpu_request_exit(c, MACHINE_EXIT_PROGRAM_LOOP);
+}
+
+static noreturn void raise_program(struct cpu *c, enum pic code, bool nullify)
+{
+	unsigned ilc = c->in_ex ? 2 : ilc_of(c->insn_op);
+	c->ia = nullify ? c->insn_ia : (c->insn_ia + 2 * ilc) & AMASK;
+	deliver_program(c, code, ilc);
+	longjmp(c->recover, 1);
+}
+
+noreturn void program_check(struct cpu *c, enum pic code)
+{
+	raise_program(c, code, false);
+}
+
+noreturn void program_check_nullify(struct cpu *c, enum pic code)
+{
+	raise_program(c, code, true);
+}
+
+/* A specification exception for the PSW itself (invalid format, odd address): ILC 0, and the old
+ * PSW is the offending PSW unchanged. */
+static void psw_exception(struct cpu *c)
+{
+	if (c->psw_invalid) {
+		/* Store the invalid image as loaded: there is no valid state to compose it from. */
+		uint8_t *low = real_ptr(c, 0);
+		memcpy(low + 0x28, c->psw_bad, 8);
+		low[0x8C] = 0;
+		low[0x8D] = 0;
+		put_be16(low + 0x8E, PIC_SPECIFICATION);
+		c->psw_invalid = false;
+		psw_load(c, low + 0x68);
+		if (c->psw_invalid || (c->ia & 1))
+			cpu_request_exit(c, MACHINE_EXIT_PROGRAM_LOOP);
+		return;
+	}
+	deliver_program(c, PIC_SPECIFICATION, 0);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * The dispatch loop
+ */
+
+void cpu_request_exit(struct cpu *c, enum machine_exit e)
+{
+	if (!c->exit_pending) {
+		c->exit_pending = true;
+		c->exit_reason = e;
+	}
+	cpu_attention(c);
+}
+
+void machine_stop(struct cpu *c)
+{
+	atomic_store(&c->stop_request, true);
+	atomic_store(&c->attention, 1);
+}
+
+/* All interruption classes masked off: I/O, external and machine check. */
+static bool disabled_for_all(const struct cpu *c)
+{
+	if (c->mcheck)
+		return false;
+	if (c->ec)
+		return !(c->sysmask & 0x03);
+	return c->sysmask == 0;
+}
+
+/* Look at everything that c->attention stands for. Returns true when machine_run() must return
+ * (with c->exit_reason set). Leaves attention set while a condition persists. */
+static bool service(struct cpu *c)
+{
+	atomic_store_explicit(&c->attention, 0, memory_order_relaxed);
+	if (atomic_exchange(&c->stop_request, false)) {
+		c->exit_reason = MACHINE_EXIT_STOPPED;
+		cpu_attention(c);
+		return true;
+	}
+	if (c->exit_pending) {
+		c->exit_pending = false;
+		return true;
+	}
+	if (c->psw_invalid) {
+		psw_exception(c);
+		cpu_attention(c);
+		return false;
+	}
+	if (c->wait) {
+		c->exit_reason = disabled_for_all(c) ? MACHINE_EXIT_DISABLED_WAIT : MACHINE_EXIT_ENABLED_WAIT;
+		cpu_attention(c); /* still waiting next time */
+		return true;
+	}
+	if (c->trace_fn)
+		cpu_attention(c); /* stay on the slow path while tracing */
+	return false;
+}
+
+static uint8_t *fetch_slow(struct cpu *c, uint32_t ia, uint8_t *buf)
+{
+	/* The instruction crosses a 2K block: fetch the first halfword, then only as much more as
+	 * its length needs, so that an access exception is recognised only for bytes it uses. */
+	uint8_t *p = mem_fetch_ptr(c, ia);
+	buf[0] = p[0];
+	buf[1] = p[1];
+	int len = insn_length(buf[0]);
+	for (int i = 2; i < len; i++)
+		buf[i] = *mem_fetch_ptr(c, (ia + (uint32_t)i) & AMASK);
+	return buf;
+}
+
+static inline const uint8_t *insn_fetch(struct cpu *c, uint8_t *buf)
+{
+	uint32_t ia = c->ia;
+	c->insn_ia = ia;
+	if (likely((ia & BLOCK_MASK) <= BLOCK_SIZE - 6)) {
+		struct tlb_entry *e = &c->tlb_fetch[tlb_index(ia)];
+		if (likely(e->tag == ((ia & ~BLOCK_MASK) | c->tlb_bits)))
+			return e->host + (ia & BLOCK_MASK);
+		return mem_translate(c, ia, ACC_IFETCH);
+	}
+	return fetch_slow(c, ia, buf);
+}
+
+static void step_traced(struct cpu *c, uint8_t *buf)
+{
+	uint32_t ia = c->ia;
+	const uint8_t *ip = insn_fetch(c, buf);
+	c->insn_op = ip[0];
+	c->trace_fn(c->trace_arg, ia, ip, insn_length(ip[0]));
+	c->optab[ip[0]](c, ip);
+}
+
+enum machine_exit machine_run(struct cpu *c, uint64_t budget)
+{
+	uint8_t buf[6];
+	const uint64_t start = budget;
+
+	c->budget = budget;
+	cpu_attention(c);
+
+	/*
+	 * Recovery point. program_check() has already swapped PSWs when it longjmps here; the loop
+	 * simply goes on. No local variable is modified after setjmp() (start and buf's address
+	 * are fixed), so none is indeterminate after the longjmp; all CPU state lives in *c.
+	 */
+	if (setjmp(c->recover)) {
+		/* An instruction fetch may have failed with an odd address: the interruption was
+		 * delivered; fall through to the loop. */
+	}
+
+	for (;;) {
+		if (unlikely(atomic_load_explicit(&c->attention, memory_order_relaxed))) {
+			if (service(c))
+				break;
+			if (c->trace_fn && c->budget) {
+				c->budget--;
+				if (unlikely(c->ia & 1)) {
+					c->insn_ia = c->ia;
+					psw_exception(c);
+					continue;
+				}
+				step_traced(c, buf);
+				continue;
+			}
+		}
+		if (unlikely(c->budget == 0)) {
+			c->exit_reason = MACHINE_EXIT_BUDGET;
+			break;
+		}
+		c->budget--;
+		if (unlikely(c->ia & 1)) {
+			c->insn_ia = c->ia;
+			psw_exception(c);
+			continue;
+		}
+		const uint8_t *ip = insn_fetch(c, buf);
+		c->insn_op = ip[0];
+		c->optab[ip[0]](c, ip);
+	}
+	c->instructions += start - c->budget;
+	return c->exit_reason;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * State accessors
+ */
+
+void cpu_get_psw(const struct cpu *c, uint8_t psw[8])
+{
+	if (c->psw_invalid)
+		memcpy(psw, c->psw_bad, 8);
+	else
+		psw_store(c, psw);
+}
+
+bool cpu_set_psw(struct cpu *c, const uint8_t psw[8])
+{
+	return psw_load(c, psw);
+}
+
+uint32_t cpu_get_gpr(const struct cpu *c, int r)
+{
+	return c->gr[r & 15];
+}
+
+void cpu_set_gpr(struct cpu *c, int r, uint32_t v)
+{
+	c->gr[r & 15] = v;
+}
+
+uint64_t cpu_get_fpr(const struct cpu *c, int r)
+{
+	return c->fpr[(r >> 1) & 3];
+}
+
+void cpu_set_fpr(struct cpu *c, int r, uint64_t v)
+{
+	c->fpr[(r >> 1) & 3] = v;
+}
+
+uint32_t cpu_get_cr(const struct cpu *c, int r)
+{
+	return c->cr[r & 15];
+}
+
+void cpu_set_cr(struct cpu *c, int r, uint32_t v)
+{
+	c->cr[r & 15] = v;
+	tlb_purge(c);
+}
+
+uint64_t cpu_instructions(const struct cpu *c)
+{
+	return c->instructions;
+}
+
+struct machine_diagnose cpu_last_diagnose(const struct cpu *c)
+{
+	return c->diag;
+}
+
+void cpu_set_trace(struct cpu *c, machine_trace_fn *fn, void *arg)
+{
+	c->trace_fn = fn;
+	c->trace_arg = arg;
+	cpu_attention(c);
+}

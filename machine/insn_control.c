@@ -1,0 +1,221 @@
+/*
+ * insn_control.c - control instructions (GA22-7000 chapter 10): PSW, system mask, storage keys,
+ * control registers, CPU identification, the TOD clock and DIAGNOSE.
+ *
+ * Handlers follow cpu.h's contract: c->ia is the instruction's address on entry; set it to the next
+ * instruction or load a new PSW before returning.
+ */
+#include <time.h>
+
+#include "machine/insn_table.h"
+
+/* EC-mode system-mask bits that must be zero: 0, 2, 3, 4. */
+#define EC_SYSMASK_RESERVED 0xB8
+
+static void require_aligned(struct cpu *c, uint32_t addr, uint32_t size)
+{
+	if (addr & (size - 1))
+		program_check(c, PIC_SPECIFICATION);
+}
+
+/* Absolute address of the 2K block that real address ra names, or addressing exception. */
+static uint32_t key_block(struct cpu *c, uint32_t ra)
+{
+	uint32_t abs = (uint32_t)(real_ptr(c, ra & AMASK) - c->storage);
+	if (abs >= c->storage_size)
+		program_check(c, PIC_ADDRESSING);
+	return abs >> BLOCK_SHIFT;
+}
+
+/* SSK R1,R2 - Set Storage Key [RR]. POO: Set Storage Key. */
+void op_ssk(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	uint32_t block = key_block(c, c->gr[R2(ip)]);
+	c->keys[block] = (uint8_t)(c->gr[R1(ip)] & 0xFE);
+	tlb_purge(c);
+	NEXT_INSN(c, 2);
+}
+
+/* ISK R1,R2 - Insert Storage Key [RR]. EC mode inserts key, F, R and C (bit 31 zero); BC mode
+ * only the key and fetch-protection bit. */
+void op_isk(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	uint8_t key = c->keys[key_block(c, c->gr[R2(ip)])] & 0xFE;
+	if (!c->ec)
+		key &= 0xF8;
+	uint32_t *r1 = &c->gr[R1(ip)];
+	*r1 = (*r1 & 0xFFFFFF00u) | key;
+	NEXT_INSN(c, 2);
+}
+
+/* SSM D2(B2) - Set System Mask [S]. */
+void op_ssm(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	if (c->cr[0] & 0x40000000u) /* SSM-suppression control */
+		program_check(c, PIC_SPECIAL_OPERATION);
+	uint8_t mask = vfetch1(c, ea_s(c, ip));
+	if (c->ec && (mask & EC_SYSMASK_RESERVED))
+		program_check(c, PIC_SPECIFICATION);
+	c->sysmask = mask;
+	tlb_update_bits(c);
+	cpu_attention(c); /* an interruption may now be enabled */
+	NEXT_INSN(c, 4);
+}
+
+/* LPSW D2(B2) - Load PSW [S]. An invalid PSW is loaded and then recognised with ILC 0. */
+void op_lpsw(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	uint32_t addr = ea_s(c, ip);
+	require_aligned(c, addr, 8);
+	uint8_t psw[8];
+	put_be64(psw, vfetch8(c, addr));
+	psw_load(c, psw);
+}
+
+/* DIAG R1,R3,D2(B2) - Diagnose [RS]. Model-dependent: the host decides what it means. */
+void op_diag(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	c->diag.r1 = R1(ip);
+	c->diag.r3 = R3(ip);
+	c->diag.code = ea_s(c, ip);
+	NEXT_INSN(c, 4);
+	cpu_request_exit(c, MACHINE_EXIT_DIAGNOSE);
+}
+
+static void store_then_mask(struct cpu *c, const uint8_t *ip, bool or_mask)
+{
+	PRIVILEGED(c);
+	uint8_t i2 = I2(ip);
+	uint8_t mask = or_mask ? c->sysmask | i2 : c->sysmask & i2;
+	if (c->ec && (mask & EC_SYSMASK_RESERVED))
+		program_check(c, PIC_SPECIFICATION);
+	vstore1(c, ea_s(c, ip), c->sysmask);
+	c->sysmask = mask;
+	tlb_update_bits(c);
+	cpu_attention(c);
+	NEXT_INSN(c, 4);
+}
+
+/* STNSM D1(B1),I2 - Store Then AND System Mask [SI]. */
+void op_stnsm(struct cpu *c, const uint8_t *ip)
+{
+	store_then_mask(c, ip, false);
+}
+
+/* STOSM D1(B1),I2 - Store Then OR System Mask [SI]. */
+void op_stosm(struct cpu *c, const uint8_t *ip)
+{
+	store_then_mask(c, ip, true);
+}
+
+/* STCTL R1,R3,D2(B2) - Store Control [RS]: CRs R1 through R3, wrapping from 15 to 0. */
+void op_stctl(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	uint32_t addr = ea_s(c, ip);
+	require_aligned(c, addr, 4);
+	unsigned r1 = R1(ip), r3 = R3(ip), n = ((r3 - r1) & 15) + 1;
+	mem_check(c, addr, n * 4, ACC_STORE);
+	for (unsigned i = 0; i < n; i++)
+		vstore4(c, addr + 4 * i, c->cr[(r1 + i) & 15]);
+	NEXT_INSN(c, 4);
+}
+
+/* LCTL R1,R3,D2(B2) - Load Control [RS]. */
+void op_lctl(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	uint32_t addr = ea_s(c, ip);
+	require_aligned(c, addr, 4);
+	unsigned r1 = R1(ip), r3 = R3(ip), n = ((r3 - r1) & 15) + 1;
+	uint32_t v[16];
+	mem_check(c, addr, n * 4, ACC_FETCH);
+	for (unsigned i = 0; i < n; i++)
+		v[i] = vfetch4(c, addr + 4 * i);
+	for (unsigned i = 0; i < n; i++)
+		c->cr[(r1 + i) & 15] = v[i];
+	tlb_purge(c);
+	cpu_attention(c);
+	NEXT_INSN(c, 4);
+}
+
+/* STIDP D2(B2) - Store CPU ID [S]: version, serial, model, MCEL length. */
+void op_stidp(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	uint32_t addr = ea_s(c, ip);
+	require_aligned(c, addr, 8);
+	/* Version 00, serial 000001, model 0158 (a 370/158), no MCEL. */
+	vstore8(c, addr, 0x0000000101580000ull);
+	NEXT_INSN(c, 4);
+}
+
+/* The TOD clock: bit 51 is one microsecond, epoch 1900-01-01. Successive values are unique. */
+static uint64_t tod_now(struct cpu *c)
+{
+	static const uint64_t epoch_1900_to_1970_us = 2208988800ull * 1000000ull;
+	static uint64_t last;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t us = (uint64_t)ts.tv_sec * 1000000ull + (uint64_t)ts.tv_nsec / 1000 + epoch_1900_to_1970_us;
+	uint64_t tod = us << 12;
+	if (tod <= last)
+		tod = last + 1;
+	last = tod;
+	return tod;
+}
+
+/* STCK D2(B2) - Store Clock [S]. CC 0: clock in set state. */
+void op_stck(struct cpu *c, const uint8_t *ip)
+{
+	vstore8(c, ea_s(c, ip), tod_now(c));
+	c->cc = 0;
+	NEXT_INSN(c, 4);
+}
+
+/* SPKA D2(B2) - Set PSW Key from Address [S]. In problem state the PSW-key mask in CR3 must
+ * authorise the new key. */
+void op_spka(struct cpu *c, const uint8_t *ip)
+{
+	unsigned key = (ea_s(c, ip) >> 4) & 15;
+	if (c->problem && !(c->cr[3] & (0x80000000u >> key)))
+		program_check(c, PIC_PRIVILEGED);
+	c->key = (uint8_t)key;
+	tlb_update_bits(c);
+	NEXT_INSN(c, 4);
+}
+
+/* IPK - Insert PSW Key [S]: into GR2 bits 24-27, bits 28-31 zeroed. In problem state the
+ * extraction-authority control (CR0 bit 4) must be one. */
+void op_ipk(struct cpu *c, const uint8_t *ip)
+{
+	if (c->problem && !(c->cr[0] & 0x08000000u))
+		program_check(c, PIC_PRIVILEGED);
+	c->gr[2] = (c->gr[2] & 0xFFFFFF00u) | (uint32_t)c->key << 4;
+	NEXT_INSN(c, 4);
+}
+
+/* STPX D2(B2) - Store Prefix [S]. */
+void op_stpx(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	uint32_t addr = ea_s(c, ip);
+	require_aligned(c, addr, 4);
+	vstore4(c, addr, c->prefix);
+	NEXT_INSN(c, 4);
+}
+
+/* STAP D2(B2) - Store CPU Address [S]: this machine has one CPU, address 0. */
+void op_stap(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	uint32_t addr = ea_s(c, ip);
+	require_aligned(c, addr, 2);
+	vstore2(c, addr, 0);
+	NEXT_INSN(c, 4);
+}

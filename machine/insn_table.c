@@ -1,0 +1,287 @@
+/*
+ * insn_table.c - the instruction table (insn.def) as data, the dispatch tables built from it, and
+ * the disassembler.
+ *
+ * Dispatch is two-level: a primary table of 256 handlers indexed by the first opcode byte; for a
+ * GROUP opcode the primary entry is a small dispatcher that indexes a second table by the
+ * second-level opcode. There is one set of tables with the S/370 extension and one without; a CPU
+ * points at the set its machine was configured for.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "machine/insn_table.h"
+
+const struct insn_desc insn_table[] = {
+#define INSN(op, sub, mn, fn, fmt, flags, name) {op, sub, #mn, name, op_##fn, F_##fmt, flags},
+#define GROUP(op, where)
+#include "machine/insn.def"
+#undef INSN
+#undef GROUP
+};
+const unsigned insn_table_count = ARRAY_SIZE(insn_table);
+
+static const struct {
+	uint8_t op;
+	enum sub_where where;
+} groups[] = {
+#define INSN(op, sub, mn, fn, fmt, flags, name)
+#define GROUP(op, where) {op, where},
+#include "machine/insn.def"
+#undef INSN
+#undef GROUP
+};
+
+#define NGROUPS ARRAY_SIZE(groups)
+
+static insn_fn *primary[2][256];
+static insn_fn *second[2][NGROUPS][256];
+static int8_t group_of[256]; /* index into groups[], or -1 */
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+/* An opcode with no row: operation exception. */
+static void op_undefined(struct cpu *c, const uint8_t *ip)
+{
+	program_check(c, PIC_OPERATION);
+}
+
+static inline unsigned sub_code(enum sub_where where, const uint8_t *ip)
+{
+	switch (where) {
+	case SUB_BYTE1:
+		return ip[1];
+	case SUB_NIBBLE:
+		return ip[1] & 15;
+	case SUB_BYTE5:
+		return ip[5];
+	default:
+		return 0;
+	}
+}
+
+static void group_byte1(struct cpu *c, const uint8_t *ip)
+{
+	second[c->extension][group_of[ip[0]]][ip[1]](c, ip);
+}
+
+static void group_nibble(struct cpu *c, const uint8_t *ip)
+{
+	second[c->extension][group_of[ip[0]]][ip[1] & 15](c, ip);
+}
+
+static void group_byte5(struct cpu *c, const uint8_t *ip)
+{
+	second[c->extension][group_of[ip[0]]][ip[5]](c, ip);
+}
+
+static void build_tables(void)
+{
+	static insn_fn *const group_fn[] = {
+		[SUB_BYTE1] = group_byte1,
+		[SUB_NIBBLE] = group_nibble,
+		[SUB_BYTE5] = group_byte5,
+	};
+
+	memset(group_of, -1, sizeof group_of);
+	for (int ext = 0; ext < 2; ext++) {
+		for (int i = 0; i < 256; i++)
+			primary[ext][i] = op_undefined;
+		for (unsigned g = 0; g < NGROUPS; g++) {
+			group_of[groups[g].op] = (int8_t)g;
+			primary[ext][groups[g].op] = group_fn[groups[g].where];
+			for (int i = 0; i < 256; i++)
+				second[ext][g][i] = op_undefined;
+		}
+	}
+	for (unsigned i = 0; i < insn_table_count; i++) {
+		const struct insn_desc *d = &insn_table[i];
+		for (int ext = 0; ext < 2; ext++) {
+			if ((d->flags & IF_EXT) && !ext)
+				continue;
+			if (d->sub == NOSUB)
+				primary[ext][d->op] = d->fn;
+			else
+				second[ext][group_of[d->op]][d->sub] = d->fn;
+		}
+	}
+}
+
+insn_fn *const *insn_table_primary(bool extension)
+{
+	pthread_once(&tables_once, build_tables);
+	return primary[extension];
+}
+
+enum sub_where insn_sub_where(uint8_t op)
+{
+	for (unsigned g = 0; g < NGROUPS; g++)
+		if (groups[g].op == op)
+			return groups[g].where;
+	return SUB_NONE;
+}
+
+const struct insn_desc *insn_lookup(const uint8_t *ip, bool extension)
+{
+	enum sub_where where = insn_sub_where(ip[0]);
+	int sub = where == SUB_NONE ? NOSUB : (int)sub_code(where, ip);
+	for (unsigned i = 0; i < insn_table_count; i++) {
+		const struct insn_desc *d = &insn_table[i];
+		if (d->op == ip[0] && d->sub == sub && (extension || !(d->flags & IF_EXT)))
+			return d;
+	}
+	return NULL;
+}
+
+/* ---- Disassembler ---- */
+
+static int32_t sext(uint32_t v, int bits)
+{
+	return (int32_t)(v << (32 - bits)) >> (32 - bits);
+}
+
+char *disasm(const uint8_t *ip, bool extension, char *buf, size_t size)
+{
+	const struct insn_desc *d = insn_lookup(ip, extension);
+	int len = insn_length(ip[0]);
+	if (!d) {
+		char hex[16] = "";
+		for (int i = 0; i < len; i++)
+			snprintf(hex + 2 * i, 3, "%02X", ip[i]);
+		snprintf(buf, size, "DC    X'%s'", hex);
+		return buf;
+	}
+
+	unsigned r1 = ip[1] >> 4, r2 = ip[1] & 15;
+	unsigned b2 = ip[2] >> 4, d2 = be16(ip + 2) & 0xFFF;
+	unsigned b4 = len == 6 ? ip[4] >> 4 : 0, d4 = len == 6 ? be16(ip + 4) & 0xFFF : 0;
+	unsigned rre1 = ip[3] >> 4, rre2 = ip[3] & 15, rrf3 = ip[2] >> 4;
+	int32_t i16 = sext(be16(ip + 2), 16);
+	int32_t i32 = len == 6 ? (int32_t)be32(ip + 2) : 0;
+	int32_t dl20 = len == 6 ? sext(((uint32_t)ip[4] << 12) | d2, 20) : 0;
+	char ops[64];
+
+	switch (d->format) {
+	case F_RR:
+		snprintf(ops, sizeof ops, "%u,%u", r1, r2);
+		break;
+	case F_RR_M:
+		snprintf(ops, sizeof ops, "%u,%u", r1, r2);
+		break;
+	case F_RR_I:
+		snprintf(ops, sizeof ops, "%u", ip[1]);
+		break;
+	case F_RR_1:
+		snprintf(ops, sizeof ops, "%u", r1);
+		break;
+	case F_RX:
+	case F_RX_M:
+	case F_RXE:
+		snprintf(ops, sizeof ops, "%u,%u(%u,%u)", r1, d2, r2, b2);
+		break;
+	case F_RXF:
+		snprintf(ops, sizeof ops, "%u,%u,%u(%u,%u)", ip[4] >> 4u, r1, d2, r2, b2); /* R1,R3,D2(X2,B2) */
+		break;
+	case F_RS:
+	case F_RS_M:
+		snprintf(ops, sizeof ops, "%u,%u,%u(%u)", r1, r2, d2, b2);
+		break;
+	case F_RS_1:
+		snprintf(ops, sizeof ops, "%u,%u(%u)", r1, d2, b2);
+		break;
+	case F_SI:
+		snprintf(ops, sizeof ops, "%u(%u),X'%02X'", d2, b2, ip[1]);
+		break;
+	case F_S:
+		snprintf(ops, sizeof ops, "%u(%u)", d2, b2);
+		break;
+	case F_S_0:
+	case F_RRE_0:
+	case F_E:
+		ops[0] = 0;
+		break;
+	case F_SS_L:
+		snprintf(ops, sizeof ops, "%u(%u,%u),%u(%u)", d2, ip[1] + 1u, b2, d4, b4);
+		break;
+	case F_SS_LL:
+		snprintf(ops, sizeof ops, "%u(%u,%u),%u(%u,%u)", d2, r1 + 1, b2, d4, r2 + 1, b4);
+		break;
+	case F_SS_I:
+		snprintf(ops, sizeof ops, "%u(%u,%u),%u(%u),%u", d2, r1 + 1, b2, d4, b4, r2);
+		break;
+	case F_SS_R:
+		snprintf(ops, sizeof ops, "%u(%u,%u),%u(%u),%u", d2, r1, b2, d4, b4, r2);
+		break;
+	case F_SSE:
+		snprintf(ops, sizeof ops, "%u(%u),%u(%u)", d2, b2, d4, b4);
+		break;
+	case F_RRE:
+		snprintf(ops, sizeof ops, "%u,%u", rre1, rre2);
+		break;
+	case F_RRE_1:
+		snprintf(ops, sizeof ops, "%u", rre1);
+		break;
+	case F_RRF:
+		snprintf(ops, sizeof ops, "%u,%u,%u", rre1, rrf3, rre2);
+		break;
+	case F_RRF_D:
+		snprintf(ops, sizeof ops, "%u,%u,%u", rre1, rre2, rrf3);
+		break;
+	case F_RRF_M:
+	case F_RRF_T:
+		snprintf(ops, sizeof ops, "%u,%u,%u", rre1, rrf3, rre2);
+		break;
+	case F_RI:
+		snprintf(ops, sizeof ops, "%u,%d", r1, i16);
+		break;
+	case F_RI_M:
+	case F_RI_R:
+		snprintf(ops, sizeof ops, "%u,*%+d", r1, 2 * i16);
+		break;
+	case F_RIL:
+		snprintf(ops, sizeof ops, "%u,%d", r1, i32);
+		break;
+	case F_RIL_R:
+	case F_RIL_M:
+		snprintf(ops, sizeof ops, "%u,*%+lld", r1, 2LL * i32);
+		break;
+	case F_RSI:
+		snprintf(ops, sizeof ops, "%u,%u,*%+d", r1, r2, 2 * i16);
+		break;
+	case F_RXY:
+		snprintf(ops, sizeof ops, "%u,%d(%u,%u)", r1, dl20, r2, b2);
+		break;
+	case F_RSY:
+		snprintf(ops, sizeof ops, "%u,%u,%d(%u)", r1, r2, dl20, b2);
+		break;
+	case F_SIY:
+		snprintf(ops, sizeof ops, "%d(%u),%u", dl20, b2, ip[1]);
+		break;
+	case F_SIL:
+		snprintf(ops, sizeof ops, "%u(%u),%d", d2, b2, sext(be16(ip + 4), 16));
+		break;
+	case F_RIE_RR:
+		snprintf(ops, sizeof ops, "%u,%u,%u,*%+d", r1, r2, ip[4] >> 4, 2 * i16);
+		break;
+	case F_RIE_RI:
+		snprintf(ops, sizeof ops, "%u,%d,%u,*%+d", r1, sext(ip[4], 8), r2, 2 * i16);
+		break;
+	case F_RRS:
+		snprintf(ops, sizeof ops, "%u,%u,%u,%u(%u)", r1, r2, ip[4] >> 4, d2, b2);
+		break;
+	case F_RIS:
+		snprintf(ops, sizeof ops, "%u,%d,%u,%u(%u)", r1, sext(ip[4], 8), r2, d2, b2);
+		break;
+	case F_RIE_T:
+		snprintf(ops, sizeof ops, "%u,%d,%u", r1, i16, ip[4] >> 4);
+		break;
+	case F_RIE_D:
+		snprintf(ops, sizeof ops, "%u,%u,%d", r1, r2, i16);
+		break;
+	default:
+		ops[0] = 0;
+		break;
+	}
+	snprintf(buf, size, "%-6s%s", d->mnemonic, ops);
+	return buf;
+}

@@ -1,0 +1,101 @@
+/*
+ * machine.h - one System/370: the public interface of machine/.
+ *
+ * A machine owns its main storage, storage keys and CPU. Callers build one with machine_new(), load
+ * storage, set the PSW, and call machine_run() with an instruction budget; it returns an exit reason
+ * whenever something needs the caller. Program checks, SVCs and interruptions are architecture and
+ * never leave machine_run().
+ *
+ * struct machine and struct cpu are opaque outside machine/; everything is reached through the
+ * functions below. A machine is used by one host thread at a time.
+ */
+#ifndef MACHINE_MACHINE_H
+#define MACHINE_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct machine;
+struct cpu;
+
+/* Largest main storage an S/370 (24-bit real addresses) can have. */
+#define MACHINE_MAX_STORAGE (16u * 1024 * 1024)
+
+struct machine_config {
+	uint32_t storage_size; /* bytes; a multiple of 2K, at most MACHINE_MAX_STORAGE */
+	bool extension;        /* accept the ESA/390 problem-state instructions (S/370 extension) */
+};
+
+/* Why machine_run() came back. */
+enum machine_exit {
+	MACHINE_EXIT_BUDGET,         /* instruction budget spent */
+	MACHINE_EXIT_DISABLED_WAIT,  /* wait bit on, all interruptions masked off */
+	MACHINE_EXIT_ENABLED_WAIT,   /* wait bit on, waiting for an interruption */
+	MACHINE_EXIT_STOPPED,        /* the CPU was stopped (machine_stop) */
+	MACHINE_EXIT_CHECKSTOP,      /* the CPU entered the check-stop state */
+	MACHINE_EXIT_PROGRAM_LOOP,   /* a program interruption loaded an invalid program new PSW */
+	MACHINE_EXIT_DIAGNOSE,       /* DIAGNOSE executed: the host decides (machine_diagnose) */
+};
+
+const char *machine_exit_str(enum machine_exit e);
+
+/* Returns NULL (and sets errno) when the storage cannot be had or the configuration is invalid. */
+struct machine *machine_new(const struct machine_config *cfg);
+void machine_free(struct machine *m);
+
+struct cpu *machine_cpu(struct machine *m);
+uint32_t machine_storage_size(const struct machine *m);
+
+/* Host access to real storage (absolute addresses), for loaders and dumps. Both fail (return false)
+ * when [addr, addr+len) is not inside main storage; neither checks keys nor sets change bits. */
+bool machine_load(struct machine *m, uint32_t addr, const void *data, size_t len);
+bool machine_dump(const struct machine *m, uint32_t addr, void *out, size_t len);
+
+/* Run up to budget instructions. */
+enum machine_exit machine_run(struct cpu *c, uint64_t budget);
+
+/* Ask a running CPU to leave machine_run() soon with MACHINE_EXIT_STOPPED. Safe from another thread. */
+void machine_stop(struct cpu *c);
+
+/* ---- CPU state, for loaders, tools and tests ---- */
+
+/* The PSW as its 8-byte architected image. machine_set_psw() returns false for an invalid PSW
+ * (which is then still loaded; the CPU takes a specification exception when it runs). */
+void cpu_get_psw(const struct cpu *c, uint8_t psw[8]);
+bool cpu_set_psw(struct cpu *c, const uint8_t psw[8]);
+
+uint32_t cpu_get_gpr(const struct cpu *c, int r);
+void cpu_set_gpr(struct cpu *c, int r, uint32_t v);
+uint64_t cpu_get_fpr(const struct cpu *c, int r); /* r = 0, 2, 4, 6 */
+void cpu_set_fpr(struct cpu *c, int r, uint64_t v);
+uint32_t cpu_get_cr(const struct cpu *c, int r);
+void cpu_set_cr(struct cpu *c, int r, uint32_t v);
+
+/* Instructions executed since the machine was made (an interrupted instruction counts). */
+uint64_t cpu_instructions(const struct cpu *c);
+
+/* The DIAGNOSE that made machine_run() return MACHINE_EXIT_DIAGNOSE: its instruction bytes
+ * (R1, R3, and the code B2+D2). The PSW already points past the instruction. */
+struct machine_diagnose {
+	int r1, r3;
+	uint32_t code;
+};
+struct machine_diagnose cpu_last_diagnose(const struct cpu *c);
+
+/* Trace: when set, each instruction is passed to fn before it executes. Slows the CPU down. */
+typedef void machine_trace_fn(void *arg, uint32_t addr, const uint8_t *insn, int len);
+void cpu_set_trace(struct cpu *c, machine_trace_fn *fn, void *arg);
+
+/* ---- Disassembler (driven by the instruction table) ---- */
+
+/* Length in bytes of the instruction whose first byte is op (2, 4 or 6). */
+static inline int insn_length(uint8_t op)
+{
+	return ((op >> 6) + 3) >> 1 << 1;
+}
+
+/* Formats "MNEMONIC operands" into buf; unknown opcodes show as DC X'..'. Returns buf. */
+char *disasm(const uint8_t *insn, bool extension, char *buf, size_t size);
+
+#endif

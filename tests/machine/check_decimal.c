@@ -1,0 +1,24 @@
+/*
+ * check_decimal.c - unit tests for machine/ (decimal).
+ */
+#include <check.h>
+#include <stdlib.h>
+
+#include "tests/machine/harness.h"
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("decimal");
+	TCase *tc = tcase_create("decimal");
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
