@@ -302,29 +302,32 @@ static bool disabled_for_all(const struct cpu *c)
 	return c->sysmask == 0;
 }
 
-/* Look at everything that c->attention stands for. Returns true when machine_run() must return
- * (with c->exit_reason set). Leaves attention set while a condition persists. */
+/* Look at everything that c->attention stands for, until nothing is left to do. Returns true when
+ * machine_run() must return (with c->exit_reason set). Leaves attention set while a condition
+ * persists. */
 static bool service(struct cpu *c)
 {
-	atomic_store_explicit(&c->attention, 0, memory_order_relaxed);
-	if (atomic_exchange(&c->stop_request, false)) {
-		c->exit_reason = MACHINE_EXIT_STOPPED;
-		cpu_attention(c);
-		return true;
-	}
-	if (c->exit_pending) {
-		c->exit_pending = false;
-		return true;
-	}
-	if (c->psw_invalid) {
-		psw_exception(c);
-		cpu_attention(c);
-		return false;
-	}
-	if (c->wait) {
-		c->exit_reason = disabled_for_all(c) ? MACHINE_EXIT_DISABLED_WAIT : MACHINE_EXIT_ENABLED_WAIT;
-		cpu_attention(c); /* still waiting next time */
-		return true;
+	for (;;) {
+		atomic_store_explicit(&c->attention, 0, memory_order_relaxed);
+		if (atomic_exchange(&c->stop_request, false)) {
+			c->exit_reason = MACHINE_EXIT_STOPPED;
+			cpu_attention(c);
+			return true;
+		}
+		if (c->exit_pending) {
+			c->exit_pending = false;
+			return true;
+		}
+		if (c->psw_invalid) {
+			psw_exception(c); /* loads the program new PSW: look again */
+			continue;
+		}
+		if (c->wait) {
+			c->exit_reason = disabled_for_all(c) ? MACHINE_EXIT_DISABLED_WAIT : MACHINE_EXIT_ENABLED_WAIT;
+			cpu_attention(c); /* still waiting next time */
+			return true;
+		}
+		break;
 	}
 	if (c->trace_fn)
 		cpu_attention(c); /* stay on the slow path while tracing */
