@@ -37,6 +37,9 @@ const char *machine_exit_str(enum machine_exit e)
  * Life cycle
  */
 
+#define STORAGE_GUARD_BELOW (64u * 1024)
+#define STORAGE_GUARD_ABOVE MACHINE_MAX_STORAGE
+
 /* Initial CPU reset values of the control registers (s370-instructions.md 10.1). */
 static void cpu_initial_reset(struct cpu *c)
 {
@@ -74,19 +77,24 @@ struct machine *machine_new(const struct machine_config *cfg)
 	if (!m)
 		return NULL;
 	m->storage_size = size;
-	m->storage_map_len = size;
-	m->storage = mmap(NULL, m->storage_map_len, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	/* Storage sits between inaccessible guard regions: below, one large page; above, a full
+	 * 16M, so that even a host offset computed from an unmasked 24-bit address lands in a guard
+	 * and faults instead of reaching other host memory. Untouched pages cost nothing. */
+	m->storage_map_len = STORAGE_GUARD_BELOW + size + STORAGE_GUARD_ABOVE;
+	uint8_t *map = mmap(NULL, m->storage_map_len, PROT_NONE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	m->keys = calloc(size >> BLOCK_SHIFT, 1);
-	if (m->storage == MAP_FAILED || !m->keys) {
+	if (map == MAP_FAILED || !m->keys ||
+	    mprotect(map + STORAGE_GUARD_BELOW, size, PROT_READ | PROT_WRITE) != 0) {
 		int e = errno;
-		if (m->storage != MAP_FAILED)
-			munmap(m->storage, m->storage_map_len);
+		if (map != MAP_FAILED)
+			munmap(map, m->storage_map_len);
 		free(m->keys);
 		free(m);
 		errno = e;
 		return NULL;
 	}
+	m->storage = map + STORAGE_GUARD_BELOW;
 
 	struct cpu *c = &m->cpu;
 	c->m = m;
@@ -103,7 +111,7 @@ void machine_free(struct machine *m)
 {
 	if (!m)
 		return;
-	munmap(m->storage, m->storage_map_len);
+	munmap(m->storage - STORAGE_GUARD_BELOW, m->storage_map_len);
 	free(m->keys);
 	free(m);
 }
