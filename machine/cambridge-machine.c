@@ -1,12 +1,573 @@
 /*
- * cambridge-machine - one bare S/370 from the command line. (Options arrive with the CLI work.)
+ * cambridge-machine - one bare S/370 from the command line.
+ *
+ * Builds a machine, loads raw images into real storage, sets the PSW (or takes it from real 0, as
+ * after an IPL), runs until the machine stops and, on request, writes the final state as JSON.
+ * The manual is docs/cambridge-machine.md; --help is its summary.
+ *
+ * Exit status: 0 disabled wait or instruction limit; 1 host error (bad option, unreadable file,
+ * image outside storage, unwritable state file); 2 any other stop (enabled wait, DIAGNOSE,
+ * program-interruption loop, check-stop); 128+N when signal N (SIGINT, SIGTERM) stopped the run.
+ * Only the host errors leave without writing the state file.
  */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <stdnoreturn.h>
+#include <string.h>
 
+#include "lib/compiler.h"
 #include "machine/machine.h"
 
-int main(void)
+#define PROG "cambridge-machine"
+
+/* Instructions per machine_run() call: small enough that a signal stops the run at once. */
+#define BURST (1u << 20)
+
+enum {
+	EXIT_STOP_OK = 0,    /* disabled wait, instruction limit */
+	EXIT_HOST_ERROR = 1, /* usage, files, storage */
+	EXIT_STOP_OTHER = 2, /* enabled wait, DIAGNOSE, program loop, check-stop */
+};
+
+struct load {
+	char *file;
+	uint32_t addr;
+};
+
+struct dump {
+	uint32_t addr;
+	uint32_t len;
+};
+
+struct options {
+	uint32_t storage;
+	bool extension;
+	struct load *loads;
+	size_t nloads;
+	bool have_psw;
+	uint8_t psw[8];
+	bool have_limit;
+	uint64_t limit;
+	const char *state;
+	struct dump *dumps;
+	size_t ndumps;
+	bool trace;
+	bool diagnose_nop;
+};
+
+/* Set by the signal handler; the CPU it stops. */
+static struct cpu *volatile running_cpu;
+static volatile sig_atomic_t caught_signal;
+
+static const char usage_text[] =
+	"Usage: " PROG " [OPTION]...\n"
+	"Run one bare System/370 until it stops.\n"
+	"\n"
+	"  --storage SIZE          main storage: bytes, or with a K or M suffix; a multiple of 2K,\n"
+	"                          4K to 16M (default 16M)\n"
+	"  --load FILE@HEXADDR     load FILE's bytes at real address HEXADDR (repeatable)\n"
+	"  --psw HEX16             initial PSW, 16 hex digits (spaces and underscores ignored);\n"
+	"                          default: the doubleword at real 0, as after an IPL\n"
+	"  --max-instructions N    stop after N instructions (stop \"instruction-limit\")\n"
+	"  --state FILE            on stop, write the state as JSON to FILE ('-' for stdout)\n"
+	"  --dump HEXADDR:LEN      include LEN bytes (decimal, or hex with 0x) at real HEXADDR in\n"
+	"                          the state's \"storage\" (repeatable)\n"
+	"  --trace                 trace each instruction to stderr: address, bytes, disassembly\n"
+	"  --no-extension          turn off the S/370 extension (ESA/390 problem-state instructions)\n"
+	"  --diagnose-nop          let DIAGNOSE do nothing and continue (default: stop)\n"
+	"  -h, --help              show this help and exit\n"
+	"  --version               show the version and exit\n"
+	"\n"
+	"Stops: disabled-wait, instruction-limit, enabled-wait (nothing can interrupt a bare\n"
+	"machine), diagnose, program-interrupt-loop, check-stop, stopped (SIGINT or SIGTERM).\n"
+	"\n"
+	"Exit status:\n"
+	"  0    disabled wait or instruction limit\n"
+	"  1    host error: bad option or number, unreadable file, image outside storage\n"
+	"  2    any other stop (the state is written, and a line on stderr says why)\n"
+	"  130  stopped by SIGINT (143 by SIGTERM); the state is written\n"
+	"\n"
+	"See docs/cambridge-machine.md for the JSON format.\n";
+
+/* "cambridge-machine: WHAT: WHY" on stderr, and exit 1. */
+static noreturn void fail(const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static noreturn void fail(const char *what, const char *fmt, ...)
 {
-	fprintf(stderr, "cambridge-machine: not yet usable\n");
-	return 1;
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, PROG ": %s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_HOST_ERROR);
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (!p)
+		fail("memory", "%s", strerror(errno));
+	return p;
+}
+
+/* ---- Numbers ---- */
+
+static int hex_digit(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* A hex number (an optional 0x prefix, then 1 to 8 digits) no larger than max. */
+static bool parse_hex(const char *s, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		int d = hex_digit((unsigned char)*s);
+		if (d < 0)
+			return false;
+		v = v << 4 | (unsigned)d;
+		if (v > max)
+			return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* A decimal number, or a hex one with a 0x prefix. */
+static bool parse_count(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned base = 10;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		int d = hex_digit((unsigned char)*s);
+		if (d < 0 || (unsigned)d >= base)
+			return false;
+		if (v > (UINT64_MAX - (unsigned)d) / base)
+			return false;
+		v = v * base + (unsigned)d;
+	}
+	*out = v;
+	return true;
+}
+
+static uint32_t parse_storage(const char *arg)
+{
+	char digits[32];
+	size_t n = strlen(arg);
+	uint64_t v, unit = 1;
+
+	if (n == 0 || n >= sizeof digits)
+		fail("--storage", "'%s' is not a size (e.g. 64K, 16M)", arg);
+	memcpy(digits, arg, n + 1);
+	switch (digits[n - 1]) {
+	case 'K':
+	case 'k':
+		unit = 1024;
+		digits[--n] = 0;
+		break;
+	case 'M':
+	case 'm':
+		unit = 1024 * 1024;
+		digits[--n] = 0;
+		break;
+	}
+	if (!n || strspn(digits, "0123456789") != n || !parse_count(digits, &v))
+		fail("--storage", "'%s' is not a size (e.g. 64K, 16M)", arg);
+	if (v > MACHINE_MAX_STORAGE / unit || v * unit > MACHINE_MAX_STORAGE)
+		fail("--storage", "%s is more than 16M", arg);
+	v *= unit;
+	if (v < 4096)
+		fail("--storage", "%s is less than 4K", arg);
+	if (v % 2048)
+		fail("--storage", "%s is not a multiple of 2K", arg);
+	return (uint32_t)v;
+}
+
+static void parse_psw(const char *arg, uint8_t psw[8])
+{
+	int n = 0;
+
+	memset(psw, 0, 8);
+	for (const char *s = arg; *s; s++) {
+		if (*s == ' ' || *s == '_')
+			continue;
+		int d = hex_digit((unsigned char)*s);
+		if (d < 0 || n == 16)
+			fail("--psw", "'%s' is not 16 hex digits", arg);
+		psw[n / 2] |= (uint8_t)(n % 2 ? d : d << 4);
+		n++;
+	}
+	if (n != 16)
+		fail("--psw", "'%s' is not 16 hex digits", arg);
+}
+
+static void add_load(struct options *o, const char *arg)
+{
+	const char *at = strrchr(arg, '@');
+	uint32_t addr;
+
+	if (!at || at == arg)
+		fail("--load", "'%s' is not FILE@HEXADDR", arg);
+	if (!parse_hex(at + 1, MACHINE_MAX_STORAGE - 1, &addr))
+		fail("--load", "'%s' is not a real address (hex, below 1000000)", at + 1);
+	size_t flen = (size_t)(at - arg);
+	char *file = xrealloc(NULL, flen + 1);
+	memcpy(file, arg, flen);
+	file[flen] = 0;
+	o->loads = xrealloc(o->loads, (o->nloads + 1) * sizeof *o->loads);
+	o->loads[o->nloads++] = (struct load){ .file = file, .addr = addr };
+}
+
+static void add_dump(struct options *o, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	char addr_text[16];
+	uint32_t addr;
+	uint64_t len;
+
+	if (!colon || (size_t)(colon - arg) >= sizeof addr_text)
+		fail("--dump", "'%s' is not HEXADDR:LEN", arg);
+	memcpy(addr_text, arg, (size_t)(colon - arg));
+	addr_text[colon - arg] = 0;
+	if (!parse_hex(addr_text, MACHINE_MAX_STORAGE - 1, &addr))
+		fail("--dump", "'%s' is not a real address (hex, below 1000000)", addr_text);
+	if (!parse_count(colon + 1, &len) || len == 0 || len > MACHINE_MAX_STORAGE)
+		fail("--dump", "'%s' is not a length (1 to 16777216)", colon + 1);
+	for (size_t i = 0; i < o->ndumps; i++)
+		if (o->dumps[i].addr == addr)
+			fail("--dump", "address %06" PRIX32 " is dumped twice", addr);
+	o->dumps = xrealloc(o->dumps, (o->ndumps + 1) * sizeof *o->dumps);
+	o->dumps[o->ndumps++] = (struct dump){ .addr = addr, .len = (uint32_t)len };
+}
+
+/* ---- Options ---- */
+
+enum {
+	OPT_STORAGE = 256,
+	OPT_LOAD,
+	OPT_PSW,
+	OPT_MAX_INSTRUCTIONS,
+	OPT_STATE,
+	OPT_DUMP,
+	OPT_TRACE,
+	OPT_NO_EXTENSION,
+	OPT_DIAGNOSE_NOP,
+	OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{ "storage", required_argument, NULL, OPT_STORAGE },
+	{ "load", required_argument, NULL, OPT_LOAD },
+	{ "psw", required_argument, NULL, OPT_PSW },
+	{ "max-instructions", required_argument, NULL, OPT_MAX_INSTRUCTIONS },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "dump", required_argument, NULL, OPT_DUMP },
+	{ "trace", no_argument, NULL, OPT_TRACE },
+	{ "no-extension", no_argument, NULL, OPT_NO_EXTENSION },
+	{ "diagnose-nop", no_argument, NULL, OPT_DIAGNOSE_NOP },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	int opt;
+
+	*o = (struct options){ .storage = MACHINE_MAX_STORAGE, .extension = true };
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_STORAGE:
+			o->storage = parse_storage(optarg);
+			break;
+		case OPT_LOAD:
+			add_load(o, optarg);
+			break;
+		case OPT_PSW:
+			parse_psw(optarg, o->psw);
+			o->have_psw = true;
+			break;
+		case OPT_MAX_INSTRUCTIONS:
+			if (!parse_count(optarg, &o->limit))
+				fail("--max-instructions", "'%s' is not a number", optarg);
+			o->have_limit = true;
+			break;
+		case OPT_STATE:
+			o->state = optarg;
+			break;
+		case OPT_DUMP:
+			add_dump(o, optarg);
+			break;
+		case OPT_TRACE:
+			o->trace = true;
+			break;
+		case OPT_NO_EXTENSION:
+			o->extension = false;
+			break;
+		case OPT_DIAGNOSE_NOP:
+			o->diagnose_nop = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case OPT_VERSION:
+			printf(PROG " (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			exit(0);
+		case ':':
+			fail(argv[optind - 1], "needs an argument (try --help)");
+		default:
+			if (optopt) {
+				char name[3] = { '-', (char)optopt, 0 };
+				fail(name, "unknown option (try --help)");
+			}
+			fail(argv[optind - 1], "unknown option (try --help)");
+		}
+	}
+	if (optind < argc)
+		fail(argv[optind], "unexpected argument (try --help)");
+}
+
+/* ---- Loading ---- */
+
+static void load_file(struct machine *m, const struct load *l)
+{
+	uint32_t size = machine_storage_size(m);
+	FILE *f = fopen(l->file, "rb");
+
+	if (!f)
+		fail(l->file, "%s", strerror(errno));
+	if (l->addr >= size)
+		fail(l->file, "load address %06" PRIX32 " is past the end of storage (%" PRIu32 " bytes)",
+		     l->addr, size);
+
+	/* Read one byte more than fits, to tell an image that is too large. */
+	size_t room = size - l->addr;
+	uint8_t *buf = xrealloc(NULL, room + 1);
+	size_t n = fread(buf, 1, room + 1, f);
+	if (ferror(f))
+		fail(l->file, "%s", strerror(errno));
+	fclose(f);
+	if (n > room)
+		fail(l->file, "image at %06" PRIX32 " goes past the end of storage (%" PRIu32 " bytes)",
+		     l->addr, size);
+	if (!machine_load(m, l->addr, buf, n))
+		fail(l->file, "cannot be loaded at %06" PRIX32, l->addr);
+	free(buf);
+}
+
+/* ---- Tracing ---- */
+
+struct trace_ctx {
+	bool extension;
+};
+
+static void trace_insn(void *arg, uint32_t addr, const uint8_t *insn, int len)
+{
+	const struct trace_ctx *t = arg;
+	char hex[13], text[96];
+
+	for (int i = 0; i < len && i < 6; i++)
+		snprintf(hex + 2 * i, 3, "%02X", insn[i]);
+	disasm(insn, t->extension, text, sizeof text);
+	fprintf(stderr, "%06" PRIX32 "  %-12s  %s\n", addr, hex, text);
+}
+
+/* ---- Running ---- */
+
+static void on_signal(int sig)
+{
+	caught_signal = sig;
+	if (running_cpu)
+		machine_stop(running_cpu);
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND; /* a second signal ends the process the usual way */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Run in bursts until the machine stops for a reason the options do not continue past. */
+static enum machine_exit run(struct cpu *c, const struct options *o)
+{
+	uint64_t start = cpu_instructions(c);
+
+	for (;;) {
+		uint64_t budget = BURST;
+		if (o->have_limit) {
+			uint64_t done = cpu_instructions(c) - start;
+			if (done >= o->limit)
+				return MACHINE_EXIT_BUDGET;
+			if (o->limit - done < budget)
+				budget = o->limit - done;
+		}
+		enum machine_exit e = machine_run(c, budget);
+		if (e == MACHINE_EXIT_BUDGET)
+			continue;
+		if (e == MACHINE_EXIT_DIAGNOSE && o->diagnose_nop)
+			continue;
+		return e;
+	}
+}
+
+/* ---- State ---- */
+
+static void write_state(FILE *f, struct machine *m, enum machine_exit e, const struct options *o)
+{
+	struct cpu *c = machine_cpu(m);
+	uint8_t psw[8];
+
+	cpu_get_psw(c, psw);
+	fprintf(f, "{\n  \"stop\": \"%s\",\n  \"psw\": \"", machine_exit_str(e));
+	for (int i = 0; i < 8; i++)
+		fprintf(f, "%02X", psw[i]);
+	fputs("\",\n  \"gpr\": [", f);
+	for (int r = 0; r < 16; r++)
+		fprintf(f, "%s\"%08" PRIX32 "\"", r ? ", " : "", cpu_get_gpr(c, r));
+	fputs("],\n  \"fpr\": [", f);
+	for (int r = 0; r < 8; r += 2)
+		fprintf(f, "%s\"%016" PRIX64 "\"", r ? ", " : "", cpu_get_fpr(c, r));
+	fputs("],\n  \"cr\": [", f);
+	for (int r = 0; r < 16; r++)
+		fprintf(f, "%s\"%08" PRIX32 "\"", r ? ", " : "", cpu_get_cr(c, r));
+	fprintf(f, "],\n  \"instructions\": %" PRIu64 ",\n", cpu_instructions(c));
+	if (e == MACHINE_EXIT_DIAGNOSE) {
+		struct machine_diagnose d = cpu_last_diagnose(c);
+		fprintf(f, "  \"diagnose\": {\"code\": \"%04" PRIX32 "\", \"r1\": %d, \"r3\": %d},\n",
+			d.code, d.r1, d.r3);
+	}
+	fputs("  \"storage\": {", f);
+	for (size_t i = 0; i < o->ndumps; i++) {
+		const struct dump *d = &o->dumps[i];
+		uint8_t *buf = xrealloc(NULL, d->len);
+		if (!machine_dump(m, d->addr, buf, d->len))
+			fail("--dump", "%06" PRIX32 ":%" PRIu32 " is outside storage (%" PRIu32 " bytes)",
+			     d->addr, d->len, machine_storage_size(m));
+		fprintf(f, "%s\n    \"%08" PRIX32 "\": \"", i ? "," : "", d->addr);
+		for (uint32_t j = 0; j < d->len; j++)
+			fprintf(f, "%02X", buf[j]);
+		fputc('"', f);
+		free(buf);
+	}
+	fputs(o->ndumps ? "\n  }\n}\n" : "}\n}\n", f);
+}
+
+/* One line on stderr that says how the run ended. */
+static void report_stop(struct machine *m, enum machine_exit e)
+{
+	struct cpu *c = machine_cpu(m);
+	uint8_t p[8];
+	char extra[64] = "";
+
+	cpu_get_psw(c, p);
+	if (e == MACHINE_EXIT_DIAGNOSE) {
+		struct machine_diagnose d = cpu_last_diagnose(c);
+		snprintf(extra, sizeof extra, " DIAGNOSE X'%04" PRIX32 "' R1=%d R3=%d,", d.code, d.r1, d.r3);
+	}
+	fprintf(stderr, PROG ": %s:%s PSW %02X%02X%02X%02X %02X%02X%02X%02X after %" PRIu64
+		" instructions\n", machine_exit_str(e), extra, p[0], p[1], p[2], p[3], p[4], p[5], p[6],
+		p[7], cpu_instructions(c));
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+
+	parse_options(argc, argv, &o);
+
+	struct machine_config cfg = { .storage_size = o.storage, .extension = o.extension };
+	struct machine *m = machine_new(&cfg);
+	if (!m)
+		fail("--storage", "cannot have %" PRIu32 " bytes of storage: %s", o.storage, strerror(errno));
+	struct cpu *c = machine_cpu(m);
+
+	for (size_t i = 0; i < o.nloads; i++)
+		load_file(m, &o.loads[i]);
+	for (size_t i = 0; i < o.ndumps; i++)
+		if (o.dumps[i].len > o.storage || o.dumps[i].addr > o.storage - o.dumps[i].len)
+			fail("--dump", "%06" PRIX32 ":%" PRIu32 " is outside storage (%" PRIu32 " bytes)",
+			     o.dumps[i].addr, o.dumps[i].len, o.storage);
+
+	/* Open the state file before running, so that an unwritable path fails before a long run. */
+	FILE *state = NULL;
+	if (o.state) {
+		state = strcmp(o.state, "-") ? fopen(o.state, "w") : stdout;
+		if (!state)
+			fail(o.state, "%s", strerror(errno));
+	}
+
+	/* Without --psw, start as an IPL does: from the doubleword at real 0. An invalid PSW is
+	 * still loaded; the CPU then takes the specification exception, as the architecture says. */
+	if (!o.have_psw && !machine_dump(m, 0, o.psw, 8))
+		fail("storage", "cannot read the PSW at real 0");
+	cpu_set_psw(c, o.psw);
+
+	struct trace_ctx trace = { .extension = o.extension };
+	static char trace_buf[1 << 16];
+	if (o.trace) {
+		setvbuf(stderr, trace_buf, _IOFBF, sizeof trace_buf);
+		cpu_set_trace(c, trace_insn, &trace);
+	}
+
+	running_cpu = c;
+	catch_signals();
+	enum machine_exit e = run(c, &o);
+	running_cpu = NULL;
+
+	int status = EXIT_STOP_OK;
+	if (e == MACHINE_EXIT_STOPPED && caught_signal)
+		status = 128 + caught_signal;
+	else if (e != MACHINE_EXIT_DISABLED_WAIT && e != MACHINE_EXIT_BUDGET)
+		status = EXIT_STOP_OTHER;
+
+	if (state) {
+		write_state(state, m, e, &o);
+		if (fflush(state) || ferror(state) || (state != stdout && fclose(state)))
+			fail(o.state, "%s", strerror(errno));
+	}
+	if (status != EXIT_STOP_OK || !state)
+		report_stop(m, e);
+	fflush(stderr);
+	machine_free(m);
+	for (size_t i = 0; i < o.nloads; i++)
+		free(o.loads[i].file);
+	free(o.loads);
+	free(o.dumps);
+	return status;
 }

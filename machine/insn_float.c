@@ -2,318 +2,750 @@
  * insn_float.c - hexadecimal floating point, short, long and extended (GA22-7000 chapter 9).
  *
  * Handlers follow cpu.h's contract: c->ia is the instruction's address on entry; set it to the next
- * instruction or the branch target before returning.
+ * instruction or the branch target before returning. The arithmetic is in hfp.h; the handlers
+ * check register numbers, fetch operands, store the result and the condition code, and then
+ * raise the exception the arithmetic recognised (exponent overflow and underflow and significance
+ * complete the operation first; a floating-point divide exception suppresses it).
+ *
+ * Floating-point registers are c->fpr[r / 2] as 64-bit images. A short operand is the left half of
+ * its register; a short result replaces the left half only. An extended operand is the pair R, R+2.
  */
+#include "machine/hfp.h"
 #include "machine/insn_table.h"
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* RRE: R1 and R2 are in the last byte. */
+#define RRE_R1(ip) ((ip)[3] >> 4)
+#define RRE_R2(ip) ((ip)[3] & 15)
+
+#define FPR_SIGN 0x8000000000000000ull
+
+/* ------------------------------------------------------------------------------------------------
+ * Registers
+ */
+
+/* Specification exception unless r designates floating-point register 0, 2, 4 or 6. */
+static inline void fpr_check(struct cpu *c, unsigned r)
+{
+	if (unlikely(r & 9))
+		program_check(c, PIC_SPECIFICATION);
+}
+
+/* Specification exception unless r designates an extended register pair: 0 (0,2) or 4 (4,6). */
+static inline void fpr_check_ext(struct cpu *c, unsigned r)
+{
+	if (unlikely(r & 11))
+		program_check(c, PIC_SPECIFICATION);
+}
+
+static inline uint32_t get_short(const struct cpu *c, unsigned r)
+{
+	return (uint32_t)(c->fpr[r >> 1] >> 32);
+}
+
+/* Replace the left half of FPR r; the right half is unchanged. */
+static inline void put_short(struct cpu *c, unsigned r, uint32_t v)
+{
+	uint64_t *f = &c->fpr[r >> 1];
+	*f = (uint64_t)v << 32 | (uint32_t)*f;
+}
+
+static inline struct hfpx get_ext(const struct cpu *c, unsigned r)
+{
+	return hfp_unpack_ext(c->fpr[r >> 1], c->fpr[(r >> 1) + 1]);
+}
+
+static inline void put_ext(struct cpu *c, unsigned r, const struct hfpx *v)
+{
+	hfp_pack_ext(v, &c->fpr[r >> 1], &c->fpr[(r >> 1) + 1]);
+}
+
+/* Raise the exception an operation recognised, after it completed (or was suppressed). */
+static inline void raise_if(struct cpu *c, int pic)
+{
+	if (unlikely(pic))
+		program_check(c, (enum pic)pic);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Operations shared by the RR and RX forms. Each updates FPR r1 and the condition code where the
+ * instruction sets one, and returns the exception to raise (0 for none).
+ */
+
+/* ADD/SUBTRACT NORMALIZED/UNNORMALIZED (short). */
+static inline int add_short(struct cpu *c, unsigned r1, uint32_t op2, bool subtract, bool normalize)
+{
+	struct hfp a = hfp_unpack_short(get_short(c, r1)), b = hfp_unpack_short(op2);
+	b.sign ^= subtract;
+	int pic = hfp_add(&a, &b, HFP_SHORT, normalize, c->progmask);
+	put_short(c, r1, hfp_pack_short(&a));
+	c->cc = hfp_cc(a.sign, a.frac != 0);
+	return pic;
+}
+
+/* ADD/SUBTRACT NORMALIZED/UNNORMALIZED (long). */
+static inline int add_long(struct cpu *c, unsigned r1, uint64_t op2, bool subtract, bool normalize)
+{
+	struct hfp a = hfp_unpack_long(c->fpr[r1 >> 1]), b = hfp_unpack_long(op2);
+	b.sign ^= subtract;
+	int pic = hfp_add(&a, &b, HFP_LONG, normalize, c->progmask);
+	c->fpr[r1 >> 1] = hfp_pack_long(&a);
+	c->cc = hfp_cc(a.sign, a.frac != 0);
+	return pic;
+}
+
+/* ADD/SUBTRACT NORMALIZED (extended). */
+static int add_ext(struct cpu *c, unsigned r1, unsigned r2, bool subtract)
+{
+	struct hfpx a = get_ext(c, r1), b = get_ext(c, r2);
+	b.sign ^= subtract;
+	int pic = hfp_add_ext(&a, &b, c->progmask);
+	put_ext(c, r1, &a);
+	c->cc = hfp_cc(a.sign, a.frac != 0);
+	return pic;
+}
+
+/* MULTIPLY (short operands, long result). */
+static inline int mul_short(struct cpu *c, unsigned r1, uint32_t op2)
+{
+	struct hfp a = hfp_unpack_short(get_short(c, r1)), b = hfp_unpack_short(op2);
+	int pic = hfp_mul_short(&a, &b, c->progmask);
+	c->fpr[r1 >> 1] = hfp_pack_long(&a);
+	return pic;
+}
+
+/* MULTIPLY (long). */
+static inline int mul_long(struct cpu *c, unsigned r1, uint64_t op2)
+{
+	struct hfp a = hfp_unpack_long(c->fpr[r1 >> 1]), b = hfp_unpack_long(op2);
+	int pic = hfp_mul_long(&a, &b, c->progmask);
+	c->fpr[r1 >> 1] = hfp_pack_long(&a);
+	return pic;
+}
+
+/* MULTIPLY (long operands, extended result): the multiplicand is FPR r1, the product goes to the
+ * pair r1, r1+2. */
+static int mul_long_ext(struct cpu *c, unsigned r1, uint64_t op2)
+{
+	struct hfp a = hfp_unpack_long(c->fpr[r1 >> 1]), b = hfp_unpack_long(op2);
+	struct hfpx p;
+	int pic = hfp_mul_long_ext(&p, &a, &b, c->progmask);
+	put_ext(c, r1, &p);
+	return pic;
+}
+
+/* DIVIDE (short). A zero divisor fraction suppresses the operation. */
+static inline int div_short(struct cpu *c, unsigned r1, uint32_t op2)
+{
+	struct hfp a = hfp_unpack_short(get_short(c, r1)), b = hfp_unpack_short(op2);
+	int pic = hfp_div(&a, &b, HFP_SHORT, c->progmask);
+	if (pic != PIC_FLOAT_DIVIDE)
+		put_short(c, r1, hfp_pack_short(&a));
+	return pic;
+}
+
+/* DIVIDE (long). */
+static inline int div_long(struct cpu *c, unsigned r1, uint64_t op2)
+{
+	struct hfp a = hfp_unpack_long(c->fpr[r1 >> 1]), b = hfp_unpack_long(op2);
+	int pic = hfp_div(&a, &b, HFP_LONG, c->progmask);
+	if (pic != PIC_FLOAT_DIVIDE)
+		c->fpr[r1 >> 1] = hfp_pack_long(&a);
+	return pic;
+}
+
+/* COMPARE (short). */
+static inline void compare_short(struct cpu *c, unsigned r1, uint32_t op2)
+{
+	struct hfp a = hfp_unpack_short(get_short(c, r1)), b = hfp_unpack_short(op2);
+	c->cc = hfp_compare(&a, &b, HFP_SHORT);
+}
+
+/* COMPARE (long). */
+static inline void compare_long(struct cpu *c, unsigned r1, uint64_t op2)
+{
+	struct hfp a = hfp_unpack_long(c->fpr[r1 >> 1]), b = hfp_unpack_long(op2);
+	c->cc = hfp_compare(&a, &b, HFP_LONG);
+}
+
+/* The sign-control loads: v is the second operand with its sign already set; the characteristic
+ * and fraction are not changed and nothing is normalized. */
+static inline void load_signed_short(struct cpu *c, unsigned r1, uint32_t v)
+{
+	put_short(c, r1, v);
+	c->cc = hfp_cc(v >> 31, (v & 0x00FFFFFFu) != 0);
+}
+
+static inline void load_signed_long(struct cpu *c, unsigned r1, uint64_t v)
+{
+	c->fpr[r1 >> 1] = v;
+	c->cc = hfp_cc(v >> 63, (v & HFP_FRAC56) != 0);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Long register-to-register (opcodes 20-2F)
+ */
+
+/* LPDR R1,R2 - Load Positive (long) [RR]. */
 void op_lpdr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	load_signed_long(c, r1, c->fpr[r2 >> 1] & ~FPR_SIGN);
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LNDR R1,R2 - Load Negative (long) [RR]. The sign is made minus even for a zero fraction. */
 void op_lndr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	load_signed_long(c, r1, c->fpr[r2 >> 1] | FPR_SIGN);
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LTDR R1,R2 - Load and Test (long) [RR]. */
 void op_ltdr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	load_signed_long(c, r1, c->fpr[r2 >> 1]);
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LCDR R1,R2 - Load Complement (long) [RR]. */
 void op_lcdr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	load_signed_long(c, r1, c->fpr[r2 >> 1] ^ FPR_SIGN);
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* HDR R1,R2 - Halve (long) [RR]. */
 void op_hdr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	struct hfp a = hfp_unpack_long(c->fpr[r2 >> 1]);
+	int pic = hfp_halve(&a, HFP_LONG, c->progmask);
+	c->fpr[r1 >> 1] = hfp_pack_long(&a);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LRDR R1,R2 - Load Rounded (extended to long) [RR]. R2 designates a register pair. */
 void op_lrdr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check_ext(c, r2);
+	struct hfpx a = get_ext(c, r2);
+	struct hfp r;
+	int pic = hfp_round_long(&r, &a);
+	c->fpr[r1 >> 1] = hfp_pack_long(&r);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* MXR R1,R2 - Multiply (extended) [RR]. */
 void op_mxr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check_ext(c, r1);
+	fpr_check_ext(c, r2);
+	struct hfpx a = get_ext(c, r1), b = get_ext(c, r2);
+	int pic = hfp_mul_ext(&a, &b, c->progmask);
+	put_ext(c, r1, &a);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* MXDR R1,R2 - Multiply (long to extended) [RR]. */
 void op_mxdr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check_ext(c, r1);
+	fpr_check(c, r2);
+	int pic = mul_long_ext(c, r1, c->fpr[r2 >> 1]);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LDR R1,R2 - Load (long) [RR]. */
 void op_ldr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	c->fpr[r1 >> 1] = c->fpr[r2 >> 1];
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* CDR R1,R2 - Compare (long) [RR]. */
 void op_cdr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	compare_long(c, r1, c->fpr[r2 >> 1]);
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* ADR R1,R2 - Add Normalized (long) [RR]. */
 void op_adr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	int pic = add_long(c, r1, c->fpr[r2 >> 1], false, true);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SDR R1,R2 - Subtract Normalized (long) [RR]. */
 void op_sdr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	int pic = add_long(c, r1, c->fpr[r2 >> 1], true, true);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* MDR R1,R2 - Multiply (long) [RR]. */
 void op_mdr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	int pic = mul_long(c, r1, c->fpr[r2 >> 1]);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* DDR R1,R2 - Divide (long) [RR]. */
 void op_ddr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	int pic = div_long(c, r1, c->fpr[r2 >> 1]);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* AWR R1,R2 - Add Unnormalized (long) [RR]. */
 void op_awr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	int pic = add_long(c, r1, c->fpr[r2 >> 1], false, false);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SWR R1,R2 - Subtract Unnormalized (long) [RR]. */
 void op_swr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	int pic = add_long(c, r1, c->fpr[r2 >> 1], true, false);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* ------------------------------------------------------------------------------------------------
+ * Short and extended register-to-register (opcodes 30-3F)
+ */
+
+/* LPER R1,R2 - Load Positive (short) [RR]. */
 void op_lper(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	load_signed_short(c, r1, get_short(c, r2) & 0x7FFFFFFFu);
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LNER R1,R2 - Load Negative (short) [RR]. */
 void op_lner(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	load_signed_short(c, r1, get_short(c, r2) | 0x80000000u);
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LTER R1,R2 - Load and Test (short) [RR]. */
 void op_lter(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	load_signed_short(c, r1, get_short(c, r2));
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LCER R1,R2 - Load Complement (short) [RR]. */
 void op_lcer(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	load_signed_short(c, r1, get_short(c, r2) ^ 0x80000000u);
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* HER R1,R2 - Halve (short) [RR]. */
 void op_her(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	struct hfp a = hfp_unpack_short(get_short(c, r2));
+	int pic = hfp_halve(&a, HFP_SHORT, c->progmask);
+	put_short(c, r1, hfp_pack_short(&a));
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LRER R1,R2 - Load Rounded (long to short) [RR]. */
 void op_lrer(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	struct hfp a = hfp_unpack_long(c->fpr[r2 >> 1]);
+	int pic = hfp_round_short(&a);
+	put_short(c, r1, hfp_pack_short(&a));
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* AXR R1,R2 - Add Normalized (extended) [RR]. */
 void op_axr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check_ext(c, r1);
+	fpr_check_ext(c, r2);
+	int pic = add_ext(c, r1, r2, false);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SXR R1,R2 - Subtract Normalized (extended) [RR]. */
 void op_sxr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check_ext(c, r1);
+	fpr_check_ext(c, r2);
+	int pic = add_ext(c, r1, r2, true);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LER R1,R2 - Load (short) [RR]. */
 void op_ler(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	put_short(c, r1, get_short(c, r2));
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* CER R1,R2 - Compare (short) [RR]. */
 void op_cer(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	compare_short(c, r1, get_short(c, r2));
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* AER R1,R2 - Add Normalized (short) [RR]. */
 void op_aer(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	int pic = add_short(c, r1, get_short(c, r2), false, true);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SER R1,R2 - Subtract Normalized (short) [RR]. */
 void op_ser(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	int pic = add_short(c, r1, get_short(c, r2), true, true);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* MER R1,R2 - Multiply (short to long) [RR]. ESA/390 calls it MDER. */
 void op_mer(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	int pic = mul_short(c, r1, get_short(c, r2));
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* DER R1,R2 - Divide (short) [RR]. */
 void op_der(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	int pic = div_short(c, r1, get_short(c, r2));
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* AUR R1,R2 - Add Unnormalized (short) [RR]. */
 void op_aur(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	int pic = add_short(c, r1, get_short(c, r2), false, false);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SUR R1,R2 - Subtract Unnormalized (short) [RR]. */
 void op_sur(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r2 = R2(ip);
+	fpr_check(c, r1);
+	fpr_check(c, r2);
+	int pic = add_short(c, r1, get_short(c, r2), true, false);
+	NEXT_INSN(c, 2);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* ------------------------------------------------------------------------------------------------
+ * Long storage-to-register (opcodes 60-6F)
+ */
+
+/* STD R1,D2(X2,B2) - Store (long) [RX]. */
 void op_std(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	vstore8(c, ea_rx(c, ip), c->fpr[r1 >> 1]);
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* MXD R1,D2(X2,B2) - Multiply (long to extended) [RX]. */
 void op_mxd(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check_ext(c, r1);
+	int pic = mul_long_ext(c, r1, vfetch8(c, ea_rx(c, ip)));
+	NEXT_INSN(c, 4);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LD R1,D2(X2,B2) - Load (long) [RX]. */
 void op_ld(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	c->fpr[r1 >> 1] = vfetch8(c, ea_rx(c, ip));
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* CD R1,D2(X2,B2) - Compare (long) [RX]. */
 void op_cd(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	compare_long(c, r1, vfetch8(c, ea_rx(c, ip)));
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* AD R1,D2(X2,B2) - Add Normalized (long) [RX]. */
 void op_ad(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	int pic = add_long(c, r1, vfetch8(c, ea_rx(c, ip)), false, true);
+	NEXT_INSN(c, 4);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SD R1,D2(X2,B2) - Subtract Normalized (long) [RX]. */
 void op_sd(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	int pic = add_long(c, r1, vfetch8(c, ea_rx(c, ip)), true, true);
+	NEXT_INSN(c, 4);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* MD R1,D2(X2,B2) - Multiply (long) [RX]. */
 void op_md(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	int pic = mul_long(c, r1, vfetch8(c, ea_rx(c, ip)));
+	NEXT_INSN(c, 4);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* DD R1,D2(X2,B2) - Divide (long) [RX]. */
 void op_dd(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	int pic = div_long(c, r1, vfetch8(c, ea_rx(c, ip)));
+	NEXT_INSN(c, 4);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* AW R1,D2(X2,B2) - Add Unnormalized (long) [RX]. */
 void op_aw(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	int pic = add_long(c, r1, vfetch8(c, ea_rx(c, ip)), false, false);
+	NEXT_INSN(c, 4);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SW R1,D2(X2,B2) - Subtract Unnormalized (long) [RX]. */
 void op_sw(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	int pic = add_long(c, r1, vfetch8(c, ea_rx(c, ip)), true, false);
+	NEXT_INSN(c, 4);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* ------------------------------------------------------------------------------------------------
+ * Short storage-to-register (opcodes 70-7F)
+ */
+
+/* STE R1,D2(X2,B2) - Store (short) [RX]. */
 void op_ste(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	vstore4(c, ea_rx(c, ip), get_short(c, r1));
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LE R1,D2(X2,B2) - Load (short) [RX]. The right half of the register is unchanged. */
 void op_le(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	put_short(c, r1, vfetch4(c, ea_rx(c, ip)));
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* CE R1,D2(X2,B2) - Compare (short) [RX]. */
 void op_ce(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	compare_short(c, r1, vfetch4(c, ea_rx(c, ip)));
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* AE R1,D2(X2,B2) - Add Normalized (short) [RX]. */
 void op_ae(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	int pic = add_short(c, r1, vfetch4(c, ea_rx(c, ip)), false, true);
+	NEXT_INSN(c, 4);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SE R1,D2(X2,B2) - Subtract Normalized (short) [RX]. */
 void op_se(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	int pic = add_short(c, r1, vfetch4(c, ea_rx(c, ip)), true, true);
+	NEXT_INSN(c, 4);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* ME R1,D2(X2,B2) - Multiply (short to long) [RX]. ESA/390 calls it MDE. */
 void op_me(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	int pic = mul_short(c, r1, vfetch4(c, ea_rx(c, ip)));
+	NEXT_INSN(c, 4);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* DE R1,D2(X2,B2) - Divide (short) [RX]. */
 void op_de(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	int pic = div_short(c, r1, vfetch4(c, ea_rx(c, ip)));
+	NEXT_INSN(c, 4);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* AU R1,D2(X2,B2) - Add Unnormalized (short) [RX]. */
 void op_au(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	int pic = add_short(c, r1, vfetch4(c, ea_rx(c, ip)), false, false);
+	NEXT_INSN(c, 4);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SU R1,D2(X2,B2) - Subtract Unnormalized (short) [RX]. */
 void op_su(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	fpr_check(c, r1);
+	int pic = add_short(c, r1, vfetch4(c, ea_rx(c, ip)), true, false);
+	NEXT_INSN(c, 4);
+	raise_if(c, pic);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* ------------------------------------------------------------------------------------------------
+ * Extended divide (B22D)
+ */
+
+/* DXR R1,R2 - Divide (extended) [RRE]. */
 void op_dxr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = RRE_R1(ip), r2 = RRE_R2(ip);
+	fpr_check_ext(c, r1);
+	fpr_check_ext(c, r2);
+	struct hfpx a = get_ext(c, r1), b = get_ext(c, r2);
+	int pic = hfp_div_ext(&a, &b, c->progmask);
+	if (pic != PIC_FLOAT_DIVIDE)
+		put_ext(c, r1, &a);
+	NEXT_INSN(c, 4);
+	raise_if(c, pic);
 }

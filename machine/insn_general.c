@@ -1,457 +1,1002 @@
 /*
- * insn_general.c - general instructions: fixed point, logical, branching, shifts, load/store, CS/CDS, ICM/STCM/CLM (GA22-7000 chapter 7).
+ * insn_general.c - general instructions in register, RX, RS and SI form (GA22-7000 chapter 7,
+ * "General Instructions"): fixed-point arithmetic and comparison, logical operations, loads and
+ * stores, branching, shifts, EXECUTE, SUPERVISOR CALL, MONITOR CALL, CS/CDS and ICM/STCM/CLM.
+ * The storage-to-storage forms (MVC, CLC, TR, MVCL ...) live in insn_general_ss.c.
  *
  * Handlers follow cpu.h's contract: c->ia is the instruction's address on entry; set it to the next
- * instruction or the branch target before returning.
+ * instruction or the branch target before returning. Branch addresses are computed before any
+ * register is changed, since R1 may also be the index or base. Fixed-point overflow stores the
+ * result and CC 3 first and raises the (completing) interruption last, through fixed_overflow().
+ *
+ * The handlers of the instructions that most programs spend their time in (L, ST, LR, LA, A, C,
+ * BC, BCR, BCT, LM, STM, IC, STC, MVI, CLI, TM ...) use the inline storage accessors only: one TLB
+ * look-up per operand inside a 2K block, and the checked slow path only across a block boundary.
  */
+#include <string.h>
+
 #include "machine/insn_table.h"
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* ------------------------------------------------------------------------------------------------
+ * Pure helpers (no CPU state): shifts with overflow, division, byte masks.
+ */
+
+/* SHIFT LEFT SINGLE: the 31 numeric bits move left n places (0-63) and the sign stays. Overflow
+ * when a bit unlike the sign leaves bit position 1, which is exactly when v * 2**n does not fit in
+ * 32 bits (the zeros shifted in from the right count once the original bits are gone). */
+static uint32_t shift_left_single(uint32_t v, unsigned n, bool *overflow)
+{
+	int32_t s = (int32_t)v;
+	uint32_t sign = v & 0x80000000u;
+
+	if (n >= 32) {
+		*overflow = s != 0;
+		return sign;
+	}
+	int64_t wide = (int64_t)s * ((int64_t)1 << n);
+	*overflow = wide != (int32_t)wide;
+	return sign | ((v << n) & 0x7FFFFFFFu);
+}
+
+/* SHIFT LEFT DOUBLE: the same for the 63 numeric bits of a 64-bit value, n 0-63. Overflow when any
+ * of the n leftmost numeric bits differs from the sign. */
+static uint64_t shift_left_double(uint64_t v, unsigned n, bool *overflow)
+{
+	uint64_t sign = v & 0x8000000000000000ull;
+
+	if (n == 0) {
+		*overflow = false;
+		return v;
+	}
+	int64_t top = (int64_t)v >> (63 - n); /* the sign and the n bits that leave */
+	*overflow = top != 0 && top != -1;
+	return sign | ((v << n) & 0x7FFFFFFFFFFFFFFFull);
+}
+
+/* DIVIDE: 64-bit signed dividend by a 32-bit signed divisor. False (fixed-point divide) for a zero
+ * divisor or a quotient that does not fit in 32 bits. The remainder has the dividend's sign. */
+static bool divide_signed(uint64_t dividend, uint32_t divisor, uint32_t *quotient, uint32_t *remainder)
+{
+	int64_t a = (int64_t)dividend;
+	int32_t d = (int32_t)divisor;
+
+	if (d == 0 || (d == -1 && a == INT64_MIN))
+		return false;
+	int64_t q = a / d;
+	if (q < INT32_MIN || q > INT32_MAX)
+		return false;
+	*quotient = (uint32_t)q;
+	*remainder = (uint32_t)(a % d);
+	return true;
+}
+
+/* Bytes of v selected by the 4-bit mask, left to right, packed into out; returns the count. */
+static unsigned mask_bytes(uint32_t v, unsigned mask, uint8_t out[4])
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < 4; i++)
+		if (mask & (8u >> i))
+			out[n++] = (uint8_t)(v >> (24 - 8 * i));
+	return n;
+}
+
+static inline void require_aligned(struct cpu *c, uint32_t addr, uint32_t size)
+{
+	if (unlikely(addr & (size - 1)))
+		program_check(c, PIC_SPECIFICATION);
+}
+
+/* The register pair R1, R1+1 as one 64-bit value (R1 even). */
+static inline uint64_t pair(const struct cpu *c, unsigned r)
+{
+	return (uint64_t)c->gr[r] << 32 | c->gr[r + 1];
+}
+
+static inline void set_pair(struct cpu *c, unsigned r, uint64_t v)
+{
+	c->gr[r] = (uint32_t)(v >> 32);
+	c->gr[r + 1] = (uint32_t)v;
+}
+
+/* Link information of BAL and BALR (BC-format PSW bits 32-63, kept in EC mode too on S/370):
+ *
+ *   0   1 2  3 4      7 8                                31
+ *  +-----+----+--------+-----------------------------------+
+ *  | ILC | CC |prog msk|  address of the next instruction   |
+ *  +-----+----+--------+-----------------------------------+
+ * Under EX the ILC is 2 (the length of EX) and the next instruction is the one after the EX. */
+static inline uint32_t link_info(const struct cpu *c, unsigned ilc, uint32_t next)
+{
+	return (uint32_t)ilc << 30 | (uint32_t)c->cc << 28 | (uint32_t)c->progmask << 24 | next;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Register-and-register instructions (RR)
+ */
+
+/* SPM R1 - Set Program Mask [RR]: CC from R1 bits 2-3, program mask from bits 4-7. */
 void op_spm(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t r1 = c->gr[R1(ip)];
+	c->cc = (r1 >> 28) & 3;
+	c->progmask = (r1 >> 24) & 15;
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* BALR R1,R2 - Branch and Link Register [RR]. No branch when R2 is 0. */
 void op_balr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r2 = R2(ip);
+	uint32_t target = c->gr[r2] & AMASK;
+	uint32_t next = (c->ia + 2) & AMASK;
+	c->gr[R1(ip)] = link_info(c, c->in_ex ? 2 : 1, next);
+	c->ia = r2 ? target : next;
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* BCTR R1,R2 - Branch on Count Register [RR]: R1 - 1, branch when nonzero (never when R2 is 0). */
 void op_bctr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r2 = R2(ip);
+	uint32_t target = c->gr[r2] & AMASK;
+	if (--c->gr[R1(ip)] && r2)
+		c->ia = target;
+	else
+		NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* BCR M1,R2 - Branch on Condition Register [RR]. No branch when R2 is 0 (BCR 15,0 serialises:
+ * nothing to do on one CPU). */
 void op_bcr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r2 = R2(ip);
+	if (((ip[1] << c->cc) & 0x80) && r2)
+		c->ia = c->gr[r2] & AMASK;
+	else
+		NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SVC I - Supervisor Call [RR]: the SVC interruption, with the old PSW pointing past the SVC (past
+ * the EX when executed). BC mode: code in old-PSW bits 16-31, ILC in bits 32-33; EC mode: code at
+ * real X'8A', ILC at X'89'. */
 void op_svc(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint8_t code = ip[1];
+	unsigned ilc = c->in_ex ? 2 : 1;
+
+	NEXT_INSN(c, 2);
+	if (c->ec) {
+		uint8_t *low = real_ptr(c, 0);
+		low[0x88] = 0;
+		low[0x89] = (uint8_t)(ilc << 1);
+		put_be16(low + 0x8A, code);
+	} else {
+		c->intcode = code;
+		c->ilc = (uint8_t)ilc;
+	}
+	psw_swap(c, 0x20, 0x60);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* BASR R1,R2 - Branch and Save Register [RR]: the next address with bits 0-7 zero. */
 void op_basr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r2 = R2(ip);
+	uint32_t target = c->gr[r2] & AMASK;
+	uint32_t next = (c->ia + 2) & AMASK;
+	c->gr[R1(ip)] = next;
+	c->ia = r2 ? target : next;
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LPR R1,R2 - Load Positive [RR]. The maximum negative number overflows and stays unchanged. */
 void op_lpr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	int32_t v = (int32_t)c->gr[R2(ip)];
+	bool overflow = v == INT32_MIN;
+	uint32_t r = overflow ? (uint32_t)v : (uint32_t)(v < 0 ? -v : v);
+	c->gr[R1(ip)] = r;
+	c->cc = overflow ? 3 : r ? 2 : 0;
+	NEXT_INSN(c, 2);
+	fixed_overflow(c, overflow);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LNR R1,R2 - Load Negative [RR]. */
 void op_lnr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	int32_t v = (int32_t)c->gr[R2(ip)];
+	int32_t r = v > 0 ? -v : v;
+	c->gr[R1(ip)] = (uint32_t)r;
+	c->cc = r ? 1 : 0;
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LTR R1,R2 - Load and Test [RR]. */
 void op_ltr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t v = c->gr[R2(ip)];
+	c->gr[R1(ip)] = v;
+	c->cc = cc_signed((int32_t)v);
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LCR R1,R2 - Load Complement [RR]. The maximum negative number overflows and stays unchanged. */
 void op_lcr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	bool overflow;
+	c->cc = sub_signed(0, c->gr[R2(ip)], &c->gr[R1(ip)], &overflow);
+	NEXT_INSN(c, 2);
+	fixed_overflow(c, overflow);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* NR R1,R2 - And [RR]. */
 void op_nr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t r = c->gr[R1(ip)] &= c->gr[R2(ip)];
+	c->cc = r != 0;
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* CLR R1,R2 - Compare Logical [RR]. */
 void op_clr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	c->cc = cc_compare_unsigned(c->gr[R1(ip)], c->gr[R2(ip)]);
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* OR R1,R2 - Or [RR]. */
 void op_or(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t r = c->gr[R1(ip)] |= c->gr[R2(ip)];
+	c->cc = r != 0;
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* XR R1,R2 - Exclusive Or [RR]. */
 void op_xr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t r = c->gr[R1(ip)] ^= c->gr[R2(ip)];
+	c->cc = r != 0;
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LR R1,R2 - Load [RR]. */
 void op_lr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	c->gr[R1(ip)] = c->gr[R2(ip)];
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* CR R1,R2 - Compare [RR]. */
 void op_cr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	c->cc = cc_compare_signed((int32_t)c->gr[R1(ip)], (int32_t)c->gr[R2(ip)]);
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* AR R1,R2 - Add [RR]. */
 void op_ar(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t *r1 = &c->gr[R1(ip)];
+	bool overflow;
+	c->cc = add_signed(*r1, c->gr[R2(ip)], r1, &overflow);
+	NEXT_INSN(c, 2);
+	fixed_overflow(c, overflow);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SR R1,R2 - Subtract [RR]. */
 void op_sr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t *r1 = &c->gr[R1(ip)];
+	bool overflow;
+	c->cc = sub_signed(*r1, c->gr[R2(ip)], r1, &overflow);
+	NEXT_INSN(c, 2);
+	fixed_overflow(c, overflow);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* MR R1,R2 - Multiply [RR]: R1+1 times R2 into the pair R1, R1+1 (R1 even). */
 void op_mr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	EVEN_REG(c, r1);
+	int64_t product = (int64_t)(int32_t)c->gr[r1 + 1] * (int32_t)c->gr[R2(ip)];
+	set_pair(c, r1, (uint64_t)product);
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* DR R1,R2 - Divide [RR]: the pair R1, R1+1 by R2; remainder in R1, quotient in R1+1. */
 void op_dr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	uint32_t q, r;
+	EVEN_REG(c, r1);
+	if (!divide_signed(pair(c, r1), c->gr[R2(ip)], &q, &r))
+		program_check(c, PIC_FIXED_DIVIDE);
+	c->gr[r1] = r;
+	c->gr[r1 + 1] = q;
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* ALR R1,R2 - Add Logical [RR]. */
 void op_alr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t *r1 = &c->gr[R1(ip)];
+	c->cc = add_logical(*r1, c->gr[R2(ip)], r1);
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SLR R1,R2 - Subtract Logical [RR]. */
 void op_slr(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t *r1 = &c->gr[R1(ip)];
+	c->cc = sub_logical(*r1, c->gr[R2(ip)], r1);
+	NEXT_INSN(c, 2);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* ------------------------------------------------------------------------------------------------
+ * Register-and-indexed-storage instructions (RX)
+ */
+
+/* STH R1,D2(X2,B2) - Store Halfword [RX]: R1 bits 16-31. */
 void op_sth(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	vstore2(c, ea_rx(c, ip), (uint16_t)c->gr[R1(ip)]);
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LA R1,D2(X2,B2) - Load Address [RX]: the 24-bit address, bits 0-7 zero. */
 void op_la(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	c->gr[R1(ip)] = ea_rx(c, ip);
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* STC R1,D2(X2,B2) - Store Character [RX]: R1 bits 24-31. */
 void op_stc(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	vstore1(c, ea_rx(c, ip), (uint8_t)c->gr[R1(ip)]);
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* IC R1,D2(X2,B2) - Insert Character [RX]: into R1 bits 24-31, the rest unchanged. */
 void op_ic(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint8_t b = vfetch1(c, ea_rx(c, ip));
+	uint32_t *r1 = &c->gr[R1(ip)];
+	*r1 = (*r1 & 0xFFFFFF00u) | b;
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* Fetch the target of EX into buf: the first halfword, then only as much more as its length
+ * needs, so that an access exception is recognised only for bytes the target uses. */
+static int fetch_target(struct cpu *c, uint32_t addr, uint8_t buf[6])
+{
+	const uint8_t *p = mem_fetch_ptr(c, addr); /* addr is even: the halfword is in one block */
+	buf[0] = p[0];
+	buf[1] = p[1];
+	int len = insn_length(buf[0]);
+	if (likely(in_block(addr, (uint32_t)len))) {
+		memcpy(buf + 2, p + 2, (size_t)len - 2);
+	} else {
+		for (int i = 2; i < len; i++)
+			buf[i] = vfetch1(c, (addr + (uint32_t)i) & AMASK);
+	}
+	return len;
+}
+
+/* EX R1,D2(X2,B2) - Execute [RX]: run the instruction at D2(X2,B2), its second byte ORed with R1
+ * bits 24-31 (unless R1 is 0). The target runs from a private copy with c->ia placed so that its
+ * own NEXT_INSN lands after the EX; in_ex makes any program interruption in it report ILC 2 and
+ * point past the EX (nullification: at the EX). */
 void op_ex(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	uint32_t ex_addr = c->ia;
+	uint32_t target = ea_rx(c, ip);
+	uint8_t buf[6];
+
+	require_aligned(c, target, 2);
+	int len = fetch_target(c, target, buf);
+	if (buf[0] == 0x44)
+		program_check(c, PIC_EXECUTE);
+	if (r1)
+		buf[1] |= (uint8_t)c->gr[r1];
+
+	uint32_t base = (ex_addr + 4 - (uint32_t)len) & AMASK;
+	c->in_ex = true;
+	c->rel_adjust = (int32_t)(target - base);
+	c->ia = base;
+	c->optab[buf[0]](c, buf);
+	c->in_ex = false;
+	c->rel_adjust = 0;
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* BAL R1,D2(X2,B2) - Branch and Link [RX]. */
 void op_bal(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t target = ea_rx(c, ip);
+	c->gr[R1(ip)] = link_info(c, 2, (c->ia + 4) & AMASK);
+	c->ia = target;
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* BCT R1,D2(X2,B2) - Branch on Count [RX]: R1 - 1, branch when nonzero. */
 void op_bct(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t target = ea_rx(c, ip);
+	if (--c->gr[R1(ip)])
+		c->ia = target;
+	else
+		NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* BC M1,D2(X2,B2) - Branch on Condition [RX]: mask bit 8 >> CC selects. */
 void op_bc(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	if ((ip[1] << c->cc) & 0x80)
+		c->ia = ea_rx(c, ip);
+	else
+		NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LH R1,D2(X2,B2) - Load Halfword [RX]: sign-extended. */
 void op_lh(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	c->gr[R1(ip)] = (uint32_t)(int16_t)vfetch2(c, ea_rx(c, ip));
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* CH R1,D2(X2,B2) - Compare Halfword [RX]. */
 void op_ch(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	int16_t h = (int16_t)vfetch2(c, ea_rx(c, ip));
+	c->cc = cc_compare_signed((int32_t)c->gr[R1(ip)], h);
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* AH R1,D2(X2,B2) - Add Halfword [RX]. */
 void op_ah(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t h = (uint32_t)(int16_t)vfetch2(c, ea_rx(c, ip));
+	uint32_t *r1 = &c->gr[R1(ip)];
+	bool overflow;
+	c->cc = add_signed(*r1, h, r1, &overflow);
+	NEXT_INSN(c, 4);
+	fixed_overflow(c, overflow);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SH R1,D2(X2,B2) - Subtract Halfword [RX]. */
 void op_sh(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t h = (uint32_t)(int16_t)vfetch2(c, ea_rx(c, ip));
+	uint32_t *r1 = &c->gr[R1(ip)];
+	bool overflow;
+	c->cc = sub_signed(*r1, h, r1, &overflow);
+	NEXT_INSN(c, 4);
+	fixed_overflow(c, overflow);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* MH R1,D2(X2,B2) - Multiply Halfword [RX]: the low 32 bits of the product, no overflow test. */
 void op_mh(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	int16_t h = (int16_t)vfetch2(c, ea_rx(c, ip));
+	uint32_t *r1 = &c->gr[R1(ip)];
+	*r1 = (uint32_t)((int64_t)(int32_t)*r1 * h);
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* BAS R1,D2(X2,B2) - Branch and Save [RX]: the next address with bits 0-7 zero. */
 void op_bas(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t target = ea_rx(c, ip);
+	c->gr[R1(ip)] = (c->ia + 4) & AMASK;
+	c->ia = target;
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* ST R1,D2(X2,B2) - Store [RX]. */
 void op_st(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	vstore4(c, ea_rx(c, ip), c->gr[R1(ip)]);
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* N R1,D2(X2,B2) - And [RX]. */
 void op_n(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t v = vfetch4(c, ea_rx(c, ip));
+	uint32_t r = c->gr[R1(ip)] &= v;
+	c->cc = r != 0;
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* CL R1,D2(X2,B2) - Compare Logical [RX]. */
 void op_cl(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t v = vfetch4(c, ea_rx(c, ip));
+	c->cc = cc_compare_unsigned(c->gr[R1(ip)], v);
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* O R1,D2(X2,B2) - Or [RX]. */
 void op_o(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t v = vfetch4(c, ea_rx(c, ip));
+	uint32_t r = c->gr[R1(ip)] |= v;
+	c->cc = r != 0;
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* X R1,D2(X2,B2) - Exclusive Or [RX]. */
 void op_x(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t v = vfetch4(c, ea_rx(c, ip));
+	uint32_t r = c->gr[R1(ip)] ^= v;
+	c->cc = r != 0;
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* L R1,D2(X2,B2) - Load [RX]. */
 void op_l(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	c->gr[R1(ip)] = vfetch4(c, ea_rx(c, ip));
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* C R1,D2(X2,B2) - Compare [RX]. */
 void op_c(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t v = vfetch4(c, ea_rx(c, ip));
+	c->cc = cc_compare_signed((int32_t)c->gr[R1(ip)], (int32_t)v);
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* A R1,D2(X2,B2) - Add [RX]. */
 void op_a(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t v = vfetch4(c, ea_rx(c, ip));
+	uint32_t *r1 = &c->gr[R1(ip)];
+	bool overflow;
+	c->cc = add_signed(*r1, v, r1, &overflow);
+	NEXT_INSN(c, 4);
+	fixed_overflow(c, overflow);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* S R1,D2(X2,B2) - Subtract [RX]. */
 void op_s(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t v = vfetch4(c, ea_rx(c, ip));
+	uint32_t *r1 = &c->gr[R1(ip)];
+	bool overflow;
+	c->cc = sub_signed(*r1, v, r1, &overflow);
+	NEXT_INSN(c, 4);
+	fixed_overflow(c, overflow);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* M R1,D2(X2,B2) - Multiply [RX]: R1+1 times the operand into the pair R1, R1+1 (R1 even). */
 void op_m(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	EVEN_REG(c, r1);
+	int32_t v = (int32_t)vfetch4(c, ea_rx(c, ip));
+	set_pair(c, r1, (uint64_t)((int64_t)(int32_t)c->gr[r1 + 1] * v));
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* D R1,D2(X2,B2) - Divide [RX]: the pair R1, R1+1 by the operand (R1 even). */
 void op_d(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	uint32_t q, r;
+	EVEN_REG(c, r1);
+	uint32_t v = vfetch4(c, ea_rx(c, ip));
+	if (!divide_signed(pair(c, r1), v, &q, &r))
+		program_check(c, PIC_FIXED_DIVIDE);
+	c->gr[r1] = r;
+	c->gr[r1 + 1] = q;
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* AL R1,D2(X2,B2) - Add Logical [RX]. */
 void op_al(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t v = vfetch4(c, ea_rx(c, ip));
+	uint32_t *r1 = &c->gr[R1(ip)];
+	c->cc = add_logical(*r1, v, r1);
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SL R1,D2(X2,B2) - Subtract Logical [RX]. */
 void op_sl(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t v = vfetch4(c, ea_rx(c, ip));
+	uint32_t *r1 = &c->gr[R1(ip)];
+	c->cc = sub_logical(*r1, v, r1);
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* ------------------------------------------------------------------------------------------------
+ * Register-and-storage instructions (RS): index branches, shifts, multiple and masked loads/stores
+ */
+
+/* BXH R1,R3,D2(B2) - Branch on Index High [RS]: R1 + R3, branch when above the comparand (R3+1
+ * when R3 is even, R3 itself when odd); increment and comparand are read before R1 changes. */
 void op_bxh(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r3 = R3(ip);
+	uint32_t target = ea_s(c, ip);
+	int32_t comparand = (int32_t)c->gr[r3 | 1];
+	uint32_t sum = c->gr[r1] + c->gr[r3];
+	c->gr[r1] = sum;
+	if ((int32_t)sum > comparand)
+		c->ia = target;
+	else
+		NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* BXLE R1,R3,D2(B2) - Branch on Index Low or Equal [RS]. */
 void op_bxle(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r3 = R3(ip);
+	uint32_t target = ea_s(c, ip);
+	int32_t comparand = (int32_t)c->gr[r3 | 1];
+	uint32_t sum = c->gr[r1] + c->gr[r3];
+	c->gr[r1] = sum;
+	if ((int32_t)sum <= comparand)
+		c->ia = target;
+	else
+		NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* Shift amount: the rightmost six bits of the second-operand address. */
+static inline unsigned shift_amount(const struct cpu *c, const uint8_t *ip)
+{
+	return ea_s(c, ip) & 63;
+}
+
+/* SRL R1,D2(B2) - Shift Right Single Logical [RS]. */
 void op_srl(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned n = shift_amount(c, ip);
+	uint32_t *r1 = &c->gr[R1(ip)];
+	*r1 = n > 31 ? 0 : *r1 >> n;
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SLL R1,D2(B2) - Shift Left Single Logical [RS]. */
 void op_sll(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned n = shift_amount(c, ip);
+	uint32_t *r1 = &c->gr[R1(ip)];
+	*r1 = n > 31 ? 0 : *r1 << n;
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SRA R1,D2(B2) - Shift Right Single [RS]: arithmetic, CC by result. */
 void op_sra(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned n = shift_amount(c, ip);
+	uint32_t *r1 = &c->gr[R1(ip)];
+	int32_t r = (int32_t)*r1 >> (n > 31 ? 31 : n);
+	*r1 = (uint32_t)r;
+	c->cc = cc_signed(r);
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SLA R1,D2(B2) - Shift Left Single [RS]: the sign stays; CC 3 on overflow. */
 void op_sla(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned n = shift_amount(c, ip);
+	uint32_t *r1 = &c->gr[R1(ip)];
+	bool overflow;
+	uint32_t r = shift_left_single(*r1, n, &overflow);
+	*r1 = r;
+	c->cc = overflow ? 3 : cc_signed((int32_t)r);
+	NEXT_INSN(c, 4);
+	fixed_overflow(c, overflow);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SRDL R1,D2(B2) - Shift Right Double Logical [RS] (R1 even). */
 void op_srdl(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	EVEN_REG(c, r1);
+	set_pair(c, r1, pair(c, r1) >> shift_amount(c, ip));
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SLDL R1,D2(B2) - Shift Left Double Logical [RS] (R1 even). */
 void op_sldl(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	EVEN_REG(c, r1);
+	set_pair(c, r1, pair(c, r1) << shift_amount(c, ip));
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SRDA R1,D2(B2) - Shift Right Double [RS] (R1 even): arithmetic, CC by result. */
 void op_srda(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	EVEN_REG(c, r1);
+	int64_t r = (int64_t)pair(c, r1) >> shift_amount(c, ip);
+	set_pair(c, r1, (uint64_t)r);
+	c->cc = r == 0 ? 0 : r < 0 ? 1 : 2;
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* SLDA R1,D2(B2) - Shift Left Double [RS] (R1 even): the sign stays; CC 3 on overflow. */
 void op_slda(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip);
+	bool overflow;
+	EVEN_REG(c, r1);
+	int64_t r = (int64_t)shift_left_double(pair(c, r1), shift_amount(c, ip), &overflow);
+	set_pair(c, r1, (uint64_t)r);
+	c->cc = overflow ? 3 : r == 0 ? 0 : r < 0 ? 1 : 2;
+	NEXT_INSN(c, 4);
+	fixed_overflow(c, overflow);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* STM R1,R3,D2(B2) - Store Multiple [RS]: R1 through R3, wrapping from 15 to 0. Across a 2K
+ * boundary every byte is checked before the first store. */
 void op_stm(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), n = ((R3(ip) - r1) & 15) + 1;
+	uint32_t addr = ea_s(c, ip);
+
+	if (likely(in_block(addr, 4 * n))) {
+		uint8_t *p = mem_store_ptr(c, addr);
+		for (unsigned i = 0; i < n; i++)
+			put_be32(p + 4 * i, c->gr[(r1 + i) & 15]);
+	} else {
+		uint8_t buf[64];
+		for (unsigned i = 0; i < n; i++)
+			put_be32(buf + 4 * i, c->gr[(r1 + i) & 15]);
+		mem_store_bytes(c, addr, buf, 4 * n);
+	}
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
-void op_tm(struct cpu *c, const uint8_t *ip)
-{
-	program_check(c, PIC_OPERATION);
-}
-
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
-void op_mvi(struct cpu *c, const uint8_t *ip)
-{
-	program_check(c, PIC_OPERATION);
-}
-
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
-void op_ts(struct cpu *c, const uint8_t *ip)
-{
-	program_check(c, PIC_OPERATION);
-}
-
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
-void op_ni(struct cpu *c, const uint8_t *ip)
-{
-	program_check(c, PIC_OPERATION);
-}
-
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
-void op_cli(struct cpu *c, const uint8_t *ip)
-{
-	program_check(c, PIC_OPERATION);
-}
-
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
-void op_oi(struct cpu *c, const uint8_t *ip)
-{
-	program_check(c, PIC_OPERATION);
-}
-
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
-void op_xi(struct cpu *c, const uint8_t *ip)
-{
-	program_check(c, PIC_OPERATION);
-}
-
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* LM R1,R3,D2(B2) - Load Multiple [RS]: R1 through R3, wrapping from 15 to 0. The whole operand is
+ * fetched before any register changes (the base may be among the registers loaded). */
 void op_lm(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), n = ((R3(ip) - r1) & 15) + 1;
+	uint32_t addr = ea_s(c, ip);
+
+	if (likely(in_block(addr, 4 * n))) {
+		const uint8_t *p = mem_fetch_ptr(c, addr);
+		for (unsigned i = 0; i < n; i++)
+			c->gr[(r1 + i) & 15] = be32(p + 4 * i);
+	} else {
+		uint8_t buf[64];
+		mem_fetch_bytes(c, addr, buf, 4 * n);
+		for (unsigned i = 0; i < n; i++)
+			c->gr[(r1 + i) & 15] = be32(buf + 4 * i);
+	}
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
-void op_mc(struct cpu *c, const uint8_t *ip)
-{
-	program_check(c, PIC_OPERATION);
-}
-
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* CS R1,R3,D2(B2) - Compare and Swap [RS]: fullword operand. Equal: R3 is stored, CC 0; unequal:
+ * the operand is loaded into R1, CC 1. The operand is accessed for store either way (as Hercules
+ * does), so a protected operand is a protection exception even when the comparison is unequal. */
 void op_cs(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t addr = ea_s(c, ip);
+	require_aligned(c, addr, 4);
+	uint8_t *p = mem_store_ptr(c, addr);
+	uint32_t v = be32(p);
+	unsigned r1 = R1(ip);
+
+	if (c->gr[r1] == v) {
+		put_be32(p, c->gr[R3(ip)]);
+		c->cc = 0;
+	} else {
+		c->gr[r1] = v;
+		c->cc = 1;
+	}
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* CDS R1,R3,D2(B2) - Compare Double and Swap [RS]: R1 and R3 even, doubleword operand. */
 void op_cds(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	unsigned r1 = R1(ip), r3 = R3(ip);
+	if ((r1 | r3) & 1)
+		program_check(c, PIC_SPECIFICATION);
+	uint32_t addr = ea_s(c, ip);
+	require_aligned(c, addr, 8);
+	uint8_t *p = mem_store_ptr(c, addr);
+	uint64_t v = be64(p);
+
+	if (pair(c, r1) == v) {
+		put_be64(p, pair(c, r3));
+		c->cc = 0;
+	} else {
+		set_pair(c, r1, v);
+		c->cc = 1;
+	}
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* CLM R1,M3,D2(B2) - Compare Logical Characters under Mask [RS]: the bytes of R1 selected by M3
+ * against contiguous storage bytes. Mask 0: CC 0, one byte is still accessed. Across a block
+ * boundary bytes are fetched one at a time, stopping at the first inequality (as Hercules). */
 void op_clm(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t addr = ea_s(c, ip);
+	uint8_t reg[4];
+	unsigned n = mask_bytes(c->gr[R1(ip)], R3(ip), reg);
+
+	c->cc = 0;
+	if (n == 0) {
+		(void)vfetch1(c, addr);
+	} else if (likely(in_block(addr, n))) {
+		const uint8_t *p = mem_fetch_ptr(c, addr);
+		for (unsigned i = 0; i < n; i++) {
+			if (reg[i] != p[i]) {
+				c->cc = reg[i] < p[i] ? 1 : 2;
+				break;
+			}
+		}
+	} else {
+		for (unsigned i = 0; i < n; i++) {
+			uint8_t b = vfetch1(c, (addr + i) & AMASK);
+			if (reg[i] != b) {
+				c->cc = reg[i] < b ? 1 : 2;
+				break;
+			}
+		}
+	}
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* STCM R1,M3,D2(B2) - Store Characters under Mask [RS]: the bytes of R1 selected by M3, stored
+ * contiguously. Mask 0 stores nothing and accesses nothing (as Hercules; the POO allows either). */
 void op_stcm(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t addr = ea_s(c, ip);
+	uint8_t reg[4];
+	unsigned n = mask_bytes(c->gr[R1(ip)], R3(ip), reg);
+
+	if (n && likely(in_block(addr, n)))
+		memcpy(mem_store_ptr(c, addr), reg, n);
+	else if (n)
+		mem_store_bytes(c, addr, reg, n);
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* ICM R1,M3,D2(B2) - Insert Characters under Mask [RS]: contiguous storage bytes into the bytes of
+ * R1 selected by M3. CC 0 all inserted bits zero (or mask 0), 1 leftmost inserted bit one, 2
+ * otherwise. Mask 0 still accesses one byte. */
 void op_icm(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t addr = ea_s(c, ip);
+	unsigned mask = R3(ip);
+	uint32_t *r1 = &c->gr[R1(ip)];
+
+	if (mask == 15) {
+		uint32_t v = vfetch4(c, addr);
+		*r1 = v;
+		c->cc = cc_signed((int32_t)v);
+		NEXT_INSN(c, 4);
+		return;
+	}
+	if (mask == 0) {
+		(void)vfetch1(c, addr);
+		c->cc = 0;
+		NEXT_INSN(c, 4);
+		return;
+	}
+
+	unsigned n = (unsigned)__builtin_popcount(mask);
+	uint8_t b[4];
+	if (likely(in_block(addr, n)))
+		memcpy(b, mem_fetch_ptr(c, addr), n);
+	else
+		mem_fetch_bytes(c, addr, b, n);
+
+	uint32_t v = *r1, inserted = 0;
+	unsigned k = 0;
+	for (unsigned i = 0; i < 4; i++) {
+		if (mask & (8u >> i)) {
+			unsigned shift = 24 - 8 * i;
+			v = (v & ~(0xFFu << shift)) | (uint32_t)b[k] << shift;
+			inserted = inserted << 8 | b[k];
+			k++;
+		}
+	}
+	*r1 = v;
+	c->cc = inserted == 0 ? 0 : (b[0] & 0x80) ? 1 : 2;
+	NEXT_INSN(c, 4);
 }
 
-/* NOT YET IMPLEMENTED: raises an operation exception until written. */
+/* ------------------------------------------------------------------------------------------------
+ * Storage-and-immediate instructions (SI, and TS in S form)
+ */
+
+/* TM D1(B1),I2 - Test under Mask [SI]: CC 0 selected bits zero (or mask 0), 1 mixed, 3 all one. */
+void op_tm(struct cpu *c, const uint8_t *ip)
+{
+	uint8_t mask = I2(ip);
+	uint8_t v = vfetch1(c, ea_s(c, ip)) & mask;
+	c->cc = v == 0 ? 0 : v == mask ? 3 : 1;
+	NEXT_INSN(c, 4);
+}
+
+/* MVI D1(B1),I2 - Move Immediate [SI]. */
+void op_mvi(struct cpu *c, const uint8_t *ip)
+{
+	vstore1(c, ea_s(c, ip), I2(ip));
+	NEXT_INSN(c, 4);
+}
+
+/* TS D2(B2) - Test and Set [S]: CC from the leftmost bit, then the byte is set to all ones. */
+void op_ts(struct cpu *c, const uint8_t *ip)
+{
+	uint8_t *p = mem_store_ptr(c, ea_s(c, ip));
+	c->cc = *p >> 7;
+	*p = 0xFF;
+	NEXT_INSN(c, 4);
+}
+
+/* NI D1(B1),I2 - And Immediate [SI]. */
+void op_ni(struct cpu *c, const uint8_t *ip)
+{
+	uint8_t *p = mem_store_ptr(c, ea_s(c, ip));
+	uint8_t r = *p &= I2(ip);
+	c->cc = r != 0;
+	NEXT_INSN(c, 4);
+}
+
+/* CLI D1(B1),I2 - Compare Logical Immediate [SI]. */
+void op_cli(struct cpu *c, const uint8_t *ip)
+{
+	c->cc = cc_compare_unsigned(vfetch1(c, ea_s(c, ip)), I2(ip));
+	NEXT_INSN(c, 4);
+}
+
+/* OI D1(B1),I2 - Or Immediate [SI]. */
+void op_oi(struct cpu *c, const uint8_t *ip)
+{
+	uint8_t *p = mem_store_ptr(c, ea_s(c, ip));
+	uint8_t r = *p |= I2(ip);
+	c->cc = r != 0;
+	NEXT_INSN(c, 4);
+}
+
+/* XI D1(B1),I2 - Exclusive Or Immediate [SI]. */
+void op_xi(struct cpu *c, const uint8_t *ip)
+{
+	uint8_t *p = mem_store_ptr(c, ea_s(c, ip));
+	uint8_t r = *p ^= I2(ip);
+	c->cc = r != 0;
+	NEXT_INSN(c, 4);
+}
+
+/* MC D1(B1),I2 - Monitor Call [SI]: I2 bits 8-11 must be zero; when the class (bits 12-15) is
+ * enabled in CR8 bits 16-31, a monitor-event program interruption with the class at real X'95'
+ * and the monitor code (the D1(B1) address) at X'9C'. Otherwise nothing happens. */
+void op_mc(struct cpu *c, const uint8_t *ip)
+{
+	uint8_t i2 = I2(ip);
+	if (i2 & 0xF0)
+		program_check(c, PIC_SPECIFICATION);
+	unsigned monitor_class = i2 & 15;
+	if (c->cr[8] & (0x8000u >> monitor_class)) {
+		uint8_t *low = real_ptr(c, 0);
+		low[0x94] = 0;
+		low[0x95] = (uint8_t)monitor_class;
+		put_be32(low + 0x9C, ea_s(c, ip));
+		program_check(c, PIC_MONITOR);
+	}
+	NEXT_INSN(c, 4);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * RRE
+ */
+
+/* IPM R1 - Insert Program Mask [RRE]: R1 bits 0-1 zero, 2-3 CC, 4-7 program mask, 8-31 unchanged. */
 void op_ipm(struct cpu *c, const uint8_t *ip)
 {
-	program_check(c, PIC_OPERATION);
+	uint32_t *r1 = &c->gr[ip[3] >> 4];
+	*r1 = (*r1 & 0x00FFFFFFu) | (uint32_t)c->cc << 28 | (uint32_t)c->progmask << 24;
+	NEXT_INSN(c, 4);
 }

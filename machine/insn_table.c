@@ -159,6 +159,13 @@ char *disasm(const uint8_t *ip, bool extension, char *buf, size_t size)
 	int32_t i16 = sext(be16(ip + 2), 16);
 	int32_t i32 = len == 6 ? (int32_t)be32(ip + 2) : 0;
 	int32_t dl20 = len == 6 ? sext(((uint32_t)ip[4] << 12) | d2, 20) : 0;
+	/* Immediates as the assembler writes them: signed unless the row says unsigned. */
+	bool u = d->flags & IF_UNSIGNED;
+	long long imm16 = u ? (long long)be16(ip + 2) : i16;
+	long long imm32 = u ? (long long)(uint32_t)i32 : i32;
+	long long imm8_4 = len == 6 ? (u ? (long long)ip[4] : sext(ip[4], 8)) : 0;
+	long long imm8_1 = u ? (long long)ip[1] : sext(ip[1], 8);
+	long long imm16_4 = len == 6 ? (u ? (long long)be16(ip + 4) : sext(be16(ip + 4), 16)) : 0;
 	char ops[64];
 
 	switch (d->format) {
@@ -228,18 +235,20 @@ char *disasm(const uint8_t *ip, bool extension, char *buf, size_t size)
 		snprintf(ops, sizeof ops, "%u,%u,%u", rre1, rre2, rrf3);
 		break;
 	case F_RRF_M:
-	case F_RRF_T:
 		snprintf(ops, sizeof ops, "%u,%u,%u", rre1, rrf3, rre2);
 		break;
+	case F_RRF_T:
+		snprintf(ops, sizeof ops, "%u,%u,%u", rre1, rre2, rrf3);
+		break;
 	case F_RI:
-		snprintf(ops, sizeof ops, "%u,%d", r1, i16);
+		snprintf(ops, sizeof ops, "%u,%lld", r1, imm16);
 		break;
 	case F_RI_M:
 	case F_RI_R:
 		snprintf(ops, sizeof ops, "%u,*%+d", r1, 2 * i16);
 		break;
 	case F_RIL:
-		snprintf(ops, sizeof ops, "%u,%d", r1, i32);
+		snprintf(ops, sizeof ops, "%u,%lld", r1, imm32);
 		break;
 	case F_RIL_R:
 	case F_RIL_M:
@@ -254,26 +263,29 @@ char *disasm(const uint8_t *ip, bool extension, char *buf, size_t size)
 	case F_RSY:
 		snprintf(ops, sizeof ops, "%u,%u,%d(%u)", r1, r2, dl20, b2);
 		break;
+	case F_RSY_M:
+		snprintf(ops, sizeof ops, "%u,%d(%u),%u", r1, dl20, b2, r2);
+		break;
 	case F_SIY:
-		snprintf(ops, sizeof ops, "%d(%u),%u", dl20, b2, ip[1]);
+		snprintf(ops, sizeof ops, "%d(%u),%lld", dl20, b2, imm8_1);
 		break;
 	case F_SIL:
-		snprintf(ops, sizeof ops, "%u(%u),%d", d2, b2, sext(be16(ip + 4), 16));
+		snprintf(ops, sizeof ops, "%u(%u),%lld", d2, b2, imm16_4);
 		break;
 	case F_RIE_RR:
 		snprintf(ops, sizeof ops, "%u,%u,%u,*%+d", r1, r2, ip[4] >> 4, 2 * i16);
 		break;
 	case F_RIE_RI:
-		snprintf(ops, sizeof ops, "%u,%d,%u,*%+d", r1, sext(ip[4], 8), r2, 2 * i16);
+		snprintf(ops, sizeof ops, "%u,%lld,%u,*%+d", r1, imm8_4, r2, 2 * i16);
 		break;
 	case F_RRS:
 		snprintf(ops, sizeof ops, "%u,%u,%u,%u(%u)", r1, r2, ip[4] >> 4, d2, b2);
 		break;
 	case F_RIS:
-		snprintf(ops, sizeof ops, "%u,%d,%u,%u(%u)", r1, sext(ip[4], 8), r2, d2, b2);
+		snprintf(ops, sizeof ops, "%u,%lld,%u,%u(%u)", r1, imm8_4, r2, d2, b2);
 		break;
 	case F_RIE_T:
-		snprintf(ops, sizeof ops, "%u,%d,%u", r1, i16, ip[4] >> 4);
+		snprintf(ops, sizeof ops, "%u,%lld,%u", r1, imm16, ip[4] >> 4);
 		break;
 	case F_RIE_D:
 		snprintf(ops, sizeof ops, "%u,%u,%d", r1, r2, i16);

@@ -49,6 +49,7 @@ enum insn_format {
 	F_RXF,    /* R1,R3,D2(X2,B2) */
 	F_RXY,    /* R1,D2(X2,B2) long displacement */
 	F_RSY,    /* R1,R3,D2(B2) long displacement */
+	F_RSY_M,  /* R1,D2(B2),M3 long displacement (load/store on condition) */
 	F_SIL,    /* D1(B1),I2 (16-bit immediate) */
 	F_SIY,    /* D1(B1),I2 long displacement */
 	F_RIE_RR, /* R1,R2,M3,I4 (compare and branch relative, registers) */
@@ -56,7 +57,7 @@ enum insn_format {
 	F_RRS,    /* R1,R2,M3,D4(B4) */
 	F_RIS,    /* R1,I2,M3,D4(B4) */
 	F_RIE_T,  /* R1,I2,M3 (compare immediate and trap) */
-	F_RRF_T,  /* R1,R2,M3 (compare and trap) */
+	F_RRF_T,  /* R1,R2,M3 (compare and trap, load on condition) */
 	F_RIE_D,  /* R1,R3,I2 (distinct-operands immediate) */
 	F_E,      /* no operands, 2-byte opcode */
 };
@@ -65,6 +66,7 @@ enum insn_flags {
 	IF_PRIV = 1,
 	IF_SEMIPRIV = 2,
 	IF_EXT = 4,
+	IF_UNSIGNED = 8, /* the immediate operand is unsigned (disassembler) */
 };
 
 enum sub_where { SUB_NONE, SUB_BYTE1, SUB_NIBBLE, SUB_BYTE5 };

@@ -1,0 +1,391 @@
+/*
+ * bench.c - the CPU benchmark behind `make bench`: MIPS per benchmark loop, on Cambridge's
+ * interpreter and, when tools/hercules-run is given, on Hercules 3.13.
+ *
+ *   bench [--hercules-run PATH] [--seconds S] [--repeat R] [--verbose] IMAGE.bin ...
+ *
+ * Each image follows bench/frame.inc: the loop count N at X'200', the instructions per iteration
+ * at X'204', the TOD clock at loop start and end at X'208' and X'210', the final registers at
+ * X'300', and a disabled wait at address 0 for success. For each image:
+ *
+ *  1. Cambridge: N is calibrated so that one run takes about S seconds (default 1.5), then the
+ *     image runs R times (default 3) through machine_run() in this process and the best wall time
+ *     counts. MIPS = instructions executed (cpu_instructions) / wall time. Start-up is excluded
+ *     by construction: the clock is read around machine_run() only.
+ *  2. Hercules: the same image runs under tools/hercules-run, first with N/8 as a probe (its final
+ *     registers must match Cambridge's with the same N), then R times with N chosen from the
+ *     probe for about S seconds of Hercules time. Hercules' MIPS are the loop's instructions (N x
+ *     per-iteration) over the time between the two STCKs around the loop, read from Hercules' own
+ *     TOD clock, best of the R runs: that excludes Hercules' start-up, the automatic operator's
+ *     reaction and the state displays. As a cross-check, --verbose also shows the difference of
+ *     the wall times of the long and the probe runs over the difference of their instructions.
+ *
+ * Prints one line per program: name, instructions, Cambridge MIPS, Hercules MIPS, ratio.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/be.h"
+#include "machine/machine.h"
+
+#define STORAGE (1024u * 1024)
+#define OFF_N 0x200
+#define OFF_PER_ITER 0x204
+#define OFF_TOD_START 0x208
+#define OFF_TOD_END 0x210
+#define OFF_REGS 0x300
+#define N_MAX 0x7FFFFFFFu
+
+static const uint8_t success_psw[8] = {0x00, 0x0A, 0, 0, 0, 0, 0, 0};
+
+struct image {
+	const char *path;
+	char name[64];
+	uint8_t *data;
+	size_t size;
+	uint32_t per_iter;
+};
+
+struct run {
+	bool ok;
+	char why[160];
+	uint64_t instructions;
+	double seconds;
+	uint8_t regs[64];
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool read_image(struct image *im, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "bench: %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	im->data = malloc(STORAGE);
+	im->size = im->data ? fread(im->data, 1, STORAGE, f) : 0;
+	fclose(f);
+	if (im->size < 0x400) {
+		fprintf(stderr, "bench: %s: not a benchmark image (see bench/frame.inc)\n", path);
+		return false;
+	}
+	im->path = path;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	snprintf(im->name, sizeof im->name, "%.*s", (int)strcspn(base, "."), base);
+	im->per_iter = be32(im->data + OFF_PER_ITER);
+	return true;
+}
+
+static void patch_n(uint8_t *data, uint32_t n)
+{
+	put_be32(data + OFF_N, n);
+}
+
+/* One run on Cambridge's interpreter. */
+static struct run run_cambridge(struct image *im, uint32_t n)
+{
+	struct run r = {0};
+	struct machine_config cfg = {.storage_size = STORAGE, .extension = false};
+	struct machine *m = machine_new(&cfg);
+	if (!m) {
+		snprintf(r.why, sizeof r.why, "machine_new: %s", strerror(errno));
+		return r;
+	}
+	patch_n(im->data, n);
+	machine_load(m, 0, im->data, im->size);
+	struct cpu *c = machine_cpu(m);
+	cpu_set_psw(c, im->data);
+	uint64_t budget = (uint64_t)n * im->per_iter * 2 + 100000;
+
+	double t0 = now();
+	enum machine_exit e = machine_run(c, budget);
+	r.seconds = now() - t0;
+
+	r.instructions = cpu_instructions(c);
+	uint8_t psw[8];
+	cpu_get_psw(c, psw);
+	machine_dump(m, OFF_REGS, r.regs, sizeof r.regs);
+	if (e != MACHINE_EXIT_DISABLED_WAIT || memcmp(psw, success_psw, 8) != 0) {
+		snprintf(r.why, sizeof r.why, "ended in %s, PSW %02X%02X%02X%02X %02X%02X%02X%02X",
+			 machine_exit_str(e), psw[0], psw[1], psw[2], psw[3], psw[4], psw[5], psw[6],
+			 psw[7]);
+	} else {
+		r.ok = true;
+	}
+	machine_free(m);
+	return r;
+}
+
+/* ---- Hercules, through tools/hercules-run ---- */
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, len = 0;
+	char *s = malloc(cap);
+	size_t k;
+	while (s && (k = fread(s + len, 1, cap - len - 1, f)) > 0) {
+		len += k;
+		if (cap - len < 2) {
+			char *t = realloc(s, cap *= 2);
+			if (!t) {
+				free(s);
+				s = NULL;
+			}
+			s = t;
+		}
+	}
+	fclose(f);
+	if (s)
+		s[len] = 0;
+	return s;
+}
+
+/* The string value of "key" in the (flat enough) JSON text, into out. */
+static bool json_string(const char *json, const char *key, char *out, size_t size)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\"", key);
+	const char *p = strstr(json, pat);
+	if (!p)
+		return false;
+	p += strlen(pat);
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == ':')
+		p++;
+	if (*p != '"')
+		return false;
+	p++;
+	size_t i = 0;
+	while (*p && *p != '"' && i + 1 < size)
+		out[i++] = *p++;
+	out[i] = 0;
+	return *p == '"';
+}
+
+static bool hex_bytes(const char *hex, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return false;
+		out[i] = (uint8_t)v;
+	}
+	return true;
+}
+
+static struct run run_hercules(const char *tool, struct image *im, uint32_t n, double *tod_seconds)
+{
+	struct run r = {0};
+	char img[] = "/tmp/cambridge-bench-XXXXXX";
+	char state[] = "/tmp/cambridge-bench-state-XXXXXX";
+	int fd = mkstemp(img), sfd = mkstemp(state);
+	if (fd < 0 || sfd < 0) {
+		snprintf(r.why, sizeof r.why, "mkstemp: %s", strerror(errno));
+		goto out;
+	}
+	close(sfd);
+	patch_n(im->data, n);
+	if (write(fd, im->data, im->size) != (ssize_t)im->size) {
+		snprintf(r.why, sizeof r.why, "write: %s", strerror(errno));
+		goto out;
+	}
+	close(fd);
+	fd = -1;
+
+	double t0 = now();
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", tool, "--timeout", "900", "--storage", "2M", "--dump", "200:0x20",
+		      "--dump", "300:0x40", "--state", state, img, (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		snprintf(r.why, sizeof r.why, "hercules-run failed (status %d)", status);
+		goto out;
+	}
+	r.seconds = now() - t0;
+
+	char *json = slurp(state);
+	char stop[32], psw[20], low[80], regs[160];
+	uint8_t lowb[32], pswb[8];
+	if (!json || !json_string(json, "stop", stop, sizeof stop) ||
+	    !json_string(json, "psw", psw, sizeof psw) || !json_string(json, "00000200", low, sizeof low) ||
+	    !json_string(json, "00000300", regs, sizeof regs) || !hex_bytes(psw, pswb, 8) ||
+	    !hex_bytes(low, lowb, 32) || !hex_bytes(regs, r.regs, 64)) {
+		snprintf(r.why, sizeof r.why, "cannot read hercules-run's state");
+		free(json);
+		goto out;
+	}
+	free(json);
+	if (strcmp(stop, "disabled-wait") != 0 || memcmp(pswb, success_psw, 8) != 0) {
+		snprintf(r.why, sizeof r.why, "ended in %s, PSW %.8s %.8s", stop, psw, psw + 8);
+		goto out;
+	}
+	/* TOD bit 51 is one microsecond: 4096 units. */
+	uint64_t t_start = be64(lowb + 8), t_end = be64(lowb + 16);
+	*tod_seconds = (double)(t_end - t_start) / 4096e6;
+	r.instructions = (uint64_t)n * im->per_iter;
+	r.ok = true;
+out:
+	if (fd >= 0)
+		close(fd);
+	unlink(img);
+	unlink(state);
+	return r;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: bench [--hercules-run PATH] [--seconds S] [--repeat R] [--verbose] "
+			"IMAGE.bin ...\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *tool = NULL;
+	double target = 1.5;
+	int repeat = 3;
+	bool verbose = false;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--hercules-run") && i + 1 < argc)
+			tool = argv[++i];
+		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+			target = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
+			repeat = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
+			verbose = true;
+		else
+			usage();
+	}
+	if (i == argc || target <= 0 || repeat < 1)
+		usage();
+
+	printf("%-10s %14s %15s %15s %7s\n", "program", "instructions", "Cambridge MIPS",
+	       "Hercules MIPS", "ratio");
+	int failures = 0;
+	for (; i < argc; i++) {
+		struct image im = {0};
+		if (!read_image(&im, argv[i])) {
+			failures++;
+			free(im.data);
+			continue;
+		}
+
+		/* Calibrate N for about `target` seconds on Cambridge. */
+		uint32_t n = 10000;
+		struct run r;
+		for (;;) {
+			r = run_cambridge(&im, n);
+			if (!r.ok || r.seconds >= target / 8 || n >= N_MAX / 2)
+				break;
+			n = r.seconds > 0.001 ? (uint32_t)((double)n * target / 8 / r.seconds * 1.5) + 1
+					      : n * 16;
+			if (n > N_MAX / 2)
+				n = N_MAX / 2;
+		}
+		if (r.ok && r.seconds > 0) {
+			double scaled = (double)n * target / r.seconds;
+			n = scaled > N_MAX ? N_MAX : (uint32_t)scaled;
+		}
+		struct run best = r;
+		for (int k = 0; r.ok && k < repeat; k++) {
+			r = run_cambridge(&im, n);
+			if (!r.ok || k == 0 || r.seconds < best.seconds)
+				best = r;
+			if (verbose && r.ok)
+				printf("  %s: Cambridge N=%" PRIu32 " %.3f s %.1f MIPS\n", im.name, n,
+				       r.seconds, (double)r.instructions / r.seconds / 1e6);
+		}
+		if (!best.ok) {
+			printf("%-10s %14s %15s  (Cambridge %s)\n", im.name, "-", "FAILED", best.why);
+			failures++;
+			free(im.data);
+			continue;
+		}
+		uint64_t expect = (uint64_t)n * im.per_iter;
+		if (best.instructions < expect || best.instructions > expect + 64)
+			printf("  %s: warning: %" PRIu64 " instructions executed, expected %" PRIu64
+			       " + a few\n",
+			       im.name, best.instructions, expect);
+		double mips = (double)best.instructions / best.seconds / 1e6;
+
+		if (!tool) {
+			printf("%-10s %14" PRIu64 " %15.1f %15s %7s\n", im.name, best.instructions, mips,
+			       "-", "-");
+			fflush(stdout);
+			free(im.data);
+			continue;
+		}
+		/* Hercules: a probe at N/8, whose final registers must match Cambridge's at the
+		 * same N, then `repeat` runs calibrated to about `target` seconds of Hercules time. */
+		uint32_t n_probe = n / 8 > 1000 ? n / 8 : 1000;
+		double tod = 0;
+		struct run probe = run_hercules(tool, &im, n_probe, &tod);
+		if (!probe.ok) {
+			printf("%-10s %14" PRIu64 " %15.1f %15s  (Hercules %s)\n", im.name,
+			       best.instructions, mips, "FAILED", probe.why);
+			failures++;
+			free(im.data);
+			continue;
+		}
+		struct run same = run_cambridge(&im, n_probe);
+		if (!same.ok || memcmp(probe.regs, same.regs, sizeof same.regs) != 0)
+			printf("  %s: warning: final registers differ between Cambridge and Hercules\n",
+			       im.name);
+		double probe_wall = probe.seconds;
+		double scaled = tod > 0 ? (double)n_probe * target / tod : (double)n;
+		uint32_t nh = scaled > N_MAX ? N_MAX : scaled < n_probe ? n_probe : (uint32_t)scaled;
+		double hmips = 0, hwall = 0;
+		struct run h = {0};
+		for (int k = 0; k < repeat; k++) {
+			h = run_hercules(tool, &im, nh, &tod);
+			if (!h.ok)
+				break;
+			double m = (double)h.instructions / tod / 1e6;
+			if (m > hmips)
+				hmips = m;
+			if (k == 0 || h.seconds < hwall)
+				hwall = h.seconds;
+			if (verbose)
+				printf("  %s: Hercules N=%" PRIu32 " TOD %.3f s %.1f MIPS, wall %.3f s\n",
+				       im.name, nh, tod, m, h.seconds);
+		}
+		if (!h.ok) {
+			printf("%-10s %14" PRIu64 " %15.1f %15s  (Hercules %s)\n", im.name,
+			       best.instructions, mips, "FAILED", h.why);
+			failures++;
+			free(im.data);
+			continue;
+		}
+		if (verbose && hwall > probe_wall)
+			printf("  %s: Hercules by wall-time difference (N=%" PRIu32 " against N=%" PRIu32
+			       "): %.1f MIPS\n",
+			       im.name, nh, n_probe,
+			       (double)(nh - n_probe) * im.per_iter / (hwall - probe_wall) / 1e6);
+		printf("%-10s %14" PRIu64 " %15.1f %15.1f %7.2f\n", im.name, best.instructions, mips,
+		       hmips, mips / hmips);
+		fflush(stdout);
+		free(im.data);
+	}
+	return failures ? 1 : 0;
+}
