@@ -225,9 +225,12 @@ static struct run run_hercules(const char *tool, struct image *im, uint32_t n, d
 	char *json = slurp(state);
 	char stop[32], psw[20], low[80], regs[160];
 	uint8_t lowb[32], pswb[8];
-	if (!json || !json_string(json, "stop", stop, sizeof stop) ||
-	    !json_string(json, "psw", psw, sizeof psw) || !json_string(json, "00000200", low, sizeof low) ||
-	    !json_string(json, "00000300", regs, sizeof regs) || !hex_bytes(psw, pswb, 8) ||
+	/* The storage keys are looked for after "storage": CR15 holds 00000200 too. */
+	const char *storage = json ? strstr(json, "\"storage\"") : NULL;
+	if (!storage || !json_string(json, "stop", stop, sizeof stop) ||
+	    !json_string(json, "psw", psw, sizeof psw) ||
+	    !json_string(storage, "00000200", low, sizeof low) ||
+	    !json_string(storage, "00000300", regs, sizeof regs) || !hex_bytes(psw, pswb, 8) ||
 	    !hex_bytes(low, lowb, 32) || !hex_bytes(regs, r.regs, 64)) {
 		snprintf(r.why, sizeof r.why, "cannot read hercules-run's state");
 		free(json);

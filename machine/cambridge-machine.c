@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "lib/compiler.h"
+#include "lib/ebcdic.h"
 #include "machine/machine.h"
 
 #define PROG "cambridge-machine"
@@ -58,6 +59,8 @@ struct options {
 	const char *state;
 	struct dump *dumps;
 	size_t ndumps;
+	struct dump *texts;
+	size_t ntexts;
 	bool trace;
 	bool diagnose_nop;
 };
@@ -79,6 +82,8 @@ static const char usage_text[] =
 	"  --state FILE            on stop, write the state as JSON to FILE ('-' for stdout)\n"
 	"  --dump HEXADDR:LEN      include LEN bytes (decimal, or hex with 0x) at real HEXADDR in\n"
 	"                          the state's \"storage\" (repeatable)\n"
+	"  --text HEXADDR:LEN      on stop, print LEN bytes at real HEXADDR to stdout as EBCDIC\n"
+	"                          text, X'15' and X'25' ending lines (repeatable)\n"
 	"  --trace                 trace each instruction to stderr: address, bytes, disassembly\n"
 	"  --no-extension          turn off the S/370 extension (ESA/390 problem-state instructions)\n"
 	"  --diagnose-nop          let DIAGNOSE do nothing and continue (default: stop)\n"
@@ -247,7 +252,8 @@ static void add_load(struct options *o, const char *arg)
 	o->loads[o->nloads++] = (struct load){ .file = file, .addr = addr };
 }
 
-static void add_dump(struct options *o, const char *arg)
+/* HEXADDR:LEN for option opt. */
+static struct dump parse_range(const char *opt, const char *arg)
 {
 	const char *colon = strchr(arg, ':');
 	char addr_text[16];
@@ -255,18 +261,30 @@ static void add_dump(struct options *o, const char *arg)
 	uint64_t len;
 
 	if (!colon || (size_t)(colon - arg) >= sizeof addr_text)
-		fail("--dump", "'%s' is not HEXADDR:LEN", arg);
+		fail(opt, "'%s' is not HEXADDR:LEN", arg);
 	memcpy(addr_text, arg, (size_t)(colon - arg));
 	addr_text[colon - arg] = 0;
 	if (!parse_hex(addr_text, MACHINE_MAX_STORAGE - 1, &addr))
-		fail("--dump", "'%s' is not a real address (hex, below 1000000)", addr_text);
+		fail(opt, "'%s' is not a real address (hex, below 1000000)", addr_text);
 	if (!parse_count(colon + 1, &len) || len == 0 || len > MACHINE_MAX_STORAGE)
-		fail("--dump", "'%s' is not a length (1 to 16777216)", colon + 1);
+		fail(opt, "'%s' is not a length (1 to 16777216)", colon + 1);
+	return (struct dump){ .addr = addr, .len = (uint32_t)len };
+}
+
+static void add_dump(struct options *o, const char *arg)
+{
+	struct dump d = parse_range("--dump", arg);
 	for (size_t i = 0; i < o->ndumps; i++)
-		if (o->dumps[i].addr == addr)
-			fail("--dump", "address %06" PRIX32 " is dumped twice", addr);
+		if (o->dumps[i].addr == d.addr)
+			fail("--dump", "address %06" PRIX32 " is dumped twice", d.addr);
 	o->dumps = xrealloc(o->dumps, (o->ndumps + 1) * sizeof *o->dumps);
-	o->dumps[o->ndumps++] = (struct dump){ .addr = addr, .len = (uint32_t)len };
+	o->dumps[o->ndumps++] = d;
+}
+
+static void add_text(struct options *o, const char *arg)
+{
+	o->texts = xrealloc(o->texts, (o->ntexts + 1) * sizeof *o->texts);
+	o->texts[o->ntexts++] = parse_range("--text", arg);
 }
 
 /* ---- Options ---- */
@@ -278,6 +296,7 @@ enum {
 	OPT_MAX_INSTRUCTIONS,
 	OPT_STATE,
 	OPT_DUMP,
+	OPT_TEXT,
 	OPT_TRACE,
 	OPT_NO_EXTENSION,
 	OPT_DIAGNOSE_NOP,
@@ -291,6 +310,7 @@ static const struct option long_options[] = {
 	{ "max-instructions", required_argument, NULL, OPT_MAX_INSTRUCTIONS },
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "dump", required_argument, NULL, OPT_DUMP },
+	{ "text", required_argument, NULL, OPT_TEXT },
 	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "no-extension", no_argument, NULL, OPT_NO_EXTENSION },
 	{ "diagnose-nop", no_argument, NULL, OPT_DIAGNOSE_NOP },
@@ -327,6 +347,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_DUMP:
 			add_dump(o, optarg);
+			break;
+		case OPT_TEXT:
+			add_text(o, optarg);
 			break;
 		case OPT_TRACE:
 			o->trace = true;
@@ -488,6 +511,31 @@ static void write_state(FILE *f, struct machine *m, enum machine_exit e, const s
 	fputs(o->ndumps ? "\n  }\n}\n" : "}\n}\n", f);
 }
 
+/* Storage as EBCDIC text: X'15' (new line) and X'25' (line feed) end a line, trailing blanks are
+ * dropped, and other unprintable characters show as '.'. */
+static void print_text(FILE *f, struct machine *m, const struct dump *d)
+{
+	uint8_t *buf = xrealloc(NULL, d->len);
+	if (!machine_dump(m, d->addr, buf, d->len))
+		fail("--text", "%06" PRIX32 ":%" PRIu32 " is outside storage", d->addr, d->len);
+	size_t start = 0;
+	for (size_t i = 0; i <= d->len; i++) {
+		if (i < d->len && buf[i] != 0x15 && buf[i] != 0x25)
+			continue;
+		size_t end = i;
+		while (end > start && buf[end - 1] == 0x40)
+			end--;
+		for (size_t j = start; j < end; j++) {
+			uint8_t ch = ebcdic_to_latin1[buf[j]];
+			fputc(ch >= 0x20 && ch < 0x7F ? ch : '.', f);
+		}
+		if (end > start || i < d->len)
+			fputc('\n', f);
+		start = i + 1;
+	}
+	free(buf);
+}
+
 /* One line on stderr that says how the run ended. */
 static void report_stop(struct machine *m, enum machine_exit e)
 {
@@ -505,6 +553,14 @@ static void report_stop(struct machine *m, enum machine_exit e)
 		p[7], cpu_instructions(c));
 }
 
+static void check_ranges(const char *opt, const struct dump *d, size_t n, uint32_t storage)
+{
+	for (size_t i = 0; i < n; i++)
+		if (d[i].len > storage || d[i].addr > storage - d[i].len)
+			fail(opt, "%06" PRIX32 ":%" PRIu32 " is outside storage (%" PRIu32 " bytes)",
+			     d[i].addr, d[i].len, storage);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -519,10 +575,8 @@ int main(int argc, char **argv)
 
 	for (size_t i = 0; i < o.nloads; i++)
 		load_file(m, &o.loads[i]);
-	for (size_t i = 0; i < o.ndumps; i++)
-		if (o.dumps[i].len > o.storage || o.dumps[i].addr > o.storage - o.dumps[i].len)
-			fail("--dump", "%06" PRIX32 ":%" PRIu32 " is outside storage (%" PRIu32 " bytes)",
-			     o.dumps[i].addr, o.dumps[i].len, o.storage);
+	check_ranges("--dump", o.dumps, o.ndumps, o.storage);
+	check_ranges("--text", o.texts, o.ntexts, o.storage);
 
 	/* Open the state file before running, so that an unwritable path fails before a long run. */
 	FILE *state = NULL;
@@ -561,7 +615,9 @@ int main(int argc, char **argv)
 		if (fflush(state) || ferror(state) || (state != stdout && fclose(state)))
 			fail(o.state, "%s", strerror(errno));
 	}
-	if (status != EXIT_STOP_OK || !state)
+	for (size_t i = 0; i < o.ntexts; i++)
+		print_text(stdout, m, &o.texts[i]);
+	if (status != EXIT_STOP_OK || (!state && !o.ntexts))
 		report_stop(m, e);
 	fflush(stderr);
 	machine_free(m);
@@ -569,5 +625,6 @@ int main(int argc, char **argv)
 		free(o.loads[i].file);
 	free(o.loads);
 	free(o.dumps);
+	free(o.texts);
 	return status;
 }

@@ -303,7 +303,8 @@ uint64_t dec_from_binary(int32_t v)
 
 /* Fetch the packed operand of len bytes at addr; data exception when a code is invalid. (Inlined:
  * passing the 128-bit digits back through memory costs more than the rest of an AP.) */
-static inline __attribute__((always_inline)) void fetch_dec(struct cpu *c, uint32_t addr, unsigned len, struct dec *v)
+static inline __attribute__((always_inline)) void fetch_dec(struct cpu *c, uint32_t addr,
+							    unsigned len, struct dec *v)
 {
 	uint8_t buf[DEC_MAX_BYTES];
 	const uint8_t *p;

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/be.h"
 #include "lib/compiler.h"
 #include "machine/decimal.h"
 #include "tests/machine/harness.h"
@@ -73,7 +72,8 @@ static void assert_storage(struct machine *m, uint32_t addr, const char *hex, co
 	h_get(m, addr, got, n);
 	hexstr(want, n, ws);
 	hexstr(got, n, gs);
-	ck_assert_msg(memcmp(want, got, n) == 0, "%s: storage %06X is %s, expected %s", name, addr, gs, ws);
+	ck_assert_msg(memcmp(want, got, n) == 0, "%s: storage %06X is %s, expected %s", name, addr,
+		      gs, ws);
 }
 
 static unsigned put_hex(struct machine *m, uint32_t addr, const char *hex)
@@ -104,7 +104,7 @@ static void put_rx(struct machine *m, uint8_t op, unsigned r1, unsigned x2, unsi
 	h_put(m, CODE, insn, 4);
 }
 
-/* Run the instruction at CODE once, from a BC-mode PSW with condition code cc and program mask pm. */
+/* Run the instruction at CODE once from a BC-mode PSW with condition code cc, program mask pm. */
 static void run1(struct machine *m, unsigned cc, unsigned pm)
 {
 	uint8_t psw[8] = {0, 0, 0, 0, (uint8_t)(cc << 4 | pm), 0, CODE >> 8, CODE & 0xFF};
@@ -127,14 +127,15 @@ static void check_outcome(struct machine *m, const char *name, int cc, unsigned 
 {
 	unsigned want_cc = cc == CC_SAME ? 2 : (unsigned)cc;
 	if (!pic) {
-		ck_assert_msg(!h_program_interrupted(m), "%s: unexpected program interruption %04X", name,
-			      h_pic(m));
+		ck_assert_msg(!h_program_interrupted(m), "%s: unexpected program interruption %04X",
+			      name, h_pic(m));
 		ck_assert_msg(h_ia(m) == CODE + len, "%s: next instruction at %06X", name, h_ia(m));
 		ck_assert_msg(h_cc(m) == want_cc, "%s: CC %u, expected %u", name, h_cc(m), want_cc);
 		return;
 	}
-	ck_assert_msg(h_program_interrupted(m), "%s: expected program interruption %04X", name, pic);
-	ck_assert_msg(h_pic(m) == pic, "%s: interruption code %04X, expected %04X", name, h_pic(m), pic);
+	ck_assert_msg(h_program_interrupted(m), "%s: expected interruption %04X", name, pic);
+	ck_assert_msg(h_pic(m) == pic, "%s: interruption code %04X, expected %04X", name, h_pic(m),
+		      pic);
 	ck_assert_msg(h_pic_ilc(m) == len / 2, "%s: ILC %u", name, h_pic_ilc(m));
 	ck_assert_msg(h_pic_ia(m) == CODE + len, "%s: old PSW address %06X", name, h_pic_ia(m));
 	uint8_t old[8];
@@ -186,7 +187,8 @@ START_TEST(test_bcd_add_carries_like_decimal_addition)
 		{"45", "55", "100"},
 		{"123456789", "987654321", "1111111110"},
 		{"9999999999999999", "1", "10000000000000000"}, /* carry across the 64-bit halves */
-		{nines31, "1", one_zeros31},                     /* carry through every digit into the 32nd */
+		{nines31, "1", one_zeros31},
+		                     /* carry through every digit into the 32nd */
 		{nines31, nines31, nines30_8},
 	};
 	for (unsigned i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -249,7 +251,8 @@ START_TEST(test_dec_load_checks_digits_and_sign)
 		{"123B", true, "123", true},
 		{"0C", true, "0", false},
 		{"0D", true, "0", true},
-		{"9999999999999999999999999999999C", true, "9999999999999999999999999999999", false},
+		{"9999999999999999999999999999999C", true, "9999999999999999999999999999999",
+		 false},
 		{"1239", false, "", false},
 		{"1230", false, "", false},
 		{"A23C", false, "", false},
@@ -304,7 +307,8 @@ START_TEST(test_dec_fit_sets_cc_truncates_and_signs_zero)
 		{"minus zero becomes plus zero", "0", true, 1, "0", false, 0},
 		{"overflow truncates, CC 3", "12345", false, 3, "345", false, 3},
 		{"overflow to zero keeps minus", "1000", true, 3, "0", true, 3},
-		{"32-digit sum overflows 31 digits", "10000000000000000000000000000000", false, 31, "0",
+		{"32-digit sum overflows 31 digits", "10000000000000000000000000000000", false, 31,
+		 "0",
 		 false, 3},
 	};
 	for (unsigned i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -334,7 +338,8 @@ END_TEST
 
 START_TEST(test_dec_multiply_and_divide_exact)
 {
-	struct dec p = dec_multiply((struct dec){bcd("38460"), true}, (struct dec){bcd("321"), false});
+	struct dec p;
+	p = dec_multiply((struct dec){bcd("38460"), true}, (struct dec){bcd("321"), false});
 	ck_assert(p.mag == bcd("12345660") && p.neg);
 	p = dec_multiply((struct dec){bcd("999999999999999"), false},
 			 (struct dec){bcd("999999999999999"), false});
@@ -346,8 +351,8 @@ START_TEST(test_dec_multiply_and_divide_exact)
 	dec_divide((struct dec){bcd("12345678"), false}, (struct dec){bcd("321"), true}, &q, &r);
 	ck_assert(q.mag == bcd("38460") && q.neg);
 	ck_assert(r.mag == bcd("18") && !r.neg);
-	dec_divide((struct dec){bcd("9999999999999999999999999999999"), true}, (struct dec){7, false},
-		   &q, &r);
+	dec_divide((struct dec){bcd("9999999999999999999999999999999"), true},
+		   (struct dec){7, false}, &q, &r);
 	ck_assert(q.mag == bcd("1428571428571428571428571428571") && q.neg);
 	ck_assert(r.mag == 2 && r.neg);
 }
@@ -398,27 +403,30 @@ static void run_ss_case(uint8_t op, const struct ss_case *t)
 static const struct ss_case ap_cases[] = {
 	{"AP plus to plus: sum, CC 2", "12345C", "678C", 0, "13023C", 2, 0},
 	{"AP minus to larger plus: difference, CC 2", "12345C", "678D", 0, "11667C", 2, 0},
-	{"AP minus to smaller plus: negative difference, CC 1", "00678C", "12345D", 0, "11667D", 1, 0},
-	{"AP equal magnitudes, opposite signs: plus zero, CC 0", "12345C", "12345D", 0, "00000C", 0, 0},
+	{"AP minus to smaller plus: negative difference, CC 1", "00678C", "12345D", 0, "11667D", 1,
+	 0},
+	{"AP equal magnitudes, opposite signs: plus zero, CC 0", "12345C", "12345D", 0, "00000C", 0,
+	 0},
 	{"AP minus to minus: minus sum, CC 1", "00001D", "001D", 0, "00002D", 1, 0},
 	{"AP carry through every byte", "0999999C", "1C", 0, "1000000C", 2, 0},
 	{"AP 16 bytes: carry through every byte", "0999999999999999999999999999999C", "1C", 0,
 	 "1000000000000000000000000000000C", 2, 0},
-	{"AP overflow, mask off: truncated, CC 3, no interruption", "9999999C", "1C", 0, "0000000C", 3, 0},
+	{"AP overflow, mask off: truncated, CC 3, no interruption", "9999999C", "1C", 0, "0000000C",
+	 3, 0},
 	{"AP overflow to zero keeps the minus sign", "5D", "5D", 0, "0D", 3, 0},
 	{"AP overflow from a longer second operand", "1C", "00100C", 0, "1C", 3, 0},
-	{"AP overflow, mask on: result stored, decimal-overflow interruption", "5C", "5C", 4, "0C", 3,
-	 0x0A},
+	{"AP overflow, mask on: result stored, decimal-overflow interruption", "5C", "5C", 4, "0C",
+	 3, 0x0A},
 	{"AP plus signs A, E, F accepted; result sign C", "012A", "3E", 0, "015C", 2, 0},
 	{"AP signs F and B: zero, plus", "1F", "1B", 0, "0C", 0, 0},
 	{"AP minus zero and plus zero: plus zero", "0D", "0C", 0, "0C", 0, 0},
-	{"AP invalid digit in operand 1: data exception, suppressed", "1A3C", "1C", 0, "1A3C", CC_SAME,
-	 0x07},
+	{"AP invalid digit in operand 1: data exception, suppressed", "1A3C", "1C", 0, "1A3C",
+	 CC_SAME, 0x07},
 	{"AP invalid sign in operand 1: data exception", "1239", "1C", 0, "1239", CC_SAME, 0x07},
 	{"AP invalid digit in operand 2: data exception", "123C", "F12C", 0, "123C", CC_SAME, 0x07},
 	{"AP invalid sign in operand 2: data exception", "123C", "12", 0, "123C", CC_SAME, 0x07},
-	{"AP invalid operand with overflow mask on: data exception only", "9C", "0A9C", 4, "9C", CC_SAME,
-	 0x07},
+	{"AP invalid operand with overflow mask on: data exception only", "9C", "0A9C", 4, "9C",
+	 CC_SAME, 0x07},
 };
 
 START_TEST(test_ap_table)
@@ -490,14 +498,15 @@ static const struct ss_case mp_cases[] = {
 	{"MP 16-byte product of two 15-digit numbers",
 	 "0000000000000000999999999999999C", "999999999999999C", 0,
 	 "0999999999999998000000000000001C", CC_SAME, 0},
-	{"MP too few leftmost zero bytes: data exception", "0001999C", "999C", 0, "0001999C", CC_SAME,
-	 0x07},
-	{"MP multiplier of 9 bytes: specification exception", "00000000000000000000", "00000000000000001C", 0,
-	 "00000000000000000000", CC_SAME, 0x06},
-	{"MP multiplier as long as multiplicand: specification exception", "001C", "002C", 0, "001C",
-	 CC_SAME, 0x06},
+	{"MP too few leftmost zero bytes: data exception", "0001999C", "999C", 0, "0001999C",
+	 CC_SAME, 0x07},
+	{"MP multiplier of 9 bytes: specification exception", "00000000000000000000",
+	 "00000000000000001C", 0, "00000000000000000000", CC_SAME, 0x06},
+	{"MP multiplier as long as multiplicand: specification exception", "001C", "002C", 0,
+	 "001C", CC_SAME, 0x06},
 	{"MP invalid multiplier sign: data exception", "00001C", "22", 0, "00001C", CC_SAME, 0x07},
-	{"MP invalid multiplicand digit: data exception", "000A1C", "2C", 0, "000A1C", CC_SAME, 0x07},
+	{"MP invalid multiplicand digit: data exception", "000A1C", "2C", 0, "000A1C", CC_SAME,
+	 0x07},
 };
 
 START_TEST(test_mp_table)
@@ -511,16 +520,19 @@ static const struct ss_case dp_cases[] = {
 	 "38460D018C", CC_SAME, 0},
 	{"DP minus dividend: plus quotient, minus remainder", "012345678D", "321D", 0, "38460C018D",
 	 CC_SAME, 0},
-	{"DP zero quotient keeps its algebraic minus sign", "00005C", "7D", 0, "000D5C", CC_SAME, 0},
-	{"DP zero remainder keeps the dividend's minus sign", "00010D", "5C", 0, "002D0D", CC_SAME, 0},
+	{"DP zero quotient keeps its algebraic minus sign", "00005C", "7D", 0, "000D5C", CC_SAME,
+	 0},
+	{"DP zero remainder keeps the dividend's minus sign", "00010D", "5C", 0, "002D0D", CC_SAME,
+	 0},
 	{"DP largest quotient that fits", "009999999C", "1C", 0, "9999999C0C", CC_SAME, 0},
 	{"DP quotient too large: decimal-divide exception, suppressed", "099999999C", "1C", 0,
 	 "099999999C", CC_SAME, 0x0B},
-	{"DP zero divisor: decimal-divide exception", "012345678C", "000C", 0, "012345678C", CC_SAME,
-	 0x0B},
+	{"DP zero divisor: decimal-divide exception", "012345678C", "000C", 0, "012345678C",
+	 CC_SAME, 0x0B},
 	{"DP divisor of 9 bytes: specification exception", "0000000000000000000000000000001C",
 	 "00000000000000001C", 0, "0000000000000000000000000000001C", CC_SAME, 0x06},
-	{"DP divisor as long as dividend: specification exception", "5C", "5C", 0, "5C", CC_SAME, 0x06},
+	{"DP divisor as long as dividend: specification exception", "5C", "5C", 0, "5C", CC_SAME,
+	 0x06},
 	{"DP invalid divisor: data exception before the zero-divisor check", "00010C", "00", 0,
 	 "00010C", CC_SAME, 0x07},
 };
@@ -551,21 +563,22 @@ static const struct overlap_case overlap_cases[] = {
 	{"ZAP result to the right of operand 2", 0xF8, "123CFFFF", 1, 3, 0, 2, "1200123C", 2},
 	{"CP a number with itself", 0xF9, "12345D", 0, 3, 0, 3, "12345D", 0},
 	{"PACK in place, equal lengths", 0xF2, "F1F2F3C4", 0, 4, 0, 4, "0001234C", CC_SAME},
-	{"PACK result left of operand 2's end: later fetch sees the stored byte", 0xF2, "F1F2F3C4", 0,
-	 2, 0, 4, "C34CF3C4", CC_SAME},
-	{"UNPK result reaching past operand 2 by the allowed offset", 0xF3, "01234C0000", 0, 5, 0, 3,
-	 "F0F1F2F3C4", CC_SAME},
+	{"PACK result left of operand 2's end: later fetch sees the stored byte", 0xF2, "F1F2F3C4",
+	 0, 2, 0, 4, "C34CF3C4", CC_SAME},
+	{"UNPK result reaching past operand 2 by the allowed offset", 0xF3, "01234C0000", 0, 5, 0,
+	 3, "F0F1F2F3C4", CC_SAME},
 	{"UNPK improper overlap: later fetch sees the stored byte", 0xF3, "01234C", 0, 2, 0, 3,
 	 "F4C44C", CC_SAME},
-	{"MVO in place: one-digit right shift keeping the sign", 0xF1, "12345C", 0, 3, 0, 2, "01234C",
-	 CC_SAME},
+	{"MVO in place: one-digit right shift keeping the sign", 0xF1, "12345C", 0, 3, 0, 2,
+	 "01234C", CC_SAME},
 };
 
 START_TEST(test_overlapping_operands_table)
 {
 	const struct overlap_case *t = &overlap_cases[_i];
 	put_hex(m, OP1, t->field);
-	put_ss(m, t->op, (uint8_t)((t->len1 - 1) << 4 | (t->len2 - 1)), OP1 + t->off1, OP1 + t->off2);
+	uint8_t lengths = (uint8_t)((t->len1 - 1) << 4 | (t->len2 - 1));
+	put_ss(m, t->op, lengths, OP1 + t->off1, OP1 + t->off2);
 	run1(m, cc_before(t->cc), 0);
 	check_outcome(m, t->name, t->cc, 0, 6);
 	assert_storage(m, OP1, t->want, t->name);
@@ -647,8 +660,8 @@ struct srp_case {
 static const struct srp_case srp_cases[] = {
 	{"SRP left 2 (address bits above 26 ignored)", "0001234C", 0xFC2, 0, 0, "0123400C", 2, 0},
 	{"SRP left losing a nonzero digit: overflow, CC 3", "12345C", 0x001, 0, 0, "23450C", 3, 0},
-	{"SRP left overflow, mask on: interruption after the store", "12345C", 0x001, 0, 4, "23450C", 3,
-	 0x0A},
+	{"SRP left overflow, mask on: interruption after the store", "12345C", 0x001, 0, 4,
+	 "23450C", 3, 0x0A},
 	{"SRP left overflow to zero keeps the minus sign", "1D", 0x001, 0, 0, "0D", 3, 0},
 	{"SRP left 20 across 16 bytes", "0000000000000000000000000123456C", 0x014, 0, 0,
 	 "0000012345600000000000000000000C", 2, 0},
@@ -660,8 +673,8 @@ static const struct srp_case srp_cases[] = {
 	{"SRP right 32: zero", "12345C", 0x020, 9, 0, "00000C", 0, 0},
 	{"SRP no shift: minus zero made plus", "0D", 0x000, 0, 0, "0C", 0, 0},
 	{"SRP no shift: sign made preferred", "123F", 0x040, 0, 0, "123C", 2, 0},
-	{"SRP invalid rounding digit checked on a left shift: data exception", "12345C", 0x001, 0xA, 0,
-	 "12345C", CC_SAME, 0x07},
+	{"SRP invalid rounding digit checked on a left shift: data exception", "12345C", 0x001, 0xA,
+	 0, "12345C", CC_SAME, 0x07},
 	{"SRP invalid sign: data exception", "123456", 0x03F, 5, 0, "123456", CC_SAME, 0x07},
 };
 
@@ -695,14 +708,17 @@ static const struct cvb_case cvb_cases[] = {
 	{"CVB largest positive", "000002147483647C", 0x7FFFFFFF, 0},
 	{"CVB most negative", "000002147483648D", 0x80000000, 0},
 	{"CVB minus zero: zero", "000000000000000D", 0, 0},
-	{"CVB 2^31: fixed-point divide, rightmost 32 bits stored", "000002147483648C", 0x80000000, 0x09},
-	{"CVB 9999999999: fixed-point divide, rightmost 32 bits stored", "000009999999999C", 0x540BE3FF,
+	{"CVB 2^31: fixed-point divide, rightmost 32 bits stored", "000002147483648C", 0x80000000,
 	 0x09},
-	{"CVB -2^31-1: fixed-point divide, rightmost 32 bits stored", "000002147483649D", 0x7FFFFFFF,
-	 0x09},
+	{"CVB 9999999999: fixed-point divide, rightmost 32 bits stored", "000009999999999C",
+	 0x540BE3FF, 0x09},
+	{"CVB -2^31-1: fixed-point divide, rightmost 32 bits stored", "000002147483649D",
+	 0x7FFFFFFF, 0x09},
 	{"CVB 15 nines minus: fixed-point divide", "999999999999999D", 0x5B398001, 0x09},
-	{"CVB invalid sign: data exception, register unchanged", "0000000000000123", 0xDEADBEEF, 0x07},
-	{"CVB invalid digit: data exception, register unchanged", "00000000000A123C", 0xDEADBEEF, 0x07},
+	{"CVB invalid sign: data exception, register unchanged", "0000000000000123", 0xDEADBEEF,
+	 0x07},
+	{"CVB invalid digit: data exception, register unchanged", "00000000000A123C", 0xDEADBEEF,
+	 0x07},
 };
 
 START_TEST(test_cvb_table)
@@ -794,7 +810,8 @@ static const struct move_case move_cases[] = {
 	{"UNPK checks nothing", 0xF3, "000000", "ABCD", "FAFBDC"},
 	{"MVO manual example", 0xF1, "7788990C", "123456", "0123456C"},
 	{"MVO short operand 1: leftmost digits dropped", 0xF1, "000C", "123456", "456C"},
-	{"MVO long operand 1: zeros on the left, rightmost half kept", 0xF1, "FFFFFF", "1C", "0001CF"},
+	{"MVO long operand 1: zeros on the left, rightmost half kept", 0xF1, "FFFFFF", "1C",
+	 "0001CF"},
 };
 
 START_TEST(test_pack_unpk_mvo_table)
@@ -852,20 +869,20 @@ static const struct edit_case edit_cases[] = {
 	 "40404040404040404040404040", 0, 0, 0},
 	{"ED field separator: CC from the last field only", false, "4020202022202020", "012C000D",
 	 "4040F1F240404040", 0, 0, 0},
-	{"ED last field negative: CC 1", false, "4020202022202020", "012C005D", "4040F1F2404040F5", 1,
-	 0, 0},
+	{"ED last field negative: CC 1", false, "4020202022202020", "012C005D", "4040F1F2404040F5",
+	 1, 0, 0},
 	{"ED sign halves are not digits; minus keeps significance on", false, "40202020", "1C2C3D",
 	 "40F1F2F3", 1, 0, 0},
 	{"ED no sign met: significance on at the end means CC 1", false, "5C2020", "12",
 	 "5CF1F2", 1, 0, 0},
 	{"ED fill byte that is a digit selector", false, "202020", "005C", "2020F5", 2, 0, 0},
-	{"ED invalid source digit: data exception, bytes to its left stored", false, "5C222020", "A12C",
-	 "5C5C2020", CC_SAME, 0x07, 0},
+	{"ED invalid source digit: data exception, bytes to its left stored", false, "5C222020",
+	 "A12C", "5C5C2020", CC_SAME, 0x07, 0},
 	{"EDMK manual example: GR1 points at the first significant digit", true,
 	 "4020206B2021204B202040C3D9", "0257426C", "4040F26BF5F7F44BF2F6404040", 2, 0,
 	 0xFF000000u | (OP1 + 2)},
-	{"EDMK significance forced by the starter: GR1 unchanged", true, "4020206B2021204B202040C3D9",
-	 "0000026C", "404040404040F04BF2F6404040", 2, 0, GR1_BEFORE},
+	{"EDMK significance forced by the starter: GR1 unchanged", true,
+	 "4020206B2021204B202040C3D9", "0000026C", "404040404040F04BF2F6404040", 2, 0, GR1_BEFORE},
 	{"EDMK two fields: GR1 marks the rightmost field's first digit", true, "4020202022202020",
 	 "012C034C", "4040F1F24040F3F4", 2, 0, 0xFF000000u | (OP1 + 6)},
 };
@@ -928,7 +945,9 @@ START_TEST(test_ed_pattern_crossing_a_block_boundary)
 }
 END_TEST
 
-/* ------------------------------------------------------------------------------------------------ */
+/* ------------------------------------------------------------------------------------------------
+ * The suite
+ */
 
 static Suite *suite(void)
 {

@@ -893,8 +893,10 @@ START_TEST(test_clcl_inequality_leaves_registers_at_first_unequal_byte)
 		uint32_t at;
 		uint8_t b1, b2;
 		unsigned cc;
-	} cases[] = {{0, 0x10, 0x20, 1}, {3000, 0x20, 0x10, 2}, {4999, 0x7F, 0x80, 1}, {8, 0x80, 0x7F, 2}};
-	for (unsigned i = 0; i < 4; i++) {
+	} cases[] = {{0, 0x10, 0x20, 1},    {3000, 0x20, 0x10, 2}, {4999, 0x7F, 0x80, 1},
+		     {8, 0x80, 0x7F, 2},    {2283, 0x01, 0x00, 2}, {2263, 0x00, 0x01, 1}};
+	/* Units end at the blocks of both operands: offsets 119, 1211, 2167, 3259, 4215. */
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
 		fill_random(61 + i);
 		copy_storage(0x6789, 0x2345, 5000);
 		h_put(m, 0x2345 + cases[i].at, &cases[i].b1, 1);
@@ -960,10 +962,14 @@ struct clcl_long_pad_case {
 /* Operands of pad bytes (40) spanning several blocks; the shorter one is exhausted early. */
 static const struct clcl_long_pad_case clcl_long_pad_cases[] = {
 	{3000, 100, 2500, 0x41, 2},
+	{3000, 100, 2520, 0x41, 2},
 	{3000, 100, 101, 0x3F, 1},
+	{3000, 100, 120, 0x3F, 1},
 	{3000, 100, -1, 0, 0},
 	{100, 4000, 3999, 0x41, 1},
+	{100, 4000, 2347, 0x41, 1},
 	{100, 4000, 2047, 0x00, 2},
+	{100, 4000, 457, 0x00, 2},
 	{100, 4000, -1, 0, 0},
 };
 
