@@ -346,9 +346,11 @@ static uint8_t *fetch_slow(struct cpu *c, uint32_t ia, uint8_t *buf)
 {
 	/* The instruction crosses a 2K block: fetch the first halfword, then only as much more as
 	 * its length needs, so that an access exception is recognised only for bytes it uses. */
+	c->insn_op = 0; /* until the first halfword is in hand, an exception has ILC 1 */
 	uint8_t *p = mem_fetch_ptr(c, ia);
 	buf[0] = p[0];
 	buf[1] = p[1];
+	c->insn_op = buf[0];
 	int len = insn_length(buf[0]);
 	for (int i = 2; i < len; i++)
 		buf[i] = *mem_fetch_ptr(c, (ia + (uint32_t)i) & AMASK);
@@ -363,6 +365,7 @@ static inline const uint8_t *insn_fetch(struct cpu *c, uint8_t *buf)
 		struct tlb_entry *e = &c->tlb_fetch[tlb_index(ia)];
 		if (likely(e->tag == ((ia & ~BLOCK_MASK) | c->tlb_bits)))
 			return e->host + (ia & BLOCK_MASK);
+		c->insn_op = 0; /* an exception in the fetch itself has ILC 1 */
 		return mem_translate(c, ia, ACC_IFETCH);
 	}
 	return fetch_slow(c, ia, buf);

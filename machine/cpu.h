@@ -209,31 +209,30 @@ static inline uint8_t vfetch1(struct cpu *c, uint32_t va)
 	return *mem_fetch_ptr(c, va);
 }
 
+/* Operands that cross a 2K block (or wrap at 16M), len 2, 4 or 8: out of line, so that the
+ * inline fast paths below need no stack buffer. */
+uint64_t vfetch_slow(struct cpu *c, uint32_t va, unsigned len);
+void vstore_slow(struct cpu *c, uint32_t va, uint64_t v, unsigned len);
+
 static inline uint16_t vfetch2(struct cpu *c, uint32_t va)
 {
 	if (likely(in_block(va, 2)))
 		return be16(mem_fetch_ptr(c, va));
-	uint8_t b[2];
-	mem_fetch_bytes(c, va, b, 2);
-	return be16(b);
+	return (uint16_t)vfetch_slow(c, va, 2);
 }
 
 static inline uint32_t vfetch4(struct cpu *c, uint32_t va)
 {
 	if (likely(in_block(va, 4)))
 		return be32(mem_fetch_ptr(c, va));
-	uint8_t b[4];
-	mem_fetch_bytes(c, va, b, 4);
-	return be32(b);
+	return (uint32_t)vfetch_slow(c, va, 4);
 }
 
 static inline uint64_t vfetch8(struct cpu *c, uint32_t va)
 {
 	if (likely(in_block(va, 8)))
 		return be64(mem_fetch_ptr(c, va));
-	uint8_t b[8];
-	mem_fetch_bytes(c, va, b, 8);
-	return be64(b);
+	return vfetch_slow(c, va, 8);
 }
 
 static inline void vstore1(struct cpu *c, uint32_t va, uint8_t v)
@@ -243,35 +242,26 @@ static inline void vstore1(struct cpu *c, uint32_t va, uint8_t v)
 
 static inline void vstore2(struct cpu *c, uint32_t va, uint16_t v)
 {
-	if (likely(in_block(va, 2))) {
+	if (likely(in_block(va, 2)))
 		put_be16(mem_store_ptr(c, va), v);
-		return;
-	}
-	uint8_t b[2];
-	put_be16(b, v);
-	mem_store_bytes(c, va, b, 2);
+	else
+		vstore_slow(c, va, v, 2);
 }
 
 static inline void vstore4(struct cpu *c, uint32_t va, uint32_t v)
 {
-	if (likely(in_block(va, 4))) {
+	if (likely(in_block(va, 4)))
 		put_be32(mem_store_ptr(c, va), v);
-		return;
-	}
-	uint8_t b[4];
-	put_be32(b, v);
-	mem_store_bytes(c, va, b, 4);
+	else
+		vstore_slow(c, va, v, 4);
 }
 
 static inline void vstore8(struct cpu *c, uint32_t va, uint64_t v)
 {
-	if (likely(in_block(va, 8))) {
+	if (likely(in_block(va, 8)))
 		put_be64(mem_store_ptr(c, va), v);
-		return;
-	}
-	uint8_t b[8];
-	put_be64(b, v);
-	mem_store_bytes(c, va, b, 8);
+	else
+		vstore_slow(c, va, v, 8);
 }
 
 /* Real-storage access for the CPU's own use (low-core PSWs, interruption codes): applies prefixing

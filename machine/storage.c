@@ -117,3 +117,21 @@ void mem_store_bytes(struct cpu *c, uint32_t va, const void *in, uint32_t len)
 	for (uint32_t i = 0; i < len; i++)
 		*mem_store_ptr(c, (va + i) & AMASK) = p[i];
 }
+
+uint64_t vfetch_slow(struct cpu *c, uint32_t va, unsigned len)
+{
+	uint8_t b[8];
+	mem_fetch_bytes(c, va, b, len);
+	uint64_t v = 0;
+	for (unsigned i = 0; i < len; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+void vstore_slow(struct cpu *c, uint32_t va, uint64_t v, unsigned len)
+{
+	uint8_t b[8];
+	for (unsigned i = len; i-- > 0; v >>= 8)
+		b[i] = (uint8_t)v;
+	mem_store_bytes(c, va, b, len);
+}
