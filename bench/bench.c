@@ -2,7 +2,7 @@
  * bench.c - the CPU benchmark behind `make bench`: MIPS per benchmark loop, on Cambridge's
  * interpreter and, when tools/hercules-run is given, on Hercules 3.13.
  *
- *   bench [--hercules-run PATH] [--seconds S] [--repeat R] [--verbose] IMAGE.bin ...
+ *   bench [--hercules-run PATH] [--seconds S] [--repeat R] [--cpu-time] [--verbose] IMAGE.bin ...
  *
  * Each image follows bench/frame.inc: the loop count N at X'200', the instructions per iteration
  * at X'204', the TOD clock at loop start and end at X'208' and X'210', the final registers at
@@ -19,8 +19,12 @@
  *     TOD clock, best of the R runs: that excludes Hercules' start-up, the automatic operator's
  *     reaction and the state displays. As a cross-check, --verbose also shows the difference of
  *     the wall times of the long and the probe runs over the difference of their instructions.
+ *  3. With --cpu-time, MIPS are per second of CPU time rather than of wall time: Cambridge's
+ *     thread's during machine_run(), and the Hercules process's (hercules-run --cpu-file), the
+ *     long runs against the probe so that start-up cancels out. For busy machines.
  *
  * Prints one line per program: name, instructions, Cambridge MIPS, Hercules MIPS, ratio.
+ * docs/bench.md explains the method.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -57,16 +61,24 @@ struct run {
 	bool ok;
 	char why[160];
 	uint64_t instructions;
-	double seconds;
+	double seconds;     /* wall time: of machine_run() (Cambridge), of the whole run (Hercules) */
+	double cpu_seconds; /* CPU time: of machine_run()'s thread, of the child processes */
+	double tod_seconds; /* Hercules: between the loop's two STCKs */
 	uint8_t regs[64];
 };
 
-static double now(void)
+static double clock_seconds(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+static double now(void)
+{
+	return clock_seconds(CLOCK_MONOTONIC);
+}
+
 
 static bool read_image(struct image *im, const char *path)
 {
@@ -111,9 +123,10 @@ static struct run run_cambridge(struct image *im, uint32_t n)
 	cpu_set_psw(c, im->data);
 	uint64_t budget = (uint64_t)n * im->per_iter * 2 + 100000;
 
-	double t0 = now();
+	double c0 = clock_seconds(CLOCK_THREAD_CPUTIME_ID), t0 = now();
 	enum machine_exit e = machine_run(c, budget);
 	r.seconds = now() - t0;
+	r.cpu_seconds = clock_seconds(CLOCK_THREAD_CPUTIME_ID) - c0;
 
 	r.instructions = cpu_instructions(c);
 	uint8_t psw[8];
@@ -189,17 +202,19 @@ static bool hex_bytes(const char *hex, uint8_t *out, size_t n)
 	return true;
 }
 
-static struct run run_hercules(const char *tool, struct image *im, uint32_t n, double *tod_seconds)
+static struct run run_hercules(const char *tool, struct image *im, uint32_t n)
 {
 	struct run r = {0};
 	char img[] = "/tmp/cambridge-bench-XXXXXX";
 	char state[] = "/tmp/cambridge-bench-state-XXXXXX";
-	int fd = mkstemp(img), sfd = mkstemp(state);
-	if (fd < 0 || sfd < 0) {
+	char cpu[] = "/tmp/cambridge-bench-cpu-XXXXXX";
+	int fd = mkstemp(img), sfd = mkstemp(state), cfd = mkstemp(cpu);
+	if (fd < 0 || sfd < 0 || cfd < 0) {
 		snprintf(r.why, sizeof r.why, "mkstemp: %s", strerror(errno));
 		goto out;
 	}
 	close(sfd);
+	close(cfd);
 	patch_n(im->data, n);
 	if (write(fd, im->data, im->size) != (ssize_t)im->size) {
 		snprintf(r.why, sizeof r.why, "write: %s", strerror(errno));
@@ -212,7 +227,7 @@ static struct run run_hercules(const char *tool, struct image *im, uint32_t n, d
 	pid_t pid = fork();
 	if (pid == 0) {
 		execl("/bin/sh", "sh", tool, "--timeout", "900", "--storage", "2M", "--dump", "200:0x20",
-		      "--dump", "300:0x40", "--state", state, img, (char *)NULL);
+		      "--dump", "300:0x40", "--cpu-file", cpu, "--state", state, img, (char *)NULL);
 		_exit(127);
 	}
 	int status = 0;
@@ -221,6 +236,11 @@ static struct run run_hercules(const char *tool, struct image *im, uint32_t n, d
 		goto out;
 	}
 	r.seconds = now() - t0;
+	FILE *cf = fopen(cpu, "r");
+	if (!cf || fscanf(cf, "%lf", &r.cpu_seconds) != 1)
+		r.cpu_seconds = -1;
+	if (cf)
+		fclose(cf);
 
 	char *json = slurp(state);
 	char stop[32], psw[20], low[80], regs[160];
@@ -243,7 +263,7 @@ static struct run run_hercules(const char *tool, struct image *im, uint32_t n, d
 	}
 	/* TOD bit 51 is one microsecond: 4096 units. */
 	uint64_t t_start = be64(lowb + 8), t_end = be64(lowb + 16);
-	*tod_seconds = (double)(t_end - t_start) / 4096e6;
+	r.tod_seconds = (double)(t_end - t_start) / 4096e6;
 	r.instructions = (uint64_t)n * im->per_iter;
 	r.ok = true;
 out:
@@ -251,14 +271,33 @@ out:
 		close(fd);
 	unlink(img);
 	unlink(state);
+	unlink(cpu);
 	return r;
 }
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench [--hercules-run PATH] [--seconds S] [--repeat R] [--verbose] "
-			"IMAGE.bin ...\n");
+	fprintf(stderr, "usage: bench [--hercules-run PATH] [--seconds S] [--repeat R] [--cpu-time] "
+			"[--verbose] IMAGE.bin ...\n");
 	exit(2);
+}
+
+static double mips(uint64_t instructions, double seconds)
+{
+	return seconds > 0 ? (double)instructions / seconds / 1e6 : 0.0;
+}
+
+static void print_row(const char *name, uint64_t instructions, double cmips, double hmips,
+		      const char *failure)
+{
+	printf("%-10s %14" PRIu64 " %15.1f", name, instructions, cmips);
+	if (failure)
+		printf(" %15s  (%s)\n", "FAILED", failure);
+	else if (hmips > 0)
+		printf(" %15.1f %7.2f\n", hmips, cmips / hmips);
+	else
+		printf(" %15s %7s\n", "-", "-");
+	fflush(stdout);
 }
 
 int main(int argc, char **argv)
@@ -266,7 +305,7 @@ int main(int argc, char **argv)
 	const char *tool = NULL;
 	double target = 1.5;
 	int repeat = 3;
-	bool verbose = false;
+	bool verbose = false, cpu_time = false;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--hercules-run") && i + 1 < argc)
@@ -275,6 +314,8 @@ int main(int argc, char **argv)
 			target = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
 			repeat = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--cpu-time"))
+			cpu_time = true;
 		else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
 			verbose = true;
 		else
@@ -283,8 +324,8 @@ int main(int argc, char **argv)
 	if (i == argc || target <= 0 || repeat < 1)
 		usage();
 
-	printf("%-10s %14s %15s %15s %7s\n", "program", "instructions", "Cambridge MIPS",
-	       "Hercules MIPS", "ratio");
+	printf("%-10s %14s %15s %15s %7s%s\n", "program", "instructions", "Cambridge MIPS",
+	       "Hercules MIPS", "ratio", cpu_time ? "   (per CPU second)" : "");
 	int failures = 0;
 	for (; i < argc; i++) {
 		struct image im = {0};
@@ -294,7 +335,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 
-		/* Calibrate N for about `target` seconds on Cambridge. */
+		/* Cambridge: calibrate N for about `target` seconds, then keep the best of `repeat`. */
 		uint32_t n = 10000;
 		struct run r;
 		for (;;) {
@@ -310,43 +351,51 @@ int main(int argc, char **argv)
 			double scaled = (double)n * target / r.seconds;
 			n = scaled > N_MAX ? N_MAX : (uint32_t)scaled;
 		}
-		struct run best = r;
+		double cwall = 0, ccpu = 0;
+		uint64_t cinsns = 0;
 		for (int k = 0; r.ok && k < repeat; k++) {
 			r = run_cambridge(&im, n);
-			if (!r.ok || k == 0 || r.seconds < best.seconds)
-				best = r;
-			if (verbose && r.ok)
-				printf("  %s: Cambridge N=%" PRIu32 " %.3f s %.1f MIPS\n", im.name, n,
-				       r.seconds, (double)r.instructions / r.seconds / 1e6);
+			if (!r.ok)
+				break;
+			cinsns = r.instructions;
+			if (k == 0 || r.seconds < cwall)
+				cwall = r.seconds;
+			if (k == 0 || r.cpu_seconds < ccpu)
+				ccpu = r.cpu_seconds;
+			if (verbose)
+				printf("  %s: Cambridge N=%" PRIu32 ": %.3f s (%.1f MIPS), CPU %.3f s "
+				       "(%.1f MIPS)\n",
+				       im.name, n, r.seconds, mips(r.instructions, r.seconds),
+				       r.cpu_seconds, mips(r.instructions, r.cpu_seconds));
 		}
-		if (!best.ok) {
-			printf("%-10s %14s %15s  (Cambridge %s)\n", im.name, "-", "FAILED", best.why);
+		if (!r.ok) {
+			char why[200];
+			snprintf(why, sizeof why, "Cambridge %s", r.why);
+			print_row(im.name, r.instructions, 0, 0, why);
 			failures++;
 			free(im.data);
 			continue;
 		}
 		uint64_t expect = (uint64_t)n * im.per_iter;
-		if (best.instructions < expect || best.instructions > expect + 64)
+		if (cinsns < expect || cinsns > expect + 64)
 			printf("  %s: warning: %" PRIu64 " instructions executed, expected %" PRIu64
-			       " + a few\n",
-			       im.name, best.instructions, expect);
-		double mips = (double)best.instructions / best.seconds / 1e6;
-
+			       " and a few\n",
+			       im.name, cinsns, expect);
+		double cmips = mips(cinsns, cpu_time ? ccpu : cwall);
 		if (!tool) {
-			printf("%-10s %14" PRIu64 " %15.1f %15s %7s\n", im.name, best.instructions, mips,
-			       "-", "-");
-			fflush(stdout);
+			print_row(im.name, cinsns, cmips, 0, NULL);
 			free(im.data);
 			continue;
 		}
-		/* Hercules: a probe at N/8, whose final registers must match Cambridge's at the
-		 * same N, then `repeat` runs calibrated to about `target` seconds of Hercules time. */
+
+		/* Hercules: a probe at N/8, whose final registers must match Cambridge's at the same
+		 * N, then `repeat` runs calibrated to about `target` seconds of Hercules time. */
 		uint32_t n_probe = n / 8 > 1000 ? n / 8 : 1000;
-		double tod = 0;
-		struct run probe = run_hercules(tool, &im, n_probe, &tod);
+		struct run probe = run_hercules(tool, &im, n_probe);
 		if (!probe.ok) {
-			printf("%-10s %14" PRIu64 " %15.1f %15s  (Hercules %s)\n", im.name,
-			       best.instructions, mips, "FAILED", probe.why);
+			char why[200];
+			snprintf(why, sizeof why, "Hercules %s", probe.why);
+			print_row(im.name, cinsns, cmips, 0, why);
 			failures++;
 			free(im.data);
 			continue;
@@ -355,39 +404,45 @@ int main(int argc, char **argv)
 		if (!same.ok || memcmp(probe.regs, same.regs, sizeof same.regs) != 0)
 			printf("  %s: warning: final registers differ between Cambridge and Hercules\n",
 			       im.name);
-		double probe_wall = probe.seconds;
-		double scaled = tod > 0 ? (double)n_probe * target / tod : (double)n;
-		uint32_t nh = scaled > N_MAX ? N_MAX : scaled < n_probe ? n_probe : (uint32_t)scaled;
-		double hmips = 0, hwall = 0;
+		double scaled = probe.tod_seconds > 0 ? (double)n_probe * target / probe.tod_seconds
+						      : (double)n;
+		uint32_t nh = scaled > N_MAX ? N_MAX : scaled < 4.0 * n_probe ? 4 * n_probe : (uint32_t)scaled;
+		double htod_mips = 0, hwall = 0, hcpu = 0;
 		struct run h = {0};
 		for (int k = 0; k < repeat; k++) {
-			h = run_hercules(tool, &im, nh, &tod);
+			h = run_hercules(tool, &im, nh);
 			if (!h.ok)
 				break;
-			double m = (double)h.instructions / tod / 1e6;
-			if (m > hmips)
-				hmips = m;
+			double m = mips(h.instructions, h.tod_seconds);
+			if (m > htod_mips)
+				htod_mips = m;
 			if (k == 0 || h.seconds < hwall)
 				hwall = h.seconds;
+			if (k == 0 || h.cpu_seconds < hcpu)
+				hcpu = h.cpu_seconds;
 			if (verbose)
-				printf("  %s: Hercules N=%" PRIu32 " TOD %.3f s %.1f MIPS, wall %.3f s\n",
-				       im.name, nh, tod, m, h.seconds);
+				printf("  %s: Hercules N=%" PRIu32 ": loop (TOD) %.3f s (%.1f MIPS), "
+				       "wall %.3f s, CPU %.3f s\n",
+				       im.name, nh, h.tod_seconds, m, h.seconds, h.cpu_seconds);
 		}
 		if (!h.ok) {
-			printf("%-10s %14" PRIu64 " %15.1f %15s  (Hercules %s)\n", im.name,
-			       best.instructions, mips, "FAILED", h.why);
+			char why[200];
+			snprintf(why, sizeof why, "Hercules %s", h.why);
+			print_row(im.name, cinsns, cmips, 0, why);
 			failures++;
 			free(im.data);
 			continue;
 		}
-		if (verbose && hwall > probe_wall)
-			printf("  %s: Hercules by wall-time difference (N=%" PRIu32 " against N=%" PRIu32
-			       "): %.1f MIPS\n",
-			       im.name, nh, n_probe,
-			       (double)(nh - n_probe) * im.per_iter / (hwall - probe_wall) / 1e6);
-		printf("%-10s %14" PRIu64 " %15.1f %15.1f %7.2f\n", im.name, best.instructions, mips,
-		       hmips, mips / hmips);
-		fflush(stdout);
+		/* The long runs against the probe: start-up and shutdown cancel out. */
+		uint64_t dinsns = (uint64_t)(nh - n_probe) * im.per_iter;
+		double hdiff_wall = mips(dinsns, hwall - probe.seconds);
+		double hdiff_cpu = hcpu > 0 && probe.cpu_seconds >= 0 ? mips(dinsns, hcpu - probe.cpu_seconds)
+								       : 0.0;
+		if (verbose)
+			printf("  %s: Hercules N=%" PRIu32 " against N=%" PRIu32 ": %.1f MIPS by wall "
+			       "time, %.1f MIPS per CPU second; Cambridge %.1f MIPS per CPU second\n",
+			       im.name, nh, n_probe, hdiff_wall, hdiff_cpu, mips(cinsns, ccpu));
+		print_row(im.name, cinsns, cmips, cpu_time ? hdiff_cpu : htod_mips, NULL);
 		free(im.data);
 	}
 	return failures ? 1 : 0;

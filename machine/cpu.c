@@ -380,28 +380,17 @@ static void step_traced(struct cpu *c, uint8_t *buf)
 	c->optab[ip[0]](c, ip);
 }
 
-enum machine_exit machine_run(struct cpu *c, uint64_t budget)
+/* The loop proper. It keeps nothing of its own across a program interruption, which longjmps out
+ * of it to machine_run(), which calls it again. Keeping it apart from the setjmp() lets the
+ * compiler hold c and the loop's values in registers. Returns when machine_run() must. */
+static __attribute__((noinline)) void run_loop(struct cpu *c)
 {
 	uint8_t buf[6];
-	const uint64_t start = budget;
-
-	c->budget = budget;
-	cpu_attention(c);
-
-	/*
-	 * Recovery point. program_check() has already swapped PSWs when it longjmps here; the loop
-	 * simply goes on. No local variable is modified after setjmp() (start and buf's address
-	 * are fixed), so none is indeterminate after the longjmp; all CPU state lives in *c.
-	 */
-	if (setjmp(c->recover)) {
-		/* An instruction fetch may have failed with an odd address: the interruption was
-		 * delivered; fall through to the loop. */
-	}
 
 	for (;;) {
 		if (unlikely(atomic_load_explicit(&c->attention, memory_order_relaxed))) {
 			if (service(c))
-				break;
+				return;
 			if (c->trace_fn && c->budget) {
 				c->budget--;
 				if (unlikely(c->ia & 1)) {
@@ -415,7 +404,7 @@ enum machine_exit machine_run(struct cpu *c, uint64_t budget)
 		}
 		if (unlikely(c->budget == 0)) {
 			c->exit_reason = MACHINE_EXIT_BUDGET;
-			break;
+			return;
 		}
 		c->budget--;
 		if (unlikely(c->ia & 1)) {
@@ -427,6 +416,23 @@ enum machine_exit machine_run(struct cpu *c, uint64_t budget)
 		c->insn_op = ip[0];
 		c->optab[ip[0]](c, ip);
 	}
+}
+
+enum machine_exit machine_run(struct cpu *c, uint64_t budget)
+{
+	const uint64_t start = budget;
+
+	c->budget = budget;
+	cpu_attention(c);
+
+	/*
+	 * Recovery point: program_check() has already swapped PSWs when it longjmps here, and the
+	 * loop simply starts again. start is never modified after setjmp(), so it is not
+	 * indeterminate after the longjmp; all other state lives in *c.
+	 */
+	(void)setjmp(c->recover);
+	run_loop(c);
+
 	c->instructions += start - c->budget;
 	return c->exit_reason;
 }

@@ -48,6 +48,10 @@
 
 typedef unsigned __int128 hfp_u128;
 
+/* The short and long operations are forced inline, so that each handler gets a copy specialised
+ * for its digit count and flags: they are the benchmark's paths. */
+#define HFP_INLINE static inline __attribute__((always_inline))
+
 /* A short or long number: frac holds 6 or 14 digits, right-aligned. */
 struct hfp {
 	uint64_t frac;
@@ -66,12 +70,12 @@ struct hfpx {
  * Packing and unpacking
  */
 
-static inline struct hfp hfp_unpack_short(uint32_t w)
+HFP_INLINE struct hfp hfp_unpack_short(uint32_t w)
 {
 	return (struct hfp){.frac = w & 0x00FFFFFFu, .expo = (w >> 24) & 0x7F, .sign = w >> 31};
 }
 
-static inline struct hfp hfp_unpack_long(uint64_t w)
+HFP_INLINE struct hfp hfp_unpack_long(uint64_t w)
 {
 	return (struct hfp){.frac = w & HFP_FRAC56, .expo = (int)((w >> 56) & 0x7F), .sign = w >> 63};
 }
@@ -85,12 +89,12 @@ static inline struct hfpx hfp_unpack_ext(uint64_t hi, uint64_t lo)
 	};
 }
 
-static inline uint32_t hfp_pack_short(const struct hfp *v)
+HFP_INLINE uint32_t hfp_pack_short(const struct hfp *v)
 {
 	return (uint32_t)v->sign << 31 | (uint32_t)v->expo << 24 | (uint32_t)v->frac;
 }
 
-static inline uint64_t hfp_pack_long(const struct hfp *v)
+HFP_INLINE uint64_t hfp_pack_long(const struct hfp *v)
 {
 	return (uint64_t)v->sign << 63 | (uint64_t)v->expo << 56 | v->frac;
 }
@@ -105,7 +109,7 @@ static inline void hfp_pack_ext(const struct hfpx *v, uint64_t *hi, uint64_t *lo
 }
 
 /* The condition code of an arithmetic result: 0 fraction zero, 1 less than zero, 2 greater. */
-static inline uint8_t hfp_cc(bool sign, bool frac_nonzero)
+HFP_INLINE uint8_t hfp_cc(bool sign, bool frac_nonzero)
 {
 	return frac_nonzero ? (sign ? 1 : 2) : 0;
 }
@@ -115,7 +119,7 @@ static inline uint8_t hfp_cc(bool sign, bool frac_nonzero)
  */
 
 /* Leading zero digits of f, a nonzero value of n digits (n <= 16). */
-static inline int hfp_lead_zeros(uint64_t f, int n)
+HFP_INLINE int hfp_lead_zeros(uint64_t f, int n)
 {
 	return (__builtin_clzll(f) - (64 - 4 * n)) >> 2;
 }
@@ -129,7 +133,7 @@ static inline int hfp_lead_zeros128(hfp_u128 f, int n)
 
 /* Shift a nonzero fraction of n digits left until its leftmost digit is nonzero, reducing the
  * characteristic by the digits shifted (prenormalization). */
-static inline void hfp_normalize(struct hfp *v, int n)
+HFP_INLINE void hfp_normalize(struct hfp *v, int n)
 {
 	if (likely(v->frac >> (4 * n - 4))) /* already normalized: the usual case */
 		return;
@@ -151,7 +155,7 @@ static inline void hfp_normalize_ext(struct hfpx *v)
  * Exceptional results
  */
 
-static inline void hfp_true_zero(struct hfp *v)
+HFP_INLINE void hfp_true_zero(struct hfp *v)
 {
 	*v = (struct hfp){0};
 }
@@ -164,7 +168,7 @@ static inline void hfp_true_zero_ext(struct hfpx *v)
 /* A zero result fraction of add or subtract: with the significance mask one, the intermediate
  * characteristic stays and the exception is recognised; with it zero, the result is a true zero.
  * Either way the sign is plus. */
-static inline int hfp_significance(struct hfp *v, int expo, unsigned pm)
+HFP_INLINE int hfp_significance(struct hfp *v, int expo, unsigned pm)
 {
 	*v = (struct hfp){.expo = expo};
 	if (pm & PM_SIGNIFICANCE)
@@ -184,7 +188,7 @@ static inline int hfp_significance_ext(struct hfpx *v, int expo, unsigned pm)
 
 /* Final characteristic check of a nonzero result: overflow makes it 128 less than correct (and
  * is always an exception); underflow makes it 128 greater with the mask one, else a true zero. */
-static inline int hfp_range(struct hfp *v, unsigned pm)
+HFP_INLINE int hfp_range(struct hfp *v, unsigned pm)
 {
 	if (unlikely(v->expo > 127)) {
 		v->expo -= 128;
@@ -226,7 +230,7 @@ static inline int hfp_range_ext(struct hfpx *v, unsigned pm)
 
 /* Align a and b to the larger characteristic (returned) with a guard digit: *fa and *fb get n + 1
  * digits. */
-static inline int hfp_align(const struct hfp *a, const struct hfp *b, int n, uint64_t *fa, uint64_t *fb)
+HFP_INLINE int hfp_align(const struct hfp *a, const struct hfp *b, int n, uint64_t *fa, uint64_t *fb)
 {
 	int d = a->expo - b->expo;
 	*fa = a->frac << 4;
@@ -240,7 +244,7 @@ static inline int hfp_align(const struct hfp *a, const struct hfp *b, int n, uin
 }
 
 /* Signed-magnitude sum of aligned fractions; *sign gets the sign of a nonzero result. */
-static inline uint64_t hfp_sum(uint64_t fa, bool sa, uint64_t fb, bool sb, bool *sign)
+HFP_INLINE uint64_t hfp_sum(uint64_t fa, bool sa, uint64_t fb, bool sb, bool *sign)
 {
 	if (sa == sb) {
 		*sign = sa;
@@ -258,7 +262,7 @@ static inline uint64_t hfp_sum(uint64_t fa, bool sa, uint64_t fb, bool sb, bool 
  * (postnormalization, exponent underflow possible; a zero result fraction is tested including the
  * guard digit) or ADD UNNORMALIZED (truncation without normalization; the guard digit does not
  * count toward a nonzero fraction). */
-static inline int hfp_add(struct hfp *a, const struct hfp *b, int n, bool normalize, unsigned pm)
+HFP_INLINE int hfp_add(struct hfp *a, const struct hfp *b, int n, bool normalize, unsigned pm)
 {
 	const int width = 4 * (n + 1); /* bits of fraction and guard digit */
 	uint64_t fa, fb;
@@ -283,10 +287,10 @@ static inline int hfp_add(struct hfp *a, const struct hfp *b, int n, bool normal
 	return 0;
 }
 
-/* COMPARE: the condition code of a - b computed as in SUBTRACT NORMALIZED (guard digit
- * included); fractions that differ only beyond the guard digit compare equal, and zero fractions
- * compare equal whatever their signs and characteristics. */
-static inline uint8_t hfp_compare(const struct hfp *a, const struct hfp *b, int n)
+/* COMPARE: the condition code of a - b formed as in SUBTRACT NORMALIZED, guard digit included.
+ * Digits of the operand with the smaller characteristic beyond the guard digit take no part, and
+ * zero fractions compare equal whatever their signs and characteristics. No exceptions. */
+HFP_INLINE uint8_t hfp_compare(const struct hfp *a, const struct hfp *b, int n)
 {
 	uint64_t fa, fb;
 	bool sign;
@@ -350,7 +354,7 @@ static inline int hfp_add_ext(struct hfpx *a, const struct hfpx *b, unsigned pm)
  */
 
 /* MER, ME: short operands, long result (a gets 14 digits). */
-static inline int hfp_mul_short(struct hfp *a, const struct hfp *b, unsigned pm)
+HFP_INLINE int hfp_mul_short(struct hfp *a, const struct hfp *b, unsigned pm)
 {
 	if (a->frac == 0 || b->frac == 0) {
 		hfp_true_zero(a);
@@ -370,7 +374,7 @@ static inline int hfp_mul_short(struct hfp *a, const struct hfp *b, unsigned pm)
 }
 
 /* MDR, MD: long operands, long result. */
-static inline int hfp_mul_long(struct hfp *a, const struct hfp *b, unsigned pm)
+HFP_INLINE int hfp_mul_long(struct hfp *a, const struct hfp *b, unsigned pm)
 {
 	if (a->frac == 0 || b->frac == 0) {
 		hfp_true_zero(a);
@@ -447,7 +451,7 @@ static inline int hfp_mul_ext(struct hfpx *a, const struct hfpx *b, unsigned pm)
 
 /* 64-by-32-bit division; the quotient must fit in 32 bits (n >> 32 < d). A 32-bit divide is much
  * faster than a 64-bit one on many x86-64 processors, and DE is on the benchmark's path. */
-static inline uint32_t hfp_div64(uint64_t n, uint32_t d)
+HFP_INLINE uint32_t hfp_div64(uint64_t n, uint32_t d)
 {
 #if defined(__x86_64__)
 	uint32_t q, r;
@@ -459,7 +463,7 @@ static inline uint32_t hfp_div64(uint64_t n, uint32_t d)
 }
 
 /* 128-by-64-bit division; the quotient must fit in 64 bits (n >> 64 < d). */
-static inline uint64_t hfp_div128(hfp_u128 n, uint64_t d)
+HFP_INLINE uint64_t hfp_div128(hfp_u128 n, uint64_t d)
 {
 #if defined(__x86_64__)
 	uint64_t q, r;
@@ -471,7 +475,7 @@ static inline uint64_t hfp_div128(hfp_u128 n, uint64_t d)
 }
 
 /* DER, DE (n = 6) and DDR, DD (n = 14): a / b into a. */
-static inline int hfp_div(struct hfp *a, const struct hfp *b, int n, unsigned pm)
+HFP_INLINE int hfp_div(struct hfp *a, const struct hfp *b, int n, unsigned pm)
 {
 	if (unlikely(b->frac == 0))
 		return PIC_FLOAT_DIVIDE;

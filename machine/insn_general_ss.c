@@ -10,9 +10,8 @@
  *  - fast: both operands inside one 2K block each. One TLB probe per operand, then the work is
  *    done on host pointers (memmove, memcmp, word-wide logic).
  *  - slow: an operand crosses a block (or wraps at 16M). Every block of both operands is
- *    translated, in the order Hercules uses (first block of operand 1, first block of operand 2,
- *    then the second blocks), before anything is stored, so an access exception suppresses the
- *    instruction with storage unchanged. The work is then done in at most three segments in
+ *    translated (in the order Hercules 3.13 uses, see ss_slow) before anything is stored, so an
+ *    access exception suppresses the instruction with storage unchanged. The work is then done in at most three segments in
  *    which both operands are contiguous in host storage.
  *
  * Overlap. MVC, MVN, MVZ, NC, OC, XC and TR are defined byte by byte, left to right, each result
@@ -332,13 +331,21 @@ static void span_rest(struct cpu *c, struct span *s, uint32_t va, uint32_t len, 
 }
 
 /* The slow path: an operand crosses a 2K block. All blocks are translated (every access
- * exception recognised) before the first byte is stored. */
+ * exception recognised) before the first byte is stored: the first blocks of both operands
+ * (operand 2 first for MVC, operand 1 first for the others), then the second block of operand 1,
+ * then that of operand 2. The order only decides which exception is reported when several
+ * blocks are inaccessible; it is the one Hercules 3.13 uses. */
 static __attribute__((noinline)) uint64_t ss_slow(struct cpu *c, enum ss_op op, uint32_t a1,
 						  uint32_t a2, uint32_t len)
 {
 	struct span s1, s2;
-	span_first(c, &s1, a1, len, ACC_STORE);
-	span_first(c, &s2, a2, len, ACC_FETCH);
+	if (op == SS_MVC) {
+		span_first(c, &s2, a2, len, ACC_FETCH);
+		span_first(c, &s1, a1, len, ACC_STORE);
+	} else {
+		span_first(c, &s1, a1, len, ACC_STORE);
+		span_first(c, &s2, a2, len, ACC_FETCH);
+	}
 	span_rest(c, &s1, a1, len, ACC_STORE);
 	span_rest(c, &s2, a2, len, ACC_FETCH);
 
@@ -351,9 +358,9 @@ static __attribute__((noinline)) uint64_t ss_slow(struct cpu *c, enum ss_op op, 
 	return any;
 }
 
-/* Run one of the family on the instruction at ip. Returns nonzero when a logical result byte is
- * nonzero. For a one-byte NC, OC or XC the second operand is translated first, as in Hercules;
- * it decides only which exception is reported when both operands are inaccessible. */
+/* Run one of MVN, MVZ, NC, OC, XC on the instruction at ip. Returns nonzero when a logical result
+ * byte is nonzero. Operand 1 is translated first, except for a one-byte NC, OC or XC (as in
+ * Hercules 3.13; see ss_slow). */
 static inline uint64_t ss_run(struct cpu *c, const uint8_t *ip, enum ss_op op)
 {
 	uint32_t len = ip[1] + 1u;
@@ -383,8 +390,8 @@ void op_mvc(struct cpu *c, const uint8_t *ip)
 	uint32_t len = ip[1] + 1u;
 	uint32_t a1 = ea_ss1(c, ip), a2 = ea_ss2(c, ip);
 	if (likely(in_block(a1, len) && in_block(a2, len))) {
-		uint8_t *d = mem_store_ptr(c, a1);
 		const uint8_t *s = mem_fetch_ptr(c, a2);
+		uint8_t *d = mem_store_ptr(c, a1);
 		move_bytes(d, s, len);
 	} else {
 		ss_slow(c, SS_MVC, a1, a2, len);

@@ -102,20 +102,40 @@ void mem_check(struct cpu *c, uint32_t va, uint32_t len, enum access acc)
 	}
 }
 
+/* Bytes left in va's 2K block, at most len. */
+static inline uint32_t block_chunk(uint32_t va, uint32_t len)
+{
+	uint32_t room = BLOCK_SIZE - (va & BLOCK_MASK);
+	return room < len ? room : len;
+}
+
 void mem_fetch_bytes(struct cpu *c, uint32_t va, void *out, uint32_t len)
 {
+	/* Fetching has no effect a later exception would have to undo: copy block by block. */
 	uint8_t *o = out;
-	mem_check(c, va, len, ACC_FETCH);
-	for (uint32_t i = 0; i < len; i++)
-		o[i] = *mem_fetch_ptr(c, (va + i) & AMASK);
+	va &= AMASK;
+	while (len) {
+		uint32_t n = block_chunk(va, len);
+		memcpy(o, mem_fetch_ptr(c, va), n);
+		o += n;
+		va = (va + n) & AMASK;
+		len -= n;
+	}
 }
 
 void mem_store_bytes(struct cpu *c, uint32_t va, const void *in, uint32_t len)
 {
+	/* Every block is checked before the first byte is stored. */
 	const uint8_t *p = in;
 	mem_check(c, va, len, ACC_STORE);
-	for (uint32_t i = 0; i < len; i++)
-		*mem_store_ptr(c, (va + i) & AMASK) = p[i];
+	va &= AMASK;
+	while (len) {
+		uint32_t n = block_chunk(va, len);
+		memcpy(mem_store_ptr(c, va), p, n);
+		p += n;
+		va = (va + n) & AMASK;
+		len -= n;
+	}
 }
 
 uint64_t vfetch_slow(struct cpu *c, uint32_t va, unsigned len)

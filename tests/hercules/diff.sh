@@ -4,7 +4,7 @@
 # tools/hercules-run), and the two final states must agree: stop reason, PSW, GPRs, FPRs, CRs and
 # the dumped storage. Instruction counts are not compared (Hercules does not show its own).
 #
-# Usage: diff.sh [-v] [IMAGE.bin...]
+# Usage: diff.sh [-v] [NAME | IMAGE.bin]...
 #   (default: every tests/guest/NAME.expect, with its image, and every tests/hercules/*.bin)
 #   -v  also print the notes about differences that are not failures
 #
@@ -47,13 +47,15 @@ trap 'exit 1' HUP INT TERM
 
 # The programs, one a line: "NAME IMAGE". A guest program is a NAME.expect, whose image is
 # NAME.bin or the one its "image=" line names; a stress program is its image.
+guest_program() {
+	img=$(sed -n 's/^image=//p' "$top/tests/guest/$1.expect" | sed 's/[[:space:]#].*//' | head -n 1)
+	echo "$1 $guest_bin/${img:-$1}.bin"
+}
 if [ $# -eq 0 ]; then
 	for f in "$top"/tests/guest/*.expect; do
 		[ -f "$f" ] || continue
 		n=${f##*/}
-		n=${n%.expect}
-		img=$(sed -n 's/^image=//p' "$f" | sed 's/[[:space:]#].*//' | head -n 1)
-		echo "$n $guest_bin/${img:-$n}.bin"
+		guest_program "${n%.expect}"
 	done >"$tmp/programs"
 	for f in "$stress_bin"/*.bin; do
 		[ -f "$f" ] || continue
@@ -63,7 +65,14 @@ if [ $# -eq 0 ]; then
 else
 	for f in "$@"; do
 		n=${f##*/}
-		echo "${n%.bin} $f"
+		n=${n%.bin}
+		if [ -f "$f" ]; then
+			echo "$n $f"
+		elif [ -f "$top/tests/guest/$f.expect" ]; then
+			guest_program "$f"
+		else
+			echo "$n $stress_bin/$n.bin"
+		fi
 	done >"$tmp/programs"
 fi
 built=0
@@ -212,6 +221,19 @@ compare() {
 	}' "$1" "$2"
 }
 
+# A range of tests/hercules/known as HEXADDR:LEN. Its address may be a symbol of the program,
+# looked up in the object next to its image (IMAGE.o31, as tests/guest/guest.am leaves it).
+nm=${S390_NM:-s390x-linux-gnu-nm}
+resolve() {
+	case ${1%%:*} in
+	*[!0-9A-Fa-f]*)
+		a=$("$nm" "${2%.bin}.o31" 2>/dev/null | awk -v s="${1%%:*}" '$3 == s { print $1; exit }')
+		if [ -n "$a" ]; then echo "$a:${1#*:}"; else echo "unresolved:${1%%:*}"; fi
+		;;
+	*) echo "$1" ;;
+	esac
+}
+
 same=0
 differ=0
 known=0
@@ -228,17 +250,25 @@ while read -r name bin; do
 			[ "$kname" = "$name" ] || continue
 			case $kwhat in
 			skip) how=skip; why=$krest ;;
-			ignore) ignore="$ignore ${krest%% *}" ;;
+			ignore) ignore="$ignore $(resolve "${krest%% *}" "$bin")" ;;
 			known)
 				how=known
 				case $krest in
-				[0-9A-Fa-f]*:[0-9]*) known_ranges="$known_ranges ${krest%% *}"; why=${krest#* } ;;
+				*:[0-9]*) known_ranges="$known_ranges $(resolve "${krest%% *}" "$bin")"; why=${krest#* } ;;
 				*) why=$krest ;;
 				esac
 				;;
 			esac
 		done <"$known_file"
 	fi
+	case "$ignore $known_ranges" in
+	*unresolved:*)
+		echo "FAIL: $name: tests/hercules/known names a symbol that $nm cannot find in ${bin%.bin}.o31"
+		differ=$((differ + 1))
+		failed_names="$failed_names $name"
+		continue
+		;;
+	esac
 	if [ "$how" = skip ]; then
 		echo "SKIP: $name ($why)"
 		skipped=$((skipped + 1))
@@ -270,7 +300,9 @@ while read -r name bin; do
 		args=$(sed -e 's/#.*//' -n -e 's/^args=//p' "$exp" | tr '\n' ' ')
 	fi
 	if [ -n "$src" ]; then
-		dumps="$dumps $(sed -n 's/^#[[:space:]]*hercules-dump:[[:space:]]*\([0-9A-Fa-f]*:[0-9A-Fa-fx]*\).*/--dump \1/p' "$src" | tr '\n' ' ')"
+		dumps="$dumps $(sed -n \
+			's/^#[[:space:]]*hercules-dump:[[:space:]]*\([0-9A-Fa-f]*:[0-9A-Fa-fx]*\).*/--dump \1/p' \
+			"$src" | tr '\n' ' ')"
 	fi
 
 	# shellcheck disable=SC2086 # dumps and args are lists of words
@@ -319,7 +351,9 @@ while read -r name bin; do
 		cat "$tmp/diff"
 		known=$((known + 1))
 	else
-		echo "FAIL: $name differs (cambridge stopped: $(sed -n 's/^stop //p' "$tmp/c.flat"), hercules stopped: $(sed -n 's/^stop //p' "$tmp/h.flat")):"
+		cstop=$(sed -n 's/^stop //p' "$tmp/c.flat")
+		hstop=$(sed -n 's/^stop //p' "$tmp/h.flat")
+		echo "FAIL: $name differs (cambridge stopped: $cstop, hercules stopped: $hstop):"
 		cat "$tmp/diff"
 		differ=$((differ + 1))
 		failed_names="$failed_names $name"

@@ -267,21 +267,26 @@ START_TEST(test_mvc_source_past_end_of_storage_stores_nothing)
 }
 END_TEST
 
-START_TEST(test_mvc_protected_dest_reported_before_missing_source)
-{
-	/* Both operands inaccessible: operand 1 is translated first (as Hercules does). */
-	cpu_set_cr(c, 0, cpu_get_cr(c, 0) | 0x10000000u); /* low-address protection */
-	put_ss(0xD2, 7, 0x0100, 0x20000);
-	run_pic(0x04, 3);
-}
-END_TEST
+struct order_case {
+	uint8_t op, l;
+	unsigned pic;
+};
 
-START_TEST(test_xc_one_byte_missing_source_reported_before_protected_dest)
+/* Both operands inaccessible: operand 1 (at 100, low-address protected) or operand 2 (at 20000,
+ * not installed) is reported first, in the order of Hercules 3.13: operand 2 for MVC, and for
+ * NC, OC and XC of one byte; operand 1 otherwise. */
+static const struct order_case order_cases[] = {
+	{0xD2, 0, 0x05}, {0xD2, 7, 0x05}, {0xD7, 0, 0x05}, {0xD4, 0, 0x05}, {0xD6, 0, 0x05},
+	{0xD7, 7, 0x04}, {0xD4, 7, 0x04}, {0xD6, 7, 0x04}, {0xD1, 0, 0x04}, {0xD3, 7, 0x04},
+	{0xDC, 7, 0x04},
+};
+
+START_TEST(test_first_inaccessible_operand_reported)
 {
-	/* For one-byte NC/OC/XC Hercules translates operand 2 first. */
-	cpu_set_cr(c, 0, cpu_get_cr(c, 0) | 0x10000000u);
-	put_ss(0xD7, 0, 0x0100, 0x20000);
-	run_pic(0x05, 3);
+	const struct order_case *k = &order_cases[_i];
+	cpu_set_cr(c, 0, cpu_get_cr(c, 0) | 0x10000000u); /* low-address protection */
+	put_ss(k->op, k->l, 0x0100, 0x20000);
+	run_pic(k->pic, 3);
 }
 END_TEST
 
@@ -1039,8 +1044,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_mvc_mvn_mvz_leave_condition_code_unchanged);
 	tcase_add_test(tc, test_mvc_dest_past_end_of_storage_stores_nothing);
 	tcase_add_test(tc, test_mvc_source_past_end_of_storage_stores_nothing);
-	tcase_add_test(tc, test_mvc_protected_dest_reported_before_missing_source);
-	tcase_add_test(tc, test_xc_one_byte_missing_source_reported_before_protected_dest);
+	tcase_add_loop_test(tc, test_first_inaccessible_operand_reported, 0, (int)ARRAY_SIZE(order_cases));
 	tcase_add_test(tc, test_mvc_wraps_from_top_of_16m_to_zero);
 	tcase_add_loop_test(tc, test_suppressed_instruction_leaves_condition_code, 0, 5);
 
