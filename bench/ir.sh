@@ -33,8 +33,10 @@ trap 'exit 1' HUP INT TERM
 # patch IMAGE N OUT: the image with its loop count (the word at X'200') set to N.
 patch() {
 	cp "$1" "$3"
-	# shellcheck disable=SC2059 # the format is the point
-	printf "$(printf '%08x' "$2" | sed 's/../\\x&/g')" |
+	# shellcheck disable=SC2059 # the format is the point: four octal escapes
+	printf "$(echo "$2" | awk '{ n = $1
+		printf "\\%03o\\%03o\\%03o\\%03o", int(n / 16777216) % 256, int(n / 65536) % 256,
+			int(n / 256) % 256, n % 256 }')" |
 		dd of="$3" bs=1 seek=512 conv=notrunc 2>/dev/null
 }
 

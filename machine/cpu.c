@@ -310,16 +310,20 @@ static bool disabled_for_all(const struct cpu *c)
 	return c->sysmask == 0;
 }
 
-/* Look at everything that c->attention stands for, until nothing is left to do. Returns true when
- * machine_run() must return (with c->exit_reason set). Leaves attention set while a condition
- * persists. */
+/* How many instructions the loop runs between looks at events posted by other threads. */
+#define SLICE 16384
+
+/*
+ * The loop's look at everything between slices: requests from other threads, exits requested by
+ * an instruction, an invalid PSW, the wait state and the budget. Returns true when machine_run()
+ * must return (with c->exit_reason set); otherwise hands the loop its next slice.
+ */
 static bool service(struct cpu *c)
 {
 	for (;;) {
 		atomic_store_explicit(&c->attention, 0, memory_order_relaxed);
 		if (atomic_exchange(&c->stop_request, false)) {
 			c->exit_reason = MACHINE_EXIT_STOPPED;
-			cpu_attention(c);
 			return true;
 		}
 		if (c->exit_pending) {
@@ -332,22 +336,39 @@ static bool service(struct cpu *c)
 		}
 		if (c->wait) {
 			c->exit_reason = disabled_for_all(c) ? MACHINE_EXIT_DISABLED_WAIT : MACHINE_EXIT_ENABLED_WAIT;
-			cpu_attention(c); /* still waiting next time */
 			return true;
 		}
 		break;
 	}
-	if (c->trace_fn)
-		cpu_attention(c); /* stay on the slow path while tracing */
+	if (c->budget == 0) {
+		c->exit_reason = MACHINE_EXIT_BUDGET;
+		return true;
+	}
+	/* Tracing takes one instruction at a time, so that every one passes through here. */
+	uint64_t n = c->trace_fn ? 1 : SLICE;
+	c->slice = c->budget < n ? c->budget : n;
+	c->budget -= c->slice;
 	return false;
 }
 
-static uint8_t *fetch_slow(struct cpu *c, uint32_t ia, uint8_t *buf)
+/* The slow half of instruction fetch: the address is odd, the block is not cached, or the
+ * instruction may cross into the next block. Returns the instruction's bytes (in buf when they had
+ * to be gathered), or NULL after delivering a specification exception for an odd address. */
+static const uint8_t *fetch_slow(struct cpu *c, uint32_t ia, uint8_t *buf)
 {
-	/* The instruction crosses a 2K block: fetch the first halfword, then only as much more as
-	 * its length needs, so that an access exception is recognised only for bytes it uses. */
+	if (ia & 1) {
+		psw_exception(c);
+		return NULL;
+	}
 	c->insn_op = 0; /* until the first halfword is in hand, an exception has ILC 1 */
-	uint8_t *p = mem_fetch_ptr(c, ia);
+	uint8_t *p = mem_translate(c, ia, ACC_IFETCH);
+	if ((ia & BLOCK_MASK) <= BLOCK_SIZE - 6) {
+		c->iblk_va = ia & ~BLOCK_MASK;
+		c->iblk_host = p - (ia & BLOCK_MASK);
+		return p;
+	}
+	/* Near the end of the block: fetch only as much of the next block as the length needs, so
+	 * that an access exception is recognised only for bytes the instruction uses. */
 	buf[0] = p[0];
 	buf[1] = p[1];
 	c->insn_op = buf[0];
@@ -357,27 +378,20 @@ static uint8_t *fetch_slow(struct cpu *c, uint32_t ia, uint8_t *buf)
 	return buf;
 }
 
+/*
+ * Fetch the instruction at c->ia. The fast path is one subtraction and one compare: rotating the
+ * offset into the cached block right by one bit moves an odd address's low bit to the top, so a
+ * single unsigned compare rejects odd addresses, addresses outside the block, and the last six
+ * bytes of the block (where an instruction may cross into the next one).
+ */
 static inline const uint8_t *insn_fetch(struct cpu *c, uint8_t *buf)
 {
 	uint32_t ia = c->ia;
+	uint32_t off = ia - c->iblk_va;
 	c->insn_ia = ia;
-	if (likely((ia & BLOCK_MASK) <= BLOCK_SIZE - 6)) {
-		struct tlb_entry *e = &c->tlb_fetch[tlb_index(ia)];
-		if (likely(e->tag == ((ia & ~BLOCK_MASK) | c->tlb_bits)))
-			return e->host + (ia & BLOCK_MASK);
-		c->insn_op = 0; /* an exception in the fetch itself has ILC 1 */
-		return mem_translate(c, ia, ACC_IFETCH);
-	}
+	if (likely(((off >> 1) | (off << 31)) <= (BLOCK_SIZE - 6) / 2))
+		return c->iblk_host + off;
 	return fetch_slow(c, ia, buf);
-}
-
-static void step_traced(struct cpu *c, uint8_t *buf)
-{
-	uint32_t ia = c->ia;
-	const uint8_t *ip = insn_fetch(c, buf);
-	c->insn_op = ip[0];
-	c->trace_fn(c->trace_arg, ia, ip, insn_length(ip[0]));
-	c->optab[ip[0]](c, ip);
 }
 
 /* The loop proper. It keeps nothing of its own across a program interruption, which longjmps out
@@ -388,52 +402,38 @@ static __attribute__((noinline)) void run_loop(struct cpu *c)
 	uint8_t buf[6];
 
 	for (;;) {
-		if (unlikely(atomic_load_explicit(&c->attention, memory_order_relaxed))) {
+		bool traced = false;
+		if (unlikely(c->slice == 0)) {
 			if (service(c))
 				return;
-			if (c->trace_fn && c->budget) {
-				c->budget--;
-				if (unlikely(c->ia & 1)) {
-					c->insn_ia = c->ia;
-					psw_exception(c);
-					continue;
-				}
-				step_traced(c, buf);
-				continue;
-			}
+			traced = c->trace_fn != NULL; /* slices are one instruction long then */
 		}
-		if (unlikely(c->budget == 0)) {
-			c->exit_reason = MACHINE_EXIT_BUDGET;
-			return;
-		}
-		c->budget--;
-		if (unlikely(c->ia & 1)) {
-			c->insn_ia = c->ia;
-			psw_exception(c);
-			continue;
-		}
+		c->slice--;
 		const uint8_t *ip = insn_fetch(c, buf);
+		if (unlikely(!ip))
+			continue;
 		c->insn_op = ip[0];
+		if (unlikely(traced))
+			c->trace_fn(c->trace_arg, c->insn_ia, ip, insn_length(ip[0]));
 		c->optab[ip[0]](c, ip);
 	}
 }
 
 enum machine_exit machine_run(struct cpu *c, uint64_t budget)
 {
-	const uint64_t start = budget;
-
 	c->budget = budget;
-	cpu_attention(c);
+	c->slice = 0; /* look first */
 
 	/*
 	 * Recovery point: program_check() has already swapped PSWs when it longjmps here, and the
-	 * loop simply starts again. start is never modified after setjmp(), so it is not
-	 * indeterminate after the longjmp; all other state lives in *c.
+	 * loop simply starts again. Nothing local lives across it; all state is in *c.
 	 */
 	(void)setjmp(c->recover);
 	run_loop(c);
 
-	c->instructions += start - c->budget;
+	uint64_t left = c->budget + c->slice;
+	c->instructions += budget - left;
+	c->budget = c->slice = 0;
 	return c->exit_reason;
 }
 

@@ -94,8 +94,10 @@ struct cpu {
 	uint8_t progmask;     /* PM_* bits */
 	uint32_t tlb_bits;    /* tag bits for the current PSW key and DAT mode (see tlb_entry) */
 	insn_fn *const *optab; /* primary dispatch table (with or without the extension) */
-	uint64_t budget;      /* instructions left in this machine_run() call */
-	atomic_int attention; /* nonzero: leave the fast loop and look at events/interrupts */
+	uint64_t slice;       /* instructions the loop may run before it looks at events again */
+	uint64_t budget;      /* instructions left in this machine_run() call, beyond slice */
+	uint32_t iblk_va;     /* logical 2K block of the instruction address, or IBLK_NONE */
+	uint8_t *iblk_host;   /* host address of that block (fetch access checked) */
 	uint32_t insn_ia;     /* address of the instruction being executed (EX: of the EX) */
 	uint8_t insn_op;      /* its first byte, for the ILC */
 	bool in_ex;           /* executing the target of EX */
@@ -136,7 +138,11 @@ struct cpu {
 	machine_trace_fn *trace_fn;
 	void *trace_arg;
 	atomic_bool stop_request;
+	atomic_int attention; /* set from another thread: look at events at the next slice end */
 };
+
+/* c->iblk_va when no block is cached: far from any 24-bit address (see insn_fetch). */
+#define IBLK_NONE 0x80000000u
 
 struct machine {
 	struct cpu cpu;
@@ -209,30 +215,40 @@ static inline uint8_t vfetch1(struct cpu *c, uint32_t va)
 	return *mem_fetch_ptr(c, va);
 }
 
-/* Operands that cross a 2K block (or wrap at 16M), len 2, 4 or 8: out of line, so that the
- * inline fast paths below need no stack buffer. */
+/* The slow paths of the accessors below: a TLB miss, or an operand that crosses a 2K block (or
+ * wraps at 16M); len is 2, 4 or 8. Out of line, so the fast paths need no stack. */
 uint64_t vfetch_slow(struct cpu *c, uint32_t va, unsigned len);
 void vstore_slow(struct cpu *c, uint32_t va, uint64_t v, unsigned len);
 
+/*
+ * Fast path for a len-byte operand at va: the TLB entry of va's block, checked against the block of
+ * the operand's *last* byte. The tag matches only when both bytes lie in the same cached block, so
+ * one compare also rejects operands that cross a block or wrap past 16M.
+ */
+static inline uint8_t *tlb_hit(struct cpu *c, struct tlb_entry *tlb, uint32_t va, uint32_t len)
+{
+	struct tlb_entry *e = &tlb[tlb_index(va)];
+	if (likely(e->tag == (((va + len - 1) & ~BLOCK_MASK) | c->tlb_bits)))
+		return e->host + (va & BLOCK_MASK);
+	return NULL;
+}
+
 static inline uint16_t vfetch2(struct cpu *c, uint32_t va)
 {
-	if (likely(in_block(va, 2)))
-		return be16(mem_fetch_ptr(c, va));
-	return (uint16_t)vfetch_slow(c, va, 2);
+	uint8_t *p = tlb_hit(c, c->tlb_fetch, va, 2);
+	return likely(p) ? be16(p) : (uint16_t)vfetch_slow(c, va, 2);
 }
 
 static inline uint32_t vfetch4(struct cpu *c, uint32_t va)
 {
-	if (likely(in_block(va, 4)))
-		return be32(mem_fetch_ptr(c, va));
-	return (uint32_t)vfetch_slow(c, va, 4);
+	uint8_t *p = tlb_hit(c, c->tlb_fetch, va, 4);
+	return likely(p) ? be32(p) : (uint32_t)vfetch_slow(c, va, 4);
 }
 
 static inline uint64_t vfetch8(struct cpu *c, uint32_t va)
 {
-	if (likely(in_block(va, 8)))
-		return be64(mem_fetch_ptr(c, va));
-	return vfetch_slow(c, va, 8);
+	uint8_t *p = tlb_hit(c, c->tlb_fetch, va, 8);
+	return likely(p) ? be64(p) : vfetch_slow(c, va, 8);
 }
 
 static inline void vstore1(struct cpu *c, uint32_t va, uint8_t v)
@@ -242,24 +258,27 @@ static inline void vstore1(struct cpu *c, uint32_t va, uint8_t v)
 
 static inline void vstore2(struct cpu *c, uint32_t va, uint16_t v)
 {
-	if (likely(in_block(va, 2)))
-		put_be16(mem_store_ptr(c, va), v);
+	uint8_t *p = tlb_hit(c, c->tlb_store, va, 2);
+	if (likely(p))
+		put_be16(p, v);
 	else
 		vstore_slow(c, va, v, 2);
 }
 
 static inline void vstore4(struct cpu *c, uint32_t va, uint32_t v)
 {
-	if (likely(in_block(va, 4)))
-		put_be32(mem_store_ptr(c, va), v);
+	uint8_t *p = tlb_hit(c, c->tlb_store, va, 4);
+	if (likely(p))
+		put_be32(p, v);
 	else
 		vstore_slow(c, va, v, 4);
 }
 
 static inline void vstore8(struct cpu *c, uint32_t va, uint64_t v)
 {
-	if (likely(in_block(va, 8)))
-		put_be64(mem_store_ptr(c, va), v);
+	uint8_t *p = tlb_hit(c, c->tlb_store, va, 8);
+	if (likely(p))
+		put_be64(p, v);
 	else
 		vstore_slow(c, va, v, 8);
 }
@@ -407,10 +426,13 @@ void psw_store(const struct cpu *c, uint8_t out[8]);
 bool psw_load(struct cpu *c, const uint8_t in[8]);
 /* Swap PSWs for an interruption: store the current PSW at old, load the one at new (real addresses). */
 void psw_swap(struct cpu *c, uint32_t old, uint32_t new_psw);
-/* The dispatch loop must look at c->attention soon. */
+/* From the CPU's own thread (an instruction, or the host between runs): the dispatch loop must
+ * look at the CPU's state (PSW validity, wait, masks, exits) before the next instruction. The
+ * unused part of the slice goes back to the budget. */
 static inline void cpu_attention(struct cpu *c)
 {
-	atomic_store_explicit(&c->attention, 1, memory_order_relaxed);
+	c->budget += c->slice;
+	c->slice = 0;
 }
 
 /* Leave machine_run() with reason e once the current instruction has finished. */

@@ -55,7 +55,8 @@ bool machine_dump(const struct machine *m, uint32_t addr, void *out, size_t len)
 /* Run up to budget instructions. */
 enum machine_exit machine_run(struct cpu *c, uint64_t budget);
 
-/* Ask a running CPU to leave machine_run() soon with MACHINE_EXIT_STOPPED. Safe from another thread. */
+/* Ask a running CPU to leave machine_run() with MACHINE_EXIT_STOPPED; it does so within a slice of
+ * some thousands of instructions. Safe from another thread. */
 void machine_stop(struct cpu *c);
 
 /* ---- CPU state, for loaders, tools and tests ---- */

@@ -19,6 +19,7 @@ void tlb_purge(struct cpu *c)
 {
 	memset(c->tlb_fetch, 0, sizeof c->tlb_fetch);
 	memset(c->tlb_store, 0, sizeof c->tlb_store);
+	c->iblk_va = IBLK_NONE;
 }
 
 static bool dat_on(const struct cpu *c)
@@ -29,6 +30,7 @@ static bool dat_on(const struct cpu *c)
 void tlb_update_bits(struct cpu *c)
 {
 	c->tlb_bits = TLB_VALID | ((uint32_t)c->key << TLB_KEY_SHIFT) | (dat_on(c) ? TLB_DAT : 0);
+	c->iblk_va = IBLK_NONE;
 }
 
 /* Real to absolute: swap the first 4K page and the prefix page. */
@@ -93,9 +95,12 @@ void mem_check(struct cpu *c, uint32_t va, uint32_t len, enum access acc)
 		return;
 	uint32_t last = (va + len - 1) & AMASK;
 	va &= AMASK;
-	/* One translation per 2K block touched, following the wrap at 16M. */
+	/* One translation (usually a TLB hit) per 2K block touched, following the wrap at 16M. */
 	for (;;) {
-		(void)mem_translate(c, va, acc);
+		if (acc == ACC_STORE)
+			(void)mem_store_ptr(c, va);
+		else
+			(void)mem_fetch_ptr(c, va);
 		if ((va & ~BLOCK_MASK) == (last & ~BLOCK_MASK))
 			break;
 		va = ((va | BLOCK_MASK) + 1) & AMASK;
@@ -141,7 +146,11 @@ void mem_store_bytes(struct cpu *c, uint32_t va, const void *in, uint32_t len)
 uint64_t vfetch_slow(struct cpu *c, uint32_t va, unsigned len)
 {
 	uint8_t b[8];
-	mem_fetch_bytes(c, va, b, len);
+	va &= AMASK;
+	if (in_block(va, len))
+		memcpy(b, mem_translate(c, va, ACC_FETCH), len);
+	else
+		mem_fetch_bytes(c, va, b, len);
 	uint64_t v = 0;
 	for (unsigned i = 0; i < len; i++)
 		v = v << 8 | b[i];
@@ -153,5 +162,9 @@ void vstore_slow(struct cpu *c, uint32_t va, uint64_t v, unsigned len)
 	uint8_t b[8];
 	for (unsigned i = len; i-- > 0; v >>= 8)
 		b[i] = (uint8_t)v;
-	mem_store_bytes(c, va, b, len);
+	va &= AMASK;
+	if (in_block(va, len))
+		memcpy(mem_translate(c, va, ACC_STORE), b, len);
+	else
+		mem_store_bytes(c, va, b, len);
 }
