@@ -320,6 +320,9 @@ static bool disabled_for_all(const struct cpu *c)
  */
 static bool service(struct cpu *c)
 {
+	c->look = false;
+	c->budget += c->slice; /* what is left of the slice goes back to the budget */
+	c->slice = 0;
 	for (;;) {
 		atomic_store_explicit(&c->attention, 0, memory_order_relaxed);
 		if (atomic_exchange(&c->stop_request, false)) {
@@ -332,6 +335,7 @@ static bool service(struct cpu *c)
 		}
 		if (c->psw_invalid) {
 			psw_exception(c); /* loads the program new PSW: look again */
+			c->look = false;
 			continue;
 		}
 		if (c->wait) {
@@ -378,43 +382,60 @@ static const uint8_t *fetch_slow(struct cpu *c, uint32_t ia, uint8_t *buf)
 	return buf;
 }
 
-/*
- * Fetch the instruction at c->ia. The fast path is one subtraction and one compare: rotating the
- * offset into the cached block right by one bit moves an odd address's low bit to the top, so a
- * single unsigned compare rejects odd addresses, addresses outside the block, and the last six
- * bytes of the block (where an instruction may cross into the next one).
- */
-static inline const uint8_t *insn_fetch(struct cpu *c, uint8_t *buf)
+/* One instruction with the trace hook called first (slices are one instruction long then). */
+static void step_traced(struct cpu *c, uint8_t *buf)
 {
-	uint32_t ia = c->ia;
-	uint32_t off = ia - c->iblk_va;
-	c->insn_ia = ia;
-	if (likely(((off >> 1) | (off << 31)) <= (BLOCK_SIZE - 6) / 2))
-		return c->iblk_host + off;
-	return fetch_slow(c, ia, buf);
+	c->slice--;
+	c->insn_ia = c->ia;
+	const uint8_t *ip = fetch_slow(c, c->ia, buf);
+	if (!ip)
+		return;
+	c->insn_op = ip[0];
+	c->trace_fn(c->trace_arg, c->insn_ia, ip, insn_length(ip[0]));
+	c->optab[ip[0]](c, ip);
 }
 
-/* The loop proper. It keeps nothing of its own across a program interruption, which longjmps out
+/*
+ * The loop proper. It keeps nothing of its own across a program interruption, which longjmps out
  * of it to machine_run(), which calls it again. Keeping it apart from the setjmp() lets the
- * compiler hold c and the loop's values in registers. Returns when machine_run() must. */
+ * compiler hold c and the loop's values in registers. Returns when machine_run() must.
+ *
+ * Instruction fetch is one subtraction and one compare: rotating the offset into the cached block
+ * right by one bit moves an odd address's low bit to the top, so a single unsigned compare rejects
+ * odd addresses, addresses outside the block, and the last six bytes of the block (where an
+ * instruction may cross into the next one); fetch_slow() sorts those out.
+ */
 static __attribute__((noinline)) void run_loop(struct cpu *c)
 {
 	uint8_t buf[6];
+	/* The slice count lives in a register; c->slice gets a copy before each instruction (a
+	 * store no later instruction waits for), so that it is right after a longjmp. */
+	uint64_t slice = c->slice;
 
 	for (;;) {
-		bool traced = false;
-		if (unlikely(c->slice == 0)) {
+		if (unlikely(slice == 0 || c->look)) {
+			c->slice = slice;
 			if (service(c))
 				return;
-			traced = c->trace_fn != NULL; /* slices are one instruction long then */
+			if (unlikely(c->trace_fn)) {
+				step_traced(c, buf);
+				slice = c->slice;
+				continue;
+			}
+			slice = c->slice;
 		}
-		c->slice--;
-		const uint8_t *ip = insn_fetch(c, buf);
-		if (unlikely(!ip))
-			continue;
+		c->slice = --slice;
+		uint32_t ia = c->ia, off = ia - c->iblk_va;
+		const uint8_t *ip;
+		c->insn_ia = ia;
+		if (likely(((off >> 1) | (off << 31)) <= (BLOCK_SIZE - 6) / 2)) {
+			ip = c->iblk_host + off;
+		} else {
+			ip = fetch_slow(c, ia, buf);
+			if (!ip)
+				continue;
+		}
 		c->insn_op = ip[0];
-		if (unlikely(traced))
-			c->trace_fn(c->trace_arg, c->insn_ia, ip, insn_length(ip[0]));
 		c->optab[ip[0]](c, ip);
 	}
 }

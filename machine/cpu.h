@@ -96,6 +96,7 @@ struct cpu {
 	insn_fn *const *optab; /* primary dispatch table (with or without the extension) */
 	uint64_t slice;       /* instructions the loop may run before it looks at events again */
 	uint64_t budget;      /* instructions left in this machine_run() call, beyond slice */
+	bool look;            /* the loop must look at the CPU's state before the next instruction */
 	uint32_t iblk_va;     /* logical 2K block of the instruction address, or IBLK_NONE */
 	uint8_t *iblk_host;   /* host address of that block (fetch access checked) */
 	uint32_t insn_ia;     /* address of the instruction being executed (EX: of the EX) */
@@ -229,6 +230,23 @@ static inline uint8_t *tlb_hit(struct cpu *c, struct tlb_entry *tlb, uint32_t va
 {
 	struct tlb_entry *e = &tlb[tlb_index(va)];
 	if (likely(e->tag == (((va + len - 1) & ~BLOCK_MASK) | c->tlb_bits)))
+		return e->host + (va & BLOCK_MASK);
+	return NULL;
+}
+
+/*
+ * Fast path for an operand of len bytes (len <= 2K) that may cross into the next 2K block: a host
+ * pointer when both blocks are cached for this access and lie next to each other in host storage
+ * (as they do in real mode everywhere but the prefix pages), so the operand can be used in place.
+ * NULL otherwise: the caller takes its slow path.
+ */
+static inline uint8_t *tlb_span(struct cpu *c, struct tlb_entry *tlb, uint32_t va, uint32_t len)
+{
+	uint32_t last = va + len - 1;
+	struct tlb_entry *e = &tlb[tlb_index(va)], *f = &tlb[tlb_index(last)];
+	if (likely(e->tag == ((va & ~BLOCK_MASK) | c->tlb_bits) &&
+		   f->tag == ((last & ~BLOCK_MASK) | c->tlb_bits) &&
+		   (f == e || f->host == e->host + BLOCK_SIZE)))
 		return e->host + (va & BLOCK_MASK);
 	return NULL;
 }
@@ -427,12 +445,10 @@ bool psw_load(struct cpu *c, const uint8_t in[8]);
 /* Swap PSWs for an interruption: store the current PSW at old, load the one at new (real addresses). */
 void psw_swap(struct cpu *c, uint32_t old, uint32_t new_psw);
 /* From the CPU's own thread (an instruction, or the host between runs): the dispatch loop must
- * look at the CPU's state (PSW validity, wait, masks, exits) before the next instruction. The
- * unused part of the slice goes back to the budget. */
+ * look at the CPU's state (PSW validity, wait, masks, exits) before the next instruction. */
 static inline void cpu_attention(struct cpu *c)
 {
-	c->budget += c->slice;
-	c->slice = 0;
+	c->look = true;
 }
 
 /* Leave machine_run() with reason e once the current instruction has finished. */

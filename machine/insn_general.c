@@ -733,23 +733,45 @@ void op_slda(struct cpu *c, const uint8_t *ip)
 	fixed_overflow(c, overflow);
 }
 
+/* Registers R1 through R3 wrap from 15 to 0: as many as there are, in at most two runs of
+ * consecutive registers, R1..15 and then 0..R3. first is the length of the first run. */
+static inline unsigned multiple_count(const uint8_t *ip, unsigned *first)
+{
+	unsigned r1 = R1(ip), n = ((R3(ip) - r1) & 15) + 1;
+	*first = n < 16 - r1 ? n : 16 - r1;
+	return n;
+}
+
+static inline void words_to_storage(uint8_t *out, const uint32_t *gr, unsigned n)
+{
+#pragma GCC unroll 16
+	for (unsigned i = 0; i < 16; i++)
+		if (i < n)
+			put_be32(out + 4 * i, gr[i]);
+}
+
+static inline void words_from_storage(uint32_t *gr, const uint8_t *in, unsigned n)
+{
+#pragma GCC unroll 16
+	for (unsigned i = 0; i < 16; i++)
+		if (i < n)
+			gr[i] = be32(in + 4 * i);
+}
+
 /* STM R1,R3,D2(B2) - Store Multiple [RS]: R1 through R3, wrapping from 15 to 0. Across a 2K
  * boundary every byte is checked before the first store. */
 void op_stm(struct cpu *c, const uint8_t *ip)
 {
-	unsigned r1 = R1(ip), n = ((R3(ip) - r1) & 15) + 1;
+	unsigned r1 = R1(ip), first, n = multiple_count(ip, &first);
 	uint32_t addr = ea_s(c, ip);
+	uint8_t buf[64];
+	uint8_t *p = tlb_span(c, c->tlb_store, addr, 4 * n);
+	uint8_t *out = likely(p) ? p : buf;
 
-	if (likely(in_block(addr, 4 * n))) {
-		uint8_t *p = mem_store_ptr(c, addr);
-		for (unsigned i = 0; i < n; i++)
-			put_be32(p + 4 * i, c->gr[(r1 + i) & 15]);
-	} else {
-		uint8_t buf[64];
-		for (unsigned i = 0; i < n; i++)
-			put_be32(buf + 4 * i, c->gr[(r1 + i) & 15]);
+	words_to_storage(out, &c->gr[r1], first);
+	words_to_storage(out + 4 * first, &c->gr[0], n - first);
+	if (unlikely(!p))
 		mem_store_bytes(c, addr, buf, 4 * n);
-	}
 	NEXT_INSN(c, 4);
 }
 
@@ -757,19 +779,17 @@ void op_stm(struct cpu *c, const uint8_t *ip)
  * fetched before any register changes (the base may be among the registers loaded). */
 void op_lm(struct cpu *c, const uint8_t *ip)
 {
-	unsigned r1 = R1(ip), n = ((R3(ip) - r1) & 15) + 1;
+	unsigned r1 = R1(ip), first, n = multiple_count(ip, &first);
 	uint32_t addr = ea_s(c, ip);
+	uint8_t buf[64];
+	const uint8_t *p = tlb_span(c, c->tlb_fetch, addr, 4 * n);
 
-	if (likely(in_block(addr, 4 * n))) {
-		const uint8_t *p = mem_fetch_ptr(c, addr);
-		for (unsigned i = 0; i < n; i++)
-			c->gr[(r1 + i) & 15] = be32(p + 4 * i);
-	} else {
-		uint8_t buf[64];
+	if (unlikely(!p)) {
 		mem_fetch_bytes(c, addr, buf, 4 * n);
-		for (unsigned i = 0; i < n; i++)
-			c->gr[(r1 + i) & 15] = be32(buf + 4 * i);
+		p = buf;
 	}
+	words_from_storage(&c->gr[r1], p, first);
+	words_from_storage(&c->gr[0], p + 4 * first, n - first);
 	NEXT_INSN(c, 4);
 }
 

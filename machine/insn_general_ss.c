@@ -389,13 +389,12 @@ void op_mvc(struct cpu *c, const uint8_t *ip)
 {
 	uint32_t len = ip[1] + 1u;
 	uint32_t a1 = ea_ss1(c, ip), a2 = ea_ss2(c, ip);
-	if (likely(in_block(a1, len) && in_block(a2, len))) {
-		const uint8_t *s = mem_fetch_ptr(c, a2);
-		uint8_t *d = mem_store_ptr(c, a1);
+	const uint8_t *s = tlb_hit(c, c->tlb_fetch, a2, len);
+	uint8_t *d = s ? tlb_hit(c, c->tlb_store, a1, len) : NULL;
+	if (likely(d))
 		move_bytes(d, s, len);
-	} else {
+	else
 		ss_slow(c, SS_MVC, a1, a2, len);
-	}
 	NEXT_INSN(c, 6);
 }
 
@@ -473,10 +472,17 @@ void op_clc(struct cpu *c, const uint8_t *ip)
 {
 	uint32_t len = ip[1] + 1u;
 	uint32_t a1 = ea_ss1(c, ip), a2 = ea_ss2(c, ip);
-	if (likely(in_block(a1, len) && in_block(a2, len))) {
-		const uint8_t *p1 = mem_fetch_ptr(c, a1);
-		const uint8_t *p2 = mem_fetch_ptr(c, a2);
-		c->cc = cc_of_memcmp(memcmp(p1, p2, len));
+	const uint8_t *p1 = tlb_hit(c, c->tlb_fetch, a1, len);
+	const uint8_t *p2 = p1 ? tlb_hit(c, c->tlb_fetch, a2, len) : NULL;
+	if (likely(p2)) {
+		if (len <= 8 && in_block(a1, 8) && in_block(a2, 8)) {
+			/* Short fields: one big-endian compare of the leading len bytes. */
+			unsigned drop = 64 - 8 * len;
+			uint64_t x = be64(p1) >> drop, y = be64(p2) >> drop;
+			c->cc = x == y ? 0 : x < y ? 1 : 2;
+		} else {
+			c->cc = cc_of_memcmp(memcmp(p1, p2, len));
+		}
 	} else {
 		c->cc = clc_slow(c, a1, a2, len);
 	}
