@@ -1,6 +1,6 @@
 /*
  * bench.c - the CPU benchmark behind `make bench`: MIPS per benchmark loop, on Cambridge's
- * interpreter and, when tools/hercules-run is given, on Hercules 3.13.
+ * interpreter and, when tests/hercules/hercules-run is given, on Hercules 3.13.
  *
  *   bench [--hercules-run PATH] [--seconds S] [--repeat R] [--cpu-time] [--verbose] IMAGE.bin ...
  *
@@ -12,7 +12,7 @@
  *     image runs R times (default 3) through machine_run() in this process and the best wall time
  *     counts. MIPS = instructions executed (cpu_instructions) / wall time. Start-up is excluded
  *     by construction: the clock is read around machine_run() only.
- *  2. Hercules: the same image runs under tools/hercules-run, first with N/8 as a probe (its final
+ *  2. Hercules: the same image runs under tests/hercules/hercules-run, first with N/16 as a probe (its final
  *     registers must match Cambridge's with the same N), then R times with N chosen from the
  *     probe for about S seconds of Hercules time. Hercules' MIPS are the loop's instructions (N x
  *     per-iteration) over the time between the two STCKs around the loop, read from Hercules' own
@@ -143,7 +143,7 @@ static struct run run_cambridge(struct image *im, uint32_t n)
 	return r;
 }
 
-/* ---- Hercules, through tools/hercules-run ---- */
+/* ---- Hercules, through tests/hercules/hercules-run ---- */
 
 static char *slurp(const char *path)
 {
@@ -236,9 +236,13 @@ static struct run run_hercules(const char *tool, struct image *im, uint32_t n)
 		goto out;
 	}
 	r.seconds = now() - t0;
+	/* hercules-run's own figures leave out Hercules' shutdown: CPU seconds, elapsed seconds. */
 	FILE *cf = fopen(cpu, "r");
-	if (!cf || fscanf(cf, "%lf", &r.cpu_seconds) != 1)
+	double elapsed = 0;
+	if (!cf || fscanf(cf, "%lf %lf", &r.cpu_seconds, &elapsed) != 2)
 		r.cpu_seconds = -1;
+	else if (elapsed > 0)
+		r.seconds = elapsed;
 	if (cf)
 		fclose(cf);
 
@@ -388,9 +392,9 @@ int main(int argc, char **argv)
 			continue;
 		}
 
-		/* Hercules: a probe at N/8, whose final registers must match Cambridge's at the same
+		/* Hercules: a probe at N/16, whose final registers must match Cambridge's at the same
 		 * N, then `repeat` runs calibrated to about `target` seconds of Hercules time. */
-		uint32_t n_probe = n / 8 > 1000 ? n / 8 : 1000;
+		uint32_t n_probe = n / 16 > 1000 ? n / 16 : 1000;
 		struct run probe = run_hercules(tool, &im, n_probe);
 		if (!probe.ok) {
 			char why[200];
@@ -406,7 +410,7 @@ int main(int argc, char **argv)
 			       im.name);
 		double scaled = probe.tod_seconds > 0 ? (double)n_probe * target / probe.tod_seconds
 						      : (double)n;
-		uint32_t nh = scaled > N_MAX ? N_MAX : scaled < 4.0 * n_probe ? 4 * n_probe : (uint32_t)scaled;
+		uint32_t nh = scaled > N_MAX ? N_MAX : scaled < 2.0 * n_probe ? 2 * n_probe : (uint32_t)scaled;
 		double htod_mips = 0, hwall = 0, hcpu = 0;
 		struct run h = {0};
 		for (int k = 0; k < repeat; k++) {

@@ -64,6 +64,7 @@ struct hfpx {
 	hfp_u128 frac;
 	int expo;
 	bool sign;
+	bool kept_zero; /* a zero fraction that kept its characteristic (significance, mask one) */
 };
 
 /* ------------------------------------------------------------------------------------------------
@@ -104,7 +105,10 @@ static inline void hfp_pack_ext(const struct hfpx *v, uint64_t *hi, uint64_t *lo
 	uint64_t sign = (uint64_t)v->sign << 63;
 	*hi = sign | (uint64_t)v->expo << 56 | (uint64_t)(v->frac >> 56);
 	*lo = sign | ((uint64_t)v->frac & HFP_FRAC56);
-	if (v->frac || v->expo || v->sign) /* not a true zero */
+	/* Every result but a true zero gets the low-order characteristic, 14 less than the high. A
+	 * significance exception with the mask one leaves a zero fraction that is not a true zero,
+	 * even when its characteristic is 0 (Hercules 3.13 agrees). */
+	if (v->frac || v->expo || v->sign || v->kept_zero)
 		*lo |= (uint64_t)((v->expo - 14) & 0x7F) << 56;
 }
 
@@ -180,8 +184,10 @@ HFP_INLINE int hfp_significance(struct hfp *v, int expo, unsigned pm)
 static inline int hfp_significance_ext(struct hfpx *v, int expo, unsigned pm)
 {
 	*v = (struct hfpx){.expo = expo};
-	if (pm & PM_SIGNIFICANCE)
+	if (pm & PM_SIGNIFICANCE) {
+		v->kept_zero = true;
 		return PIC_SIGNIFICANCE;
+	}
 	v->expo = 0;
 	return 0;
 }

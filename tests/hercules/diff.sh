@@ -1,7 +1,7 @@
 #!/bin/sh
 # diff.sh - the differential test: every guest program (tests/guest/NAME.bin) and every stress
 # program (tests/hercules/stress-*.bin) runs on cambridge-machine and on Hercules 3.13 (through
-# tools/hercules-run), and the two final states must agree: stop reason, PSW, GPRs, FPRs, CRs and
+# tests/hercules/hercules-run), and the two final states must agree: stop reason, PSW, GPRs, FPRs, CRs and
 # the dumped storage. Instruction counts are not compared (Hercules does not show its own).
 #
 # Usage: diff.sh [-v] [NAME | IMAGE.bin]...
@@ -24,13 +24,13 @@
 # which are printed but do not fail the test.
 #
 # Environment: srcdir (default .), MACHINE (default ./cambridge-machine), HERCULES_RUN (default
-# $srcdir/tools/hercules-run), GUEST_BIN (default tests/guest), STRESS_BIN (default
+# $srcdir/tests/hercules/hercules-run), GUEST_BIN (default tests/guest), STRESS_BIN (default
 # tests/hercules), HERCULES (the hercules program, default hercules).
 # Exit status: 0 no unexplained difference, 1 some, 77 (skipped) without Hercules or images.
 
 top=${srcdir:-.}
 machine=${MACHINE:-./cambridge-machine}
-herc_run=${HERCULES_RUN:-$top/tools/hercules-run}
+herc_run=${HERCULES_RUN:-$top/tests/hercules/hercules-run}
 guest_bin=${GUEST_BIN:-tests/guest}
 stress_bin=${STRESS_BIN:-tests/hercules}
 known_file=$top/tests/hercules/known

@@ -293,9 +293,10 @@ static const struct ext_case ext_cases[] = {
 	 0x3300000000000001, PM_SIGNIFICANCE, 0x4100000000000000, 0x3300000000000000, PIC_SIGNIFICANCE},
 	{"sub_significance_mask_off_true_zero", X_SUB, 0x4112345678ABCDEF, 0x3300000000000001,
 	 0x4112345678ABCDEF, 0x3300000000000001, 0, 0, 0, 0},
-	/* POO: a true zero is zero in both parts (Hercules 3.13 stores char X'72' in the low part). */
-	{"add_true_zeros_significance_mask_on_both_parts_zero", X_ADD, 0, 0, 0, 0, PM_SIGNIFICANCE, 0, 0,
-	 PIC_SIGNIFICANCE},
+	/* With the significance mask one the zero result keeps its characteristic (here 0), so it
+	 * is not a true zero: the low part gets characteristic 0 - 14 = X'72' (as on Hercules 3.13). */
+	{"add_zeros_significance_mask_on_low_characteristic_72", X_ADD, 0, 0, 0, 0, PM_SIGNIFICANCE, 0,
+	 0x7200000000000000, PIC_SIGNIFICANCE},
 	/* FF..F (28) + 10..0 = 10F..F|F: shifted right, char 128 - 128; low char 128 - 14. */
 	{"add_overflow_low_characteristic_correct", X_ADD, 0x7FFFFFFFFFFFFFFF, 0x71FFFFFFFFFFFFFF,
 	 0x7F10000000000000, 0x7100000000000000, 0, 0x0010FFFFFFFFFFFF, 0x72FFFFFFFFFFFFFF,
@@ -641,6 +642,9 @@ static const struct insn_case insn_cases[] = {
 	 {0x2510000000000000, 0x1700000000000000, 0x40FFFFFFFFFFFFFF, 0x32FFFFFFFFFFFFFF}, 0, false, 2, 0},
 	{"test_sxr_significance_mask_on", "3700", {0x4112345678ABCDEF, 0x3300000000000001}, 0, PM_SG,
 	 {0x4100000000000000, 0x3300000000000000}, 0, false, 0, PIC_SIGNIFICANCE},
+	{"test_sxr_significance_mask_on_characteristic_zero_low_part_72", "3700",
+	 {0x0012345678ABCDEF, 0x7200000000000001}, 0, PM_SG,
+	 {0x0000000000000000, 0x7200000000000000}, 0, false, 0, PIC_SIGNIFICANCE},
 	{"test_sxr_significance_mask_off_true_zero", "3744",
 	 {0, 0, 0xC112345678ABCDEF, 0x3300000000000001}, 0, 0,
 	 {0, 0, 0, 0}, 0, false, 0, 0},

@@ -6,7 +6,7 @@
  *
  * OPCODE is the hex opcode as the Principles of Operation writes it (1A, B222, A74, E31E); FORMAT
  * is the instruction format (RR, RX, RS, SI, S, SS, RRE, RI, RIL, RSI, RXY, ...); FLAGS is a
- * comma-separated list of priv, semipriv and ext, or "-". tools/coverage.sh turns this into
+ * comma-separated list of priv, semipriv and ext, or "-". tests/insn-coverage.sh turns this into
  * docs/instructions.md.
  */
 #include <stdio.h>
