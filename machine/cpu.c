@@ -261,24 +261,29 @@ noreturn void program_check_nullify(struct cpu *c, enum pic code)
 	raise_program(c, code, true);
 }
 
-/* A specification exception for the PSW itself (invalid format, odd address): ILC 0, and the old
- * PSW is the offending PSW unchanged. */
+/* A specification exception for an invalid PSW format, recognised as soon as the PSW is loaded:
+ * ILC 0, and the old PSW is the invalid image as loaded (there is no valid state to compose it
+ * from). Only EC-mode PSWs can be invalid, so the code goes to X'8E'. */
 static void psw_exception(struct cpu *c)
 {
-	if (c->psw_invalid) {
-		/* Store the invalid image as loaded: there is no valid state to compose it from. */
-		uint8_t *low = real_ptr(c, 0);
-		memcpy(low + 0x28, c->psw_bad, 8);
-		low[0x8C] = 0;
-		low[0x8D] = 0;
-		put_be16(low + 0x8E, PIC_SPECIFICATION);
-		c->psw_invalid = false;
-		psw_load(c, low + 0x68);
-		if (c->psw_invalid || (c->ia & 1))
-			cpu_request_exit(c, MACHINE_EXIT_PROGRAM_LOOP);
-		return;
-	}
-	deliver_program(c, PIC_SPECIFICATION, 0);
+	uint8_t *low = real_ptr(c, 0);
+	memcpy(low + 0x28, c->psw_bad, 8);
+	low[0x8C] = 0;
+	low[0x8D] = 0;
+	put_be16(low + 0x8E, PIC_SPECIFICATION);
+	c->psw_invalid = false;
+	psw_load(c, low + 0x68);
+	if (c->psw_invalid || (c->ia & 1))
+		cpu_request_exit(c, MACHINE_EXIT_PROGRAM_LOOP);
+}
+
+/* An odd instruction address: a specification exception when the instruction is fetched. In
+ * S/370 (GA22-7000) the ILC is then 1, 2 or 3 and tells how far the instruction address has been
+ * advanced; this machine advances it by 4 with ILC 2, as Hercules 3.13 does after LPSW. */
+static void odd_address_exception(struct cpu *c)
+{
+	c->ia = (c->ia + 4) & AMASK;
+	deliver_program(c, PIC_SPECIFICATION, 2);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -361,7 +366,7 @@ static bool service(struct cpu *c)
 static const uint8_t *fetch_slow(struct cpu *c, uint32_t ia, uint8_t *buf)
 {
 	if (ia & 1) {
-		psw_exception(c);
+		odd_address_exception(c);
 		return NULL;
 	}
 	c->insn_op = 0; /* until the first halfword is in hand, an exception has ILC 1 */
