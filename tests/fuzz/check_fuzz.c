@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "machine/insn_table.h"
+#include "tests/check_run.h"
 
 static uint64_t rng_state;
 
@@ -206,9 +207,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

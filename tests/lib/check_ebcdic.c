@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/ebcdic.h"
+#include "tests/check_run.h"
 
 START_TEST(test_ebcdic_known_characters_translate_both_ways)
 {
@@ -52,9 +53,5 @@ int main(void)
 	tcase_add_test(tc, test_ebcdic_tables_are_inverse_bijections);
 	tcase_add_test(tc, test_ebcdic_buffer_translation_in_place);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

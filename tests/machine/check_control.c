@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "lib/be.h"
+#include "tests/check_run.h"
 #include "tests/machine/harness.h"
 
 static struct machine *m;
@@ -248,9 +249,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

@@ -13,6 +13,7 @@
 
 #include "lib/compiler.h"
 #include "machine/decimal.h"
+#include "tests/check_run.h"
 #include "tests/machine/harness.h"
 
 /* ------------------------------------------------------------------------------------------------
@@ -995,9 +996,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

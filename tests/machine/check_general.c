@@ -17,6 +17,7 @@
 
 #include "lib/be.h"
 #include "lib/compiler.h"
+#include "tests/check_run.h"
 #include "tests/machine/harness.h"
 
 #define STORAGE (64 * 1024)
@@ -1667,9 +1668,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }
