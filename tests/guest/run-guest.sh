@@ -28,6 +28,7 @@
 # case without the s390x cross tools.
 
 top=${srcdir:-.}
+json_tokens=$(cat "$top/tests/json-tokens.awk") || exit 1
 machine=${MACHINE:-./cambridge-machine}
 bindir=${GUEST_BIN:-tests/guest}
 expdir=$top/tests/guest
@@ -59,8 +60,7 @@ trap 'rm -rf "$tmp"' EXIT HUP INT TERM
 # The state JSON as lines "key=value": stop, psw, gprN, fprN, crN, instructions, cc, and
 # "storage AAAAAAAA=HEX". A small tokeniser, so that the layout of the JSON does not matter.
 flatten() {
-	awk '
-	{ s = s $0 " " }
+	awk "$json_tokens"'
 	function emit(v,    k, i) {
 		k = key[1]
 		if (depth == 1) {
@@ -74,58 +74,12 @@ flatten() {
 			print k " " key[2] "=" v
 		}
 	}
-	function hexval(h,    i, v) {
-		v = 0
-		h = toupper(h)
-		for (i = 1; i <= length(h); i++)
-			v = v * 16 + index("0123456789ABCDEF", substr(h, i, 1)) - 1
-		return v
-	}
 	function psw_cc(p) {
 		if (int(hexval(substr(p, 3, 2)) / 8) % 2) # EC mode: bits 18-19
 			return int(hexval(substr(p, 5, 2)) / 16) % 4
 		return int(hexval(substr(p, 9, 2)) / 16) % 4 # BC mode: bits 34-35
 	}
-	END {
-		n = length(s)
-		depth = 0
-		i = 1
-		while (i <= n) {
-			ch = substr(s, i, 1)
-			if (ch == "{" || ch == "[") {
-				depth++
-				type[depth] = ch == "{" ? "o" : "a"
-				idx[depth] = 0
-				want_key[depth] = 1
-				i++
-			} else if (ch == "}" || ch == "]") {
-				depth--
-				i++
-			} else if (ch == ",") {
-				if (type[depth] == "o")
-					want_key[depth] = 1
-				else
-					idx[depth]++
-				i++
-			} else if (ch == ":") {
-				want_key[depth] = 0
-				i++
-			} else if (ch == "\"") {
-				j = index(substr(s, i + 1), "\"")
-				tok = substr(s, i + 1, j - 1)
-				i += j + 1
-				if (type[depth] == "o" && want_key[depth])
-					key[depth] = tok
-				else
-					emit(tok)
-			} else if (match(substr(s, i), /^[-+0-9.a-zA-Z]+/)) {
-				emit(substr(s, i, RLENGTH))
-				i += RLENGTH
-			} else {
-				i++
-			}
-		}
-	}'
+'
 }
 
 pass=0

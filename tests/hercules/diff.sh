@@ -29,6 +29,7 @@
 # Exit status: 0 no unexplained difference, 1 some, 77 (skipped) without Hercules or images.
 
 top=${srcdir:-.}
+json_tokens=$(cat "$top/tests/json-tokens.awk") || exit 1
 machine=${MACHINE:-./cambridge-machine}
 herc_run=${HERCULES_RUN:-$top/tests/hercules/hercules-run}
 guest_bin=${GUEST_BIN:-tests/guest}
@@ -92,7 +93,7 @@ fi
 # and for each dump "storage ADDR VALUE" in 16-byte pieces from the dump's start. The interval
 # timer bytes at X'50'-X'53', and those in the ranges "HEXADDR:LEN ..." given as $1, read "..".
 flatten() {
-	awk -v masks="X50:4 $1" '
+	awk -v masks="X50:4 $1" "$json_tokens"'
 	BEGIN {
 		nm = split(masks, m, " ")
 		for (i = 1; i <= nm; i++) {
@@ -101,14 +102,6 @@ flatten() {
 			mlo[i] = hexval(al[1])
 			mhi[i] = mlo[i] + (al[2] ~ /^0[xX]/ ? hexval(substr(al[2], 3)) : al[2] + 0)
 		}
-	}
-	{ s = s $0 " " }
-	function hexval(h,    i, v) {
-		v = 0
-		h = toupper(h)
-		for (i = 1; i <= length(h); i++)
-			v = v * 16 + index("0123456789ABCDEF", substr(h, i, 1)) - 1
-		return v
 	}
 	function emit(v,    k, a, i, piece, b, r) {
 		k = key[1]
@@ -134,46 +127,7 @@ flatten() {
 			print k "." key[2], v
 		}
 	}
-	END {
-		n = length(s)
-		depth = 0
-		i = 1
-		while (i <= n) {
-			ch = substr(s, i, 1)
-			if (ch == "{" || ch == "[") {
-				depth++
-				type[depth] = ch == "{" ? "o" : "a"
-				idx[depth] = 0
-				want_key[depth] = 1
-				i++
-			} else if (ch == "}" || ch == "]") {
-				depth--
-				i++
-			} else if (ch == ",") {
-				if (type[depth] == "o")
-					want_key[depth] = 1
-				else
-					idx[depth]++
-				i++
-			} else if (ch == ":") {
-				want_key[depth] = 0
-				i++
-			} else if (ch == "\"") {
-				j = index(substr(s, i + 1), "\"")
-				tok = substr(s, i + 1, j - 1)
-				i += j + 1
-				if (type[depth] == "o" && want_key[depth])
-					key[depth] = tok
-				else
-					emit(tok)
-			} else if (match(substr(s, i), /^[-+0-9.a-zA-Z]+/)) {
-				emit(substr(s, i, RLENGTH))
-				i += RLENGTH
-			} else {
-				i++
-			}
-		}
-	}'
+'
 }
 
 # Compare two flattened states; print the differences (at most 24 storage lines) and notes.
