@@ -168,6 +168,23 @@ noreturn void program_check_nullify(struct cpu *c, enum pic code);
  * raises the program interruption when access is not allowed.
  */
 uint8_t *mem_translate(struct cpu *c, uint32_t va, enum access acc);
+
+/* Dynamic address translation of va through the tables that CR0 and CR1 designate, whatever the
+ * PSW's T bit (for LRA). DAT_OK: *out is the real address. Otherwise *out is the real address of
+ * the segment- or page-table entry that was invalid or (for a length violation) would have been
+ * used. Translation-specification, addressing (table outside storage) and segment-protection
+ * (store) exceptions are raised here. */
+enum dat_result {
+	DAT_OK,
+	DAT_SEGMENT_INVALID,
+	DAT_PAGE_INVALID,
+	DAT_SEGMENT_LENGTH,
+	DAT_PAGE_LENGTH,
+};
+enum dat_result dat_translate(struct cpu *c, uint32_t va, bool store, uint32_t *out);
+/* The segment and page sizes in CR0 as shifts (16 or 20; 11 or 12), or the
+ * translation-specification exception. */
+void dat_geometry(struct cpu *c, unsigned *seg_shift, unsigned *page_shift);
 void tlb_purge(struct cpu *c);
 /* Recompute c->tlb_bits after the PSW key or DAT mode changed. */
 void tlb_update_bits(struct cpu *c);

@@ -1,6 +1,7 @@
 /*
  * insn_control.c - control instructions (GA22-7000 chapter 10): PSW, system mask, storage keys,
- * control registers, CPU identification, the TOD clock and DIAGNOSE.
+ * control registers, CPU identification, the TOD clock, DIAGNOSE, and the DAT instructions (LRA,
+ * PTLB, IPTE), prefixing (SPX) and reference bits (RRB).
  *
  * Handlers follow cpu.h's contract: c->ia is the instruction's address on entry; set it to the next
  * instruction or load a new PSW before returning.
@@ -8,6 +9,9 @@
 #include <time.h>
 
 #include "machine/insn_table.h"
+
+#define RRE_R1(ip) ((ip)[3] >> 4)
+#define RRE_R2(ip) ((ip)[3] & 15)
 
 /* EC-mode system-mask bits that must be zero: 0, 2, 3, 4. */
 #define EC_SYSMASK_RESERVED 0xB8
@@ -217,5 +221,82 @@ void op_stap(struct cpu *c, const uint8_t *ip)
 	uint32_t addr = ea_s(c, ip);
 	require_aligned(c, addr, 2);
 	vstore2(c, addr, 0);
+	NEXT_INSN(c, 4);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Dynamic address translation, prefixing and reference bits (GA22-7000 chapters 3 and 10).
+ */
+
+/* LRA R1,D2(X2,B2) - Load Real Address [RX]. Translates whatever the PSW's T bit. CC 0: the real
+ * address; CC 1 segment-table entry invalid, CC 2 page-table entry invalid, CC 3 segment- or
+ * page-table length violation: R1 gets the address of that table entry. */
+void op_lra(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	uint32_t addr;
+	enum dat_result r = dat_translate(c, ea_rx(c, ip), false, &addr);
+	static const uint8_t cc[] = {
+		[DAT_OK] = 0,
+		[DAT_SEGMENT_INVALID] = 1,
+		[DAT_PAGE_INVALID] = 2,
+		[DAT_SEGMENT_LENGTH] = 3,
+		[DAT_PAGE_LENGTH] = 3,
+	};
+	c->gr[R1(ip)] = addr & AMASK;
+	c->cc = cc[r];
+	NEXT_INSN(c, 4);
+}
+
+/* PTLB - Purge TLB [S]. */
+void op_ptlb(struct cpu *c, const uint8_t *ip)
+{
+	(void)ip;
+	PRIVILEGED(c);
+	tlb_purge(c);
+	NEXT_INSN(c, 4);
+}
+
+/* SPX D2(B2) - Set Prefix [S]: bits 8-19 of the word become the prefix; the rest are ignored. */
+void op_spx(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	uint32_t addr = ea_s(c, ip);
+	require_aligned(c, addr, 4);
+	uint32_t prefix = vfetch4(c, addr) & 0x00FFF000u;
+	if (prefix > c->storage_size - 4096)
+		program_check(c, PIC_ADDRESSING);
+	c->prefix = prefix;
+	tlb_purge(c);
+	NEXT_INSN(c, 4);
+}
+
+/* RRB D2(B2) - Reset Reference Bit [S]: of the 2K block at the real address. CC is R and C
+ * (0: neither, 1: C only, 2: R only, 3: both). */
+void op_rrb(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	uint8_t *skey = &c->keys[key_block(c, ea_s(c, ip))];
+	c->cc = (uint8_t)((*skey & SKEY_REF ? 2 : 0) | (*skey & SKEY_CHANGE ? 1 : 0));
+	*skey &= (uint8_t)~SKEY_REF;
+	tlb_purge(c); /* so that the next access sets the bit again */
+	NEXT_INSN(c, 4);
+}
+
+/* IPTE R1,R2 - Invalidate Page Table Entry [RRE]: R1 holds the page-table origin, R2 the virtual
+ * address whose page index selects the entry; the entry's invalid bit is set and the TLB purged. */
+void op_ipte(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	unsigned seg_shift, page_shift;
+	dat_geometry(c, &seg_shift, &page_shift);
+	uint32_t va = c->gr[RRE_R2(ip)] & AMASK;
+	uint32_t px = (va & ((1u << seg_shift) - 1)) >> page_shift;
+	uint32_t pte_addr = ((c->gr[RRE_R1(ip)] & 0x00FFFFF8u) + px * 2) & AMASK;
+	uint8_t *pte = real_ptr(c, pte_addr);
+	if ((uint32_t)(pte - c->storage) > c->storage_size - 2)
+		program_check(c, PIC_ADDRESSING);
+	pte[1] |= page_shift == 12 ? 0x08 : 0x04;
+	tlb_purge(c);
 	NEXT_INSN(c, 4);
 }

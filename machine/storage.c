@@ -1,6 +1,6 @@
 /*
- * storage.c - main storage, storage keys, prefixing and the TLB: the slow path behind the inline
- * accessors in cpu.h.
+ * storage.c - main storage, storage keys, dynamic address translation, prefixing and the TLB: the
+ * slow path behind the inline accessors in cpu.h.
  *
  * Main storage is one anonymous mapping per machine, so untouched pages cost the host nothing. Every
  * guest access goes through a TLB entry or through mem_translate(), which is the only place that
@@ -55,16 +55,137 @@ static inline bool low_address_protected(const struct cpu *c, uint32_t va)
 	return (c->cr[0] & 0x10000000u) && va < 512;
 }
 
+/* ------------------------------------------------------------------------------------------------
+ * Dynamic address translation (GA22-7000 chapter 3).
+ *
+ * CR0 bits 8-9 page size (01 2K, 10 4K), bits 10-12 segment size (000 64K, 010 1M).
+ * CR1:
+ *   0      7 8                       25 26  31
+ *  +--------+---------------------------+------+
+ *  |  STL   | segment-table origin      |//////|   STL: table has (STL + 1) * 16 entries
+ *  +--------+---------------------------+------+
+ * Segment-table entry (4 bytes):
+ *   0  3 4  7 8                          28 29 30 31
+ *  +----+----+------------------------------+--+--+--+
+ *  |PTL |0000| page-table origin (8-aligned)| P| C| I|   PTL: (PTL + 1) / 16 of a full table
+ *  +----+----+------------------------------+--+--+--+
+ * Page-table entry (2 bytes), 4K pages:        2K pages:
+ *   0          11 12 13 14 15                    0            12 13 14 15
+ *  +-------------+--+-----+--+                  +---------------+--+--+--+
+ *  | frame 8-19  | I| ERA | 0|                  | frame 8-20    | I| 0| 0|
+ *  +-------------+--+-----+--+                  +---------------+--+--+--+
+ */
+#define CR0_PAGE_SIZE 0x00C00000u
+#define CR0_PAGE_2K 0x00400000u
+#define CR0_PAGE_4K 0x00800000u
+#define CR0_SEG_SIZE 0x00380000u
+#define CR0_SEG_64K 0x00000000u
+#define CR0_SEG_1M 0x00100000u
+#define CR1_STL 0xFF000000u
+#define CR1_STO 0x00FFFFC0u
+#define STE_PTL 0xF0000000u
+#define STE_RESERVED 0x0F000000u
+#define STE_PTO 0x00FFFFF8u
+#define STE_PROTECT 0x00000004u
+#define STE_INVALID 0x00000001u
+
+/* Fetch a table entry of len bytes (2 or 4) at real address ra: prefixing applies, no keys. */
+static uint32_t table_entry(struct cpu *c, uint32_t ra, unsigned len)
+{
+	uint32_t abs = prefixed(c, ra & AMASK);
+	if (abs > c->storage_size - len)
+		program_check(c, PIC_ADDRESSING);
+	return len == 4 ? be32(c->storage + abs) : be16(c->storage + abs);
+}
+
+void dat_geometry(struct cpu *c, unsigned *seg_shift, unsigned *page_shift)
+{
+	uint32_t cr0 = c->cr[0];
+	switch (cr0 & CR0_PAGE_SIZE) {
+	case CR0_PAGE_2K:
+		*page_shift = 11;
+		break;
+	case CR0_PAGE_4K:
+		*page_shift = 12;
+		break;
+	default:
+		program_check(c, PIC_TRANSLATION_SPEC);
+	}
+	switch (cr0 & CR0_SEG_SIZE) {
+	case CR0_SEG_64K:
+		*seg_shift = 16;
+		break;
+	case CR0_SEG_1M:
+		*seg_shift = 20;
+		break;
+	default:
+		program_check(c, PIC_TRANSLATION_SPEC);
+	}
+}
+
+enum dat_result dat_translate(struct cpu *c, uint32_t va, bool store, uint32_t *out)
+{
+	unsigned seg_shift, page_shift;
+	dat_geometry(c, &seg_shift, &page_shift);
+	va &= AMASK;
+
+	/* Segment table: the length field counts 16 entries, checked against the index's top bits
+	 * (with 1M segments the index has 4 bits and always fits). */
+	uint32_t sx = va >> seg_shift;
+	uint32_t ste_addr = (c->cr[1] & CR1_STO) + sx * 4;
+	*out = ste_addr;
+	if ((sx >> 4) > (c->cr[1] & CR1_STL) >> 24)
+		return DAT_SEGMENT_LENGTH;
+	uint32_t ste = table_entry(c, ste_addr, 4);
+	if (ste & STE_INVALID)
+		return DAT_SEGMENT_INVALID;
+	if (ste & STE_RESERVED)
+		program_check(c, PIC_TRANSLATION_SPEC);
+
+	/* Page table: the length field counts sixteenths of a full table, checked against the four
+	 * leftmost bits of the page index. */
+	uint32_t px = (va & ((1u << seg_shift) - 1)) >> page_shift;
+	uint32_t pte_addr = (ste & STE_PTO) + px * 2;
+	*out = pte_addr;
+	if ((px >> (seg_shift - page_shift - 4)) > (ste & STE_PTL) >> 28)
+		return DAT_PAGE_LENGTH;
+	uint32_t pte = table_entry(c, pte_addr, 2);
+	if (page_shift == 12) {
+		if (pte & 0x0008)
+			return DAT_PAGE_INVALID;
+		*out = (pte & 0xFFF0u) << 8 | (va & 0xFFF);
+	} else {
+		if (pte & 0x0004)
+			return DAT_PAGE_INVALID;
+		if (pte & 0x0002)
+			program_check(c, PIC_TRANSLATION_SPEC);
+		*out = (pte & 0xFFF8u) << 8 | (va & 0x7FF);
+	}
+	/* Segment protection (extended facility): stores into the segment are not allowed. */
+	if (store && (ste & STE_PROTECT))
+		program_check(c, PIC_PROTECTION);
+	return DAT_OK;
+}
+
+/* A segment- or page-translation exception: the translation-exception address at real X'90'
+ * (bits 8-31 the virtual address), and the instruction is nullified. */
+static noreturn void translation_exception(struct cpu *c, uint32_t va, enum dat_result r)
+{
+	put_be32(real_ptr(c, 0x90), va & AMASK);
+	program_check_nullify(c, r == DAT_SEGMENT_INVALID || r == DAT_SEGMENT_LENGTH ?
+					 PIC_SEGMENT_TRANSLATION : PIC_PAGE_TRANSLATION);
+}
+
 uint8_t *mem_translate(struct cpu *c, uint32_t va, enum access acc)
 {
 	va &= AMASK;
+	uint32_t ra = va;
 	if (dat_on(c)) {
-		/* Dynamic address translation arrives with the control instructions (issue 3);
-		 * until then a program that turns it on gets a translation-specification
-		 * exception rather than untranslated access. */
-		program_check(c, PIC_TRANSLATION_SPEC);
+		enum dat_result r = dat_translate(c, va, acc == ACC_STORE, &ra);
+		if (r != DAT_OK)
+			translation_exception(c, va, r);
 	}
-	uint32_t abs = prefixed(c, va);
+	uint32_t abs = prefixed(c, ra);
 	if (abs >= c->storage_size)
 		program_check(c, PIC_ADDRESSING);
 
