@@ -343,6 +343,13 @@ static bool service(struct cpu *c)
 			c->look = false;
 			continue;
 		}
+		/* Pending interruptions, in the architected priority order after the program and
+		 * SVC interruptions (which happen inside instructions): external, then I/O. Each
+		 * returns true when it swapped PSWs; the new PSW needs a look of its own. */
+		if (timer_deliver(c) || chan_deliver(c)) {
+			c->look = false;
+			continue;
+		}
 		if (c->wait) {
 			c->exit_reason = disabled_for_all(c) ? MACHINE_EXIT_DISABLED_WAIT : MACHINE_EXIT_ENABLED_WAIT;
 			return true;

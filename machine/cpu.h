@@ -471,6 +471,12 @@ static inline void cpu_attention(struct cpu *c)
 /* Leave machine_run() with reason e once the current instruction has finished. */
 void cpu_request_exit(struct cpu *c, enum machine_exit e);
 
+/* Interruption sources, asked by the dispatch loop between slices and whenever it looks at the
+ * CPU's state. Each delivers at most one interruption if one is pending and enabled (storing the
+ * old PSW and loading the new one) and returns true, else returns false. */
+bool timer_deliver(struct cpu *c); /* timer.c: external interruptions */
+bool chan_deliver(struct cpu *c);  /* channel.c: I/O interruptions */
+
 /* The dispatch tables (insn_table.c). */
 extern insn_fn *const *insn_table_primary(bool extension);
 
