@@ -220,8 +220,9 @@ static inline bool in_block(uint32_t va, uint32_t len)
 	return (va & BLOCK_MASK) + len <= BLOCK_SIZE;
 }
 
-/* Slow paths for operands that cross a block boundary (or wrap at 16M): byte by byte, but with
- * every byte checked before any byte is stored. */
+/* Slow paths for operands that cross a block boundary (or wrap at 16M): block by block through
+ * the TLB. A store checks every block before the first byte is stored; a fetch may have copied
+ * the first blocks when a later one raises an exception (fetching changes nothing). */
 void mem_fetch_bytes(struct cpu *c, uint32_t va, void *out, uint32_t len);
 void mem_store_bytes(struct cpu *c, uint32_t va, const void *in, uint32_t len);
 /* Check that [va, va+len) may be accessed (len 1..4096), raising the exception if not. Use before
