@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <stdnoreturn.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/compiler.h"
 #include "lib/ebcdic.h"
@@ -90,8 +91,9 @@ static const char usage_text[] =
 	"  -h, --help              show this help and exit\n"
 	"  --version               show the version and exit\n"
 	"\n"
-	"Stops: disabled-wait, instruction-limit, enabled-wait (nothing can interrupt a bare\n"
-	"machine), diagnose, program-interrupt-loop, check-stop, stopped (SIGINT or SIGTERM).\n"
+	"Stops: disabled-wait, instruction-limit, enabled-wait (no timer can end the wait; a\n"
+	"wait a timer will end sleeps until then and goes on), diagnose, program-interrupt-loop,\n"
+	"check-stop, stopped (SIGINT or SIGTERM).\n"
 	"\n"
 	"Exit status:\n"
 	"  0    disabled wait or instruction limit\n"
@@ -446,6 +448,19 @@ static void catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* An enabled wait: sleep until the next timer event that can end it, then run again (true). False
+ * when nothing ever could. A signal cuts the sleep short and stops the CPU (machine_stop). */
+static bool wait_for_timer(struct cpu *c)
+{
+	uint64_t ns = machine_wait_ns(c);
+	if (ns == UINT64_MAX)
+		return false;
+	struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u)};
+	if (!caught_signal)
+		nanosleep(&ts, NULL);
+	return true;
+}
+
 /* Run in bursts until the machine stops for a reason the options do not continue past. */
 static enum machine_exit run(struct cpu *c, const struct options *o)
 {
@@ -464,6 +479,8 @@ static enum machine_exit run(struct cpu *c, const struct options *o)
 		if (e == MACHINE_EXIT_BUDGET)
 			continue;
 		if (e == MACHINE_EXIT_DIAGNOSE && o->diagnose_nop)
+			continue;
+		if (e == MACHINE_EXIT_ENABLED_WAIT && wait_for_timer(c))
 			continue;
 		return e;
 	}

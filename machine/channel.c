@@ -1,10 +1,735 @@
 /*
- * channel.c - the S/370 channel: I/O instructions, channel programs and I/O interruptions.
+ * channel.c - the S/370 channel (GA22-7000 chapters 12-13): I/O instructions, channel programs
+ * and I/O interruptions.
+ *
+ * Model. Every device has its own subchannel, which is idle, working (a channel program in
+ * progress) or status pending (a CSW waiting to be presented). Channel 0 is a byte multiplexer,
+ * channels 1-15 block multiplexers; a channel exists once a device is attached to it. A working
+ * block-multiplexer channel counts as "operating in burst mode" for TCH and HIO.
+ *
+ * Channel programs run a bounded number of CCWs at a time (CHAN_CCWS_PER_STEP): SIO runs the first
+ * step, and chan_deliver() - called by the CPU between slices and after SIO - runs one more step
+ * for every working subchannel before it looks for an interruption to present. A TIC loop thus
+ * costs a bounded amount of work per slice and HIO ends it. Devices finish each command
+ * synchronously (see channel.h).
+ *
+ * Storage. CCW, IDAW and data addresses are absolute (no prefixing, no DAT); the CAW at X'48', the
+ * CSW at X'40' and the channel ID at X'A8' are real (prefixed). Accesses use the CAW key: a key
+ * mismatch on a store, or on a fetch from a fetch-protected block, is a protection check; an
+ * address outside storage is a program check.
+ *
+ * CCW (format 0):
+ *
+ *   0        7 8                         31 32    39 40    47 48            63
+ *  +----------+-----------------------------+--------+--------+---------------+
+ *  | command  | data address                | flags  | ////// | count         |
+ *  +----------+-----------------------------+--------+--------+---------------+
+ *   flags: 80 CD  40 CC  20 SLI  10 SKIP  08 PCI  04 IDA  03 must be zero
  */
-#include "machine/cpu.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/channel.h"
+#include "machine/insn_table.h"
+
+#define CHAN_CCWS_PER_STEP 64   /* CCWs (TICs included) one step may fetch */
+#define CHAN_MAX_DATA_CHAIN 256 /* data-chained CCWs one command may span */
+#define CHAN_COUNT 16
+
+
+#define IDAW_BLOCK 2048u
+
+enum sch_state { SCH_IDLE, SCH_WORKING, SCH_PENDING };
+
+struct chan_dev {
+	/* ---- Set at attach. ---- */
+	uint16_t addr;
+	const struct dev_ops *ops;
+	void *priv;
+	struct cpu *c;
+	struct chan_dev *next;
+	/* ---- The subchannel. ---- */
+	enum sch_state state;
+	uint8_t key;          /* CAW key */
+	uint32_t ccw_addr;    /* next CCW to fetch */
+	bool prev_tic;        /* the last CCW fetched was a TIC */
+	bool started;         /* the device has executed a command of this program */
+	bool pci;             /* a PCI flag was seen and not yet presented */
+	bool siof;            /* started by SIOF: initiation errors give a deferred CC */
+	/* The CSW to present (state SCH_PENDING). */
+	uint8_t csw_cc;
+	uint32_t csw_ccw;
+	uint8_t csw_unit, csw_chan;
+	uint16_t csw_count;
+};
+
+struct chan_set {
+	struct chan_dev *devs;
+};
+
+struct ccw {
+	uint32_t addr; /* where the CCW is */
+	uint8_t cmd, flags;
+	uint32_t data;
+	uint16_t count;
+};
+
+void *chan_dev_priv(const struct chan_dev *d)
+{
+	return d->priv;
+}
+
+uint16_t chan_dev_addr(const struct chan_dev *d)
+{
+	return d->addr;
+}
+
+static struct chan_dev *find_dev(struct machine *m, uint16_t addr)
+{
+	if (!m->chan)
+		return NULL;
+	for (struct chan_dev *d = m->chan->devs; d; d = d->next)
+		if (d->addr == addr)
+			return d;
+	return NULL;
+}
+
+static bool channel_exists(struct machine *m, unsigned ch)
+{
+	if (!m->chan)
+		return false;
+	for (struct chan_dev *d = m->chan->devs; d; d = d->next)
+		if (d->addr >> 8 == ch)
+			return true;
+	return false;
+}
+
+struct chan_dev *machine_attach_device(struct machine *m, uint16_t addr, const struct dev_ops *ops,
+				       void *priv)
+{
+	if (addr >> 8 >= CHAN_COUNT || !ops || !ops->execute) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (find_dev(m, addr)) {
+		errno = EEXIST;
+		return NULL;
+	}
+	if (!m->chan && !(m->chan = calloc(1, sizeof *m->chan)))
+		return NULL;
+	struct chan_dev *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	d->addr = addr;
+	d->ops = ops;
+	d->priv = priv;
+	d->c = machine_cpu(m);
+	struct chan_dev **pp = &m->chan->devs; /* keep attach order: it is the presentation order */
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = d;
+	return d;
+}
+
+void chan_free(struct machine *m)
+{
+	if (!m->chan)
+		return;
+	struct chan_dev *d = m->chan->devs;
+	while (d) {
+		struct chan_dev *next = d->next;
+		if (d->ops->free)
+			d->ops->free(d->priv);
+		free(d);
+		d = next;
+	}
+	free(m->chan);
+	m->chan = NULL;
+}
+
+void machine_io_reset(struct machine *m)
+{
+	if (!m->chan)
+		return;
+	for (struct chan_dev *d = m->chan->devs; d; d = d->next) {
+		d->state = SCH_IDLE;
+		d->pci = false;
+		if (d->ops->reset)
+			d->ops->reset(d);
+	}
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Storage access for the channel: absolute addresses, CAW key.
+ */
+
+/* 0, CHAN_PROG (outside storage) or CHAN_PROT (key) for len bytes at absolute addr. */
+static uint8_t chan_access(struct chan_dev *d, uint32_t addr, uint32_t len, bool store)
+{
+	struct cpu *c = d->c;
+	if (addr >= c->storage_size || len > c->storage_size - addr)
+		return CHAN_PROG;
+	if (len == 0)
+		return 0;
+	for (uint32_t b = addr >> BLOCK_SHIFT; b <= (addr + len - 1) >> BLOCK_SHIFT; b++) {
+		uint8_t sk = c->keys[b];
+		bool mismatch = d->key && (sk >> 4) != d->key;
+		if (mismatch && (store || (sk & SKEY_FETCH)))
+			return CHAN_PROT;
+	}
+	for (uint32_t b = addr >> BLOCK_SHIFT; b <= (addr + len - 1) >> BLOCK_SHIFT; b++)
+		c->keys[b] |= SKEY_REF | (store ? SKEY_CHANGE : 0);
+	return 0;
+}
+
+/* Fetch and check the CCW at d->ccw_addr. Returns 0 or the channel status of the error. */
+static uint8_t fetch_ccw(struct chan_dev *d, struct ccw *w)
+{
+	if (d->ccw_addr & 7)
+		return CHAN_PROG;
+	uint8_t err = chan_access(d, d->ccw_addr, 8, false);
+	if (err)
+		return err;
+	const uint8_t *p = d->c->storage + d->ccw_addr;
+	w->addr = d->ccw_addr;
+	w->cmd = p[0];
+	w->data = be32(p) & AMASK;
+	w->flags = p[4];
+	w->count = be16(p + 6);
+	d->ccw_addr += 8;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Data transfer for one CCW: direct, or through the IDAW list (2K blocks).
+ */
+
+/* Move n bytes between buf and the CCW's data area starting off bytes into it. store: to storage.
+ * Returns 0 or the channel status of the error; *done says how many bytes moved. */
+static uint8_t ccw_move(struct chan_dev *d, const struct ccw *w, uint32_t off, uint8_t *buf,
+			uint32_t n, bool store, uint32_t *done)
+{
+	struct cpu *c = d->c;
+	*done = 0;
+	while (n) {
+		uint32_t addr, room;
+		if (!(w->flags & CCW_IDA)) {
+			addr = (w->data + off) & AMASK;
+			room = BLOCK_SIZE - (addr & BLOCK_MASK); /* a block at a time: stops at a bad one */
+			if (room > n)
+				room = n;
+		} else {
+			/* The first IDAW names any address; each further one a 2K boundary. */
+			uint8_t err = chan_access(d, w->data, 4, false);
+			if (err)
+				return err;
+			uint32_t first = be32(c->storage + w->data);
+			if (first & ~AMASK)
+				return CHAN_PROG;
+			uint32_t first_len = IDAW_BLOCK - (first & (IDAW_BLOCK - 1));
+			uint32_t idaw_addr;
+			if (off < first_len) {
+				addr = first + off;
+				room = first_len - off;
+			} else {
+				uint32_t k = (off - first_len) / IDAW_BLOCK + 1;
+				idaw_addr = w->data + 4 * k;
+				err = chan_access(d, idaw_addr, 4, false);
+				if (err)
+					return err;
+				uint32_t idaw = be32(c->storage + idaw_addr);
+				if ((idaw & ~AMASK) || (idaw & (IDAW_BLOCK - 1)))
+					return CHAN_PROG;
+				uint32_t into = (off - first_len) % IDAW_BLOCK;
+				addr = idaw + into;
+				room = IDAW_BLOCK - into;
+			}
+			if (room > n)
+				room = n;
+		}
+		uint8_t err = chan_access(d, addr, room, store);
+		if (err)
+			return err;
+		if (store)
+			memcpy(c->storage + addr, buf, room);
+		else
+			memcpy(buf, c->storage + addr, room);
+		buf += room;
+		off += room;
+		n -= room;
+		*done += room;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Channel-program execution.
+ */
+
+static bool is_read(uint8_t cmd)
+{
+	return (cmd & 3) == 2 || (cmd & 0x0F) == 0x04 || (cmd & 0x0F) == 0x0C;
+}
+
+/* End the channel program: status pending with the CSW for the CCW at ccw_addr. */
+static void end_program(struct chan_dev *d, uint32_t ccw_addr, uint8_t unit, uint8_t chan, uint16_t count)
+{
+	d->state = SCH_PENDING;
+	d->csw_cc = 0;
+	d->csw_ccw = (ccw_addr + 8) & AMASK;
+	d->csw_unit = unit;
+	d->csw_chan = chan;
+	d->csw_count = count;
+}
+
+/* Program or protection check found at a CCW before its command reached the device. */
+static void ccw_check(struct chan_dev *d, uint32_t ccw_addr, uint8_t chan, uint16_t count)
+{
+	end_program(d, ccw_addr, d->started ? UNIT_CE | UNIT_DE : 0, chan, count);
+}
+
+/*
+ * Fetch the next CCW, following TICs. Returns false after ending the program with a program or
+ * protection check. *budget counts CCWs fetched.
+ */
+static bool next_ccw(struct chan_dev *d, struct ccw *w, int *budget)
+{
+	for (;;) {
+		uint32_t at = d->ccw_addr;
+		uint8_t err = fetch_ccw(d, w);
+		--*budget;
+		if (err) {
+			ccw_check(d, at, err, 0);
+			return false;
+		}
+		if ((w->cmd & 0x0F) != 0x08) {
+			d->prev_tic = false;
+			break;
+		}
+		/* TIC: no TIC to TIC; the target must be a doubleword. */
+		if (d->prev_tic || (w->data & 7)) {
+			ccw_check(d, w->addr, CHAN_PROG, 0);
+			return false;
+		}
+		d->prev_tic = true;
+		d->ccw_addr = w->data;
+		if (*budget <= 0)
+			return false; /* come back on the next step */
+	}
+	if ((w->flags & CCW_RESERVED) || w->count == 0 || ((w->flags & CCW_IDA) && (w->data & 3))) {
+		ccw_check(d, w->addr, CHAN_PROG, w->count);
+		return false;
+	}
+	if (w->flags & CCW_PCI) {
+		d->pci = true;
+		cpu_attention(d->c);
+	}
+	return true;
+}
+
+/* Run one command: its CCW w and any data-chained CCWs after it. */
+static void run_command(struct chan_dev *d, const struct ccw *first, int *budget)
+{
+	struct ccw seg[CHAN_MAX_DATA_CHAIN];
+	unsigned nseg = 1;
+	uint32_t total = first->count;
+	seg[0] = *first;
+	if ((first->cmd & 0x0F) == 0) { /* invalid command code */
+		ccw_check(d, first->addr, CHAN_PROG, first->count);
+		return;
+	}
+	while (seg[nseg - 1].flags & CCW_CD) {
+		if (nseg == CHAN_MAX_DATA_CHAIN) {
+			ccw_check(d, seg[nseg - 1].addr, CHAN_CCC, seg[nseg - 1].count);
+			return;
+		}
+		int unlimited = CHAN_MAX_DATA_CHAIN * 2;
+		if (!next_ccw(d, &seg[nseg], &unlimited)) {
+			if (d->state != SCH_PENDING)
+				ccw_check(d, seg[nseg - 1].addr, CHAN_PROG, 0);
+			return;
+		}
+		--*budget;
+		seg[nseg].cmd = first->cmd; /* data chaining keeps the command */
+		total += seg[nseg].count;
+		nseg++;
+	}
+
+	uint8_t *buf = calloc(total, 1);
+	if (!buf) {
+		ccw_check(d, first->addr, CHAN_CCC, first->count);
+		return;
+	}
+	bool read = is_read(first->cmd);
+	uint8_t chan = 0;
+	unsigned s = 0;
+	uint32_t done_in_seg = 0;
+
+	/* Output: gather all data before the device sees it. */
+	if (!read) {
+		uint32_t off = 0;
+		for (s = 0; s < nseg; s++) {
+			uint32_t n;
+			chan = ccw_move(d, &seg[s], 0, buf + off, seg[s].count, false, &n);
+			off += n;
+			if (chan) {
+				done_in_seg = n;
+				break;
+			}
+		}
+	}
+	if (chan) {
+		/* The device got nothing: the command ends at the failing CCW. */
+		free(buf);
+		ccw_check(d, seg[s].addr, chan, (uint16_t)(seg[s].count - done_in_seg));
+		return;
+	}
+
+	uint32_t len = total;
+	uint8_t unit = d->ops->execute(d, first->cmd, buf, &len);
+	d->started = true;
+	uint32_t moved = len < total ? len : total;
+
+	/* Input: scatter what the device had; SKIP moves nothing but counts. Find the CCW in which
+	 * the transfer ended. */
+	uint32_t off = 0;
+	for (s = 0; s < nseg; s++) {
+		uint32_t want = seg[s].count;
+		uint32_t n = moved - off < want ? moved - off : want;
+		done_in_seg = n;
+		if (read && !(seg[s].flags & CCW_SKIP) && n) {
+			uint32_t got;
+			chan = ccw_move(d, &seg[s], 0, buf + off, n, true, &got);
+			if (chan) {
+				done_in_seg = got;
+				break;
+			}
+		}
+		off += n;
+		if (off == moved && (n < want || s == nseg - 1))
+			break;
+	}
+	if (s == nseg)
+		s = nseg - 1;
+	free(buf);
+
+	const struct ccw *last = &seg[s];
+	uint16_t residual = (uint16_t)(last->count - done_in_seg);
+	/* Incorrect length: the device's length differs from the count. SLI suppresses it in the CCW
+	 * where the transfer ended, unless that CCW also chains data. Not reported with unit check or
+	 * unit exception, or after a storage error. */
+	if (!chan && len != total && !(unit & (UNIT_UC | UNIT_UX)) &&
+	    (!(last->flags & CCW_SLI) || (last->flags & CCW_CD)))
+		chan = CHAN_IL;
+
+	bool chain = (last->flags & CCW_CC) && !chan && !(unit & ~(UNIT_CE | UNIT_DE | UNIT_SM)) &&
+		     (unit & (UNIT_CE | UNIT_DE)) == (UNIT_CE | UNIT_DE);
+	if (chain) {
+		d->ccw_addr = seg[nseg - 1].addr + 8 + ((unit & UNIT_SM) ? 8 : 0);
+		return;
+	}
+	end_program(d, last->addr, unit, chan, residual);
+}
+
+/* Run up to CHAN_CCWS_PER_STEP CCWs of a working subchannel. */
+static void chan_step(struct chan_dev *d)
+{
+	int budget = CHAN_CCWS_PER_STEP;
+	while (d->state == SCH_WORKING && budget > 0) {
+		struct ccw w;
+		if (!next_ccw(d, &w, &budget))
+			break;
+		run_command(d, &w, &budget);
+	}
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * CSW and interruptions.
+ */
+
+/*
+ * CSW, real X'40':
+ *
+ *   0   3 4 5 6 7 8                  31 32     39 40     47 48          63
+ *  +-----+-+---+-+---------------------+---------+---------+-------------+
+ *  | key |L|CC |0| CCW address         | unit st | chan st | count       |
+ *  +-----+-+---+-+---------------------+---------+---------+-------------+
+ */
+static void store_csw(struct chan_dev *d, uint8_t extra_unit)
+{
+	uint8_t *p = real_ptr(d->c, 0x40);
+	uint8_t chan = d->csw_chan | (d->pci ? CHAN_PCI : 0);
+	put_be32(p, (uint32_t)d->key << 28 | (uint32_t)d->csw_cc << 25 | d->csw_ccw);
+	p[4] = d->csw_unit | extra_unit;
+	p[5] = chan;
+	put_be16(p + 6, d->csw_count);
+	d->pci = false;
+}
+
+/* Store a CSW with only the given status (for HIO on a byte-multiplexer channel and the like). */
+static void store_csw_status(struct chan_dev *d, uint8_t unit)
+{
+	d->csw_cc = 0;
+	d->csw_ccw = d->ccw_addr;
+	d->csw_unit = unit;
+	d->csw_chan = 0;
+	d->csw_count = 0;
+	store_csw(d, 0);
+}
+
+bool chan_dev_post_status(struct chan_dev *d, uint8_t unit)
+{
+	if (d->state != SCH_IDLE)
+		return false;
+	d->state = SCH_PENDING;
+	d->key = 0;
+	d->csw_cc = 0;
+	d->csw_ccw = 0;
+	d->csw_unit = unit;
+	d->csw_chan = 0;
+	d->csw_count = 0;
+	cpu_attention(d->c);
+	return true;
+}
+
+/* Is an I/O interruption from channel ch enabled? BC: PSW bits 0-5 for channels 0-5, bit 6 for
+ * the rest. EC: PSW bit 6 and the channel's bit in CR2. */
+static bool chan_enabled(const struct cpu *c, unsigned ch)
+{
+	if (c->ec)
+		return (c->sysmask & 0x02) && (c->cr[2] & (0x80000000u >> ch));
+	if (ch < 6)
+		return c->sysmask & (0x80 >> ch);
+	return c->sysmask & 0x02;
+}
 
 bool chan_deliver(struct cpu *c)
 {
-	(void)c;
-	return false; /* no channels yet */
+	struct machine *m = c->m;
+	if (!m->chan)
+		return false;
+	for (struct chan_dev *d = m->chan->devs; d; d = d->next)
+		if (d->state == SCH_WORKING)
+			chan_step(d);
+	for (struct chan_dev *d = m->chan->devs; d; d = d->next) {
+		if (d->state == SCH_IDLE || !chan_enabled(c, d->addr >> 8))
+			continue;
+		if (d->state == SCH_WORKING) {
+			if (!d->pci)
+				continue;
+			/* PCI while the program goes on: an intermediate interruption. */
+			d->csw_cc = 0;
+			d->csw_ccw = d->ccw_addr;
+			d->csw_unit = 0;
+			d->csw_chan = 0;
+			d->csw_count = 0;
+		} else {
+			d->state = SCH_IDLE;
+		}
+		store_csw(d, 0);
+		if (c->ec) {
+			put_be16(real_ptr(c, 0xBA), d->addr);
+		} else {
+			c->intcode = d->addr;
+		}
+		psw_swap(c, 0x38, 0x78);
+		return true;
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * I/O instructions (GA22-7000 chapter 13). The second-operand address bits 16-31 are the device
+ * address. 9C-9E are GROUPs on byte 1 (insn_io.def): only the second bytes the POO assigns are
+ * accepted, other values are operation exceptions.
+ */
+
+static uint16_t io_addr(struct cpu *c, const uint8_t *ip)
+{
+	return (uint16_t)ea_s(c, ip);
+}
+
+/* SIO and SIOF: start the channel program the CAW names. */
+static void start_io(struct cpu *c, const uint8_t *ip, bool siof)
+{
+	PRIVILEGED(c);
+	struct chan_dev *d = find_dev(c->m, io_addr(c, ip));
+	NEXT_INSN(c, 4);
+	if (!d) {
+		c->cc = 3;
+		return;
+	}
+	if (d->state == SCH_WORKING) {
+		c->cc = 2;
+		return;
+	}
+	if (d->state == SCH_PENDING) {
+		store_csw(d, UNIT_BUSY);
+		d->state = SCH_IDLE;
+		c->cc = 1;
+		return;
+	}
+	uint32_t caw = be32(real_ptr(c, 0x48));
+	d->key = (uint8_t)(caw >> 28);
+	d->ccw_addr = caw & AMASK;
+	d->prev_tic = false;
+	d->started = false;
+	d->pci = false;
+	d->siof = siof;
+	d->state = SCH_WORKING;
+	if (caw & 0x0F000000u)
+		ccw_check(d, d->ccw_addr - 8, CHAN_PROG, 0);
+	else
+		chan_step(d);
+	if (d->state == SCH_PENDING && !d->started) {
+		/* Found before the device started: SIO stores the CSW with CC 1; SIOF presents it
+		 * later with deferred CC 1. */
+		if (!siof) {
+			store_csw(d, 0);
+			d->state = SCH_IDLE;
+			c->cc = 1;
+			return;
+		}
+		d->csw_cc = 1;
+	}
+	c->cc = 0;
+	cpu_attention(c);
+}
+
+/* SIO D2(B2) - Start I/O [S]. */
+void op_sio(struct cpu *c, const uint8_t *ip)
+{
+	start_io(c, ip, false);
+}
+
+/* SIOF D2(B2) - Start I/O Fast Release [S]. */
+void op_siof(struct cpu *c, const uint8_t *ip)
+{
+	start_io(c, ip, true);
+}
+
+/* TIO D2(B2) - Test I/O [S]. */
+void op_tio(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	struct chan_dev *d = find_dev(c->m, io_addr(c, ip));
+	NEXT_INSN(c, 4);
+	if (!d) {
+		c->cc = 3;
+	} else if (d->state == SCH_WORKING) {
+		c->cc = 2;
+	} else if (d->state == SCH_PENDING) {
+		store_csw(d, 0);
+		d->state = SCH_IDLE;
+		c->cc = 1;
+	} else {
+		c->cc = 0;
+	}
+}
+
+/* Terminate a working subchannel's program. */
+static void terminate(struct chan_dev *d)
+{
+	if (d->ops->halt)
+		d->ops->halt(d);
+}
+
+/* HIO and HDV: on a working subchannel, a block-multiplexer channel ends the burst (CC 2) and
+ * presents channel end and device end later; the byte multiplexer stores the CSW at once (CC 1). */
+static void halt_io(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	struct chan_dev *d = find_dev(c->m, io_addr(c, ip));
+	NEXT_INSN(c, 4);
+	if (!d) {
+		c->cc = 3;
+		return;
+	}
+	if (d->state != SCH_WORKING) {
+		c->cc = 0;
+		return;
+	}
+	terminate(d);
+	if (d->addr >> 8 == 0) {
+		store_csw_status(d, UNIT_CE | UNIT_DE);
+		d->state = SCH_IDLE;
+		c->cc = 1;
+		return;
+	}
+	end_program(d, d->ccw_addr - 8, UNIT_CE | UNIT_DE, 0, 0);
+	cpu_attention(c);
+	c->cc = 2;
+}
+
+/* HIO D2(B2) - Halt I/O [S]. */
+void op_hio(struct cpu *c, const uint8_t *ip)
+{
+	halt_io(c, ip);
+}
+
+/* HDV D2(B2) - Halt Device [S]. One device per subchannel here, so the same as HIO. */
+void op_hdv(struct cpu *c, const uint8_t *ip)
+{
+	halt_io(c, ip);
+}
+
+/* CLRIO D2(B2) - Clear I/O [S]. Pending status: CSW stored, CC 1. A working subchannel is
+ * terminated without status, CC 0. */
+void op_clrio(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	struct chan_dev *d = find_dev(c->m, io_addr(c, ip));
+	NEXT_INSN(c, 4);
+	if (!d) {
+		c->cc = 3;
+		return;
+	}
+	if (d->state == SCH_PENDING) {
+		store_csw(d, 0);
+		d->state = SCH_IDLE;
+		c->cc = 1;
+		return;
+	}
+	if (d->state == SCH_WORKING) {
+		terminate(d);
+		d->state = SCH_IDLE;
+		d->pci = false;
+	}
+	c->cc = 0;
+}
+
+/* TCH D2(B2) - Test Channel [S]. Bits 16-23 name the channel. */
+void op_tch(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	unsigned ch = (io_addr(c, ip) >> 8) & 0xFF;
+	NEXT_INSN(c, 4);
+	if (ch >= CHAN_COUNT || !channel_exists(c->m, ch)) {
+		c->cc = 3;
+		return;
+	}
+	bool pending = false, burst = false;
+	for (struct chan_dev *d = c->m->chan->devs; d; d = d->next) {
+		if (d->addr >> 8 != ch)
+			continue;
+		pending |= d->state == SCH_PENDING;
+		burst |= d->state == SCH_WORKING && ch != 0;
+	}
+	c->cc = pending ? 1 : burst ? 2 : 0;
+}
+
+/* STIDC D2(B2) - Store Channel ID [S]. Channel ID word at real X'A8': type in bits 0-3 (0001 byte
+ * multiplexer, 0010 block multiplexer), model and logout length zero. */
+void op_stidc(struct cpu *c, const uint8_t *ip)
+{
+	PRIVILEGED(c);
+	unsigned ch = (io_addr(c, ip) >> 8) & 0xFF;
+	NEXT_INSN(c, 4);
+	if (ch >= CHAN_COUNT || !channel_exists(c->m, ch)) {
+		c->cc = 3;
+		return;
+	}
+	put_be32(real_ptr(c, 0xA8), ch == 0 ? 0x10000000u : 0x20000000u);
+	c->cc = 0;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "machine/channel.h"
 #include "machine/cpu.h"
 
 const char *machine_exit_str(enum machine_exit e)
@@ -104,6 +105,7 @@ struct machine *machine_new(const struct machine_config *cfg)
 	c->extension = cfg->extension;
 	c->optab = insn_table_primary(cfg->extension);
 	cpu_initial_reset(c);
+	timer_init(c, cfg->deterministic_time);
 	return m;
 }
 
@@ -111,6 +113,7 @@ void machine_free(struct machine *m)
 {
 	if (!m)
 		return;
+	chan_free(m);
 	munmap(m->storage - STORAGE_GUARD_BELOW, m->storage_map_len);
 	free(m->keys);
 	free(m);
@@ -317,6 +320,9 @@ static bool disabled_for_all(const struct cpu *c)
 
 /* How many instructions the loop runs between looks at events posted by other threads. */
 #define SLICE 16384
+/* Interruptions delivered in one look at most: a new PSW enabled for a condition that stays
+ * pending (an interruption loop) must not keep the loop from its budget and stop requests. */
+#define MAX_DELIVERIES 256
 
 /*
  * The loop's look at everything between slices: requests from other threads, exits requested by
@@ -325,6 +331,7 @@ static bool disabled_for_all(const struct cpu *c)
  */
 static bool service(struct cpu *c)
 {
+	unsigned delivered = 0;
 	c->look = false;
 	c->budget += c->slice; /* what is left of the slice goes back to the budget */
 	c->slice = 0;
@@ -346,11 +353,15 @@ static bool service(struct cpu *c)
 		/* Pending interruptions, in the architected priority order after the program and
 		 * SVC interruptions (which happen inside instructions): external, then I/O. Each
 		 * returns true when it swapped PSWs; the new PSW needs a look of its own. */
-		if (timer_deliver(c) || chan_deliver(c)) {
+		if (delivered < MAX_DELIVERIES && (timer_deliver(c) || chan_deliver(c))) {
 			c->look = false;
+			delivered++; /* an interruption loop runs a slice every MAX_DELIVERIES */
 			continue;
 		}
 		if (c->wait) {
+			/* Deterministic time jumps over an enabled wait to the next timer event. */
+			if (c->det_time && !disabled_for_all(c) && timer_skip_wait(c))
+				continue;
 			c->exit_reason = disabled_for_all(c) ? MACHINE_EXIT_DISABLED_WAIT : MACHINE_EXIT_ENABLED_WAIT;
 			return true;
 		}
@@ -455,6 +466,7 @@ static __attribute__((noinline)) void run_loop(struct cpu *c)
 enum machine_exit machine_run(struct cpu *c, uint64_t budget)
 {
 	c->budget = budget;
+	c->run_budget = budget;
 	c->slice = 0; /* look first */
 
 	/*
@@ -466,7 +478,7 @@ enum machine_exit machine_run(struct cpu *c, uint64_t budget)
 
 	uint64_t left = c->budget + c->slice;
 	c->instructions += budget - left;
-	c->budget = c->slice = 0;
+	c->budget = c->slice = c->run_budget = 0;
 	return c->exit_reason;
 }
 

@@ -140,6 +140,20 @@ struct cpu {
 	void *trace_arg;
 	atomic_bool stop_request;
 	atomic_int attention; /* set from another thread: look at events at the next slice end */
+	uint64_t run_budget;  /* the budget machine_run() was called with */
+
+	/* ---- Timing facilities (timer.c). All TOD values are in TOD-clock units (bit 63). ---- */
+	bool det_time;        /* deterministic time: TOD advances with instructions executed */
+	uint64_t det_tod;     /* deterministic mode: the TOD clock at det_insns */
+	uint64_t det_insns;   /* deterministic mode: instructions executed at det_tod */
+	uint64_t tod_offset;  /* host mode: TOD clock minus host clock (set by SCK) */
+	uint64_t tod_last;    /* last value STCK stored, to keep them unique and increasing */
+	uint64_t ckc;         /* clock comparator */
+	uint64_t cpt_end;     /* TOD value at which the CPU timer is zero: timer = cpt_end - TOD */
+	uint64_t itimer_tod;  /* TOD of the last interval-timer update */
+	uint64_t itimer_rem;  /* the remainder of that update, in thirds of a TOD unit */
+	bool itimer_pending;  /* interval timer went from positive or zero to negative */
+	atomic_bool key_pending; /* interrupt key pressed (machine_interrupt_key) */
 };
 
 /* c->iblk_va when no block is cached: far from any 24-bit address (see insn_fetch). */
@@ -151,6 +165,7 @@ struct machine {
 	uint8_t *storage;
 	size_t storage_map_len;
 	uint8_t *keys;
+	struct chan_set *chan; /* channels and devices (channel.c); NULL until a device is attached */
 };
 
 /* ------------------------------------------------------------------------------------------------
@@ -477,6 +492,15 @@ void cpu_request_exit(struct cpu *c, enum machine_exit e);
  * old PSW and loading the new one) and returns true, else returns false. */
 bool timer_deliver(struct cpu *c); /* timer.c: external interruptions */
 bool chan_deliver(struct cpu *c);  /* channel.c: I/O interruptions */
+
+/* Timing facilities (timer.c). */
+void timer_init(struct cpu *c, bool deterministic);
+/* The TOD clock now, and (for STCK) a value unique and higher than the last one stored. */
+uint64_t tod_now(struct cpu *c);
+uint64_t tod_stck(struct cpu *c);
+/* Deterministic mode, enabled wait: advance time to the next event that can interrupt the CPU.
+ * Returns false when there is none. */
+bool timer_skip_wait(struct cpu *c);
 
 /* The dispatch tables (insn_table.c). */
 extern insn_fn *const *insn_table_primary(bool extension);

@@ -1,12 +1,11 @@
 /*
  * insn_control.c - control instructions (GA22-7000 chapter 10): PSW, system mask, storage keys,
- * control registers, CPU identification, the TOD clock, DIAGNOSE, and the DAT instructions (LRA,
+ * control registers, CPU identification, DIAGNOSE, and the DAT instructions (LRA,
  * PTLB, IPTE), prefixing (SPX) and reference bits (RRB).
  *
  * Handlers follow cpu.h's contract: c->ia is the instruction's address on entry; set it to the next
  * instruction or load a new PSW before returning.
  */
-#include <time.h>
 
 #include "machine/insn_table.h"
 
@@ -156,29 +155,6 @@ void op_stidp(struct cpu *c, const uint8_t *ip)
 	require_aligned(c, addr, 8);
 	/* Version 00, serial 000001, model 0158 (a 370/158), no MCEL. */
 	vstore8(c, addr, 0x0000000101580000ull);
-	NEXT_INSN(c, 4);
-}
-
-/* The TOD clock: bit 51 is one microsecond, epoch 1900-01-01. Successive values are unique. */
-static uint64_t tod_now(struct cpu *c)
-{
-	static const uint64_t epoch_1900_to_1970_us = 2208988800ull * 1000000ull;
-	static uint64_t last;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	uint64_t us = (uint64_t)ts.tv_sec * 1000000ull + (uint64_t)ts.tv_nsec / 1000 + epoch_1900_to_1970_us;
-	uint64_t tod = us << 12;
-	if (tod <= last)
-		tod = last + 1;
-	last = tod;
-	return tod;
-}
-
-/* STCK D2(B2) - Store Clock [S]. CC 0: clock in set state. */
-void op_stck(struct cpu *c, const uint8_t *ip)
-{
-	vstore8(c, ea_s(c, ip), tod_now(c));
-	c->cc = 0;
 	NEXT_INSN(c, 4);
 }
 

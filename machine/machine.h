@@ -25,6 +25,10 @@ struct cpu;
 struct machine_config {
 	uint32_t storage_size; /* bytes; a multiple of 2K, at most MACHINE_MAX_STORAGE */
 	bool extension;        /* accept the ESA/390 problem-state instructions (S/370 extension) */
+	/* Deterministic time: the TOD clock starts at 2000-01-01 00:00 and advances 1/4 microsecond
+	 * per instruction executed; an enabled wait jumps to the next timer event. Otherwise the
+	 * TOD clock follows the host's CLOCK_REALTIME. */
+	bool deterministic_time;
 };
 
 /* Why machine_run() came back. */
@@ -58,6 +62,30 @@ enum machine_exit machine_run(struct cpu *c, uint64_t budget);
 /* Ask a running CPU to leave machine_run() with MACHINE_EXIT_STOPPED; it does so within a slice of
  * some thousands of instructions. Safe from another thread. */
 void machine_stop(struct cpu *c);
+
+/* Nanoseconds until the next timer event (clock comparator, CPU timer, interval timer) that can
+ * interrupt the CPU with its current PSW and CR0 masks; UINT64_MAX when none can. A caller that got
+ * MACHINE_EXIT_ENABLED_WAIT sleeps that long and runs again. 0 when an interruption is due now. */
+uint64_t machine_wait_ns(struct cpu *c);
+
+/* Press the interrupt key: an external interruption X'0040' becomes pending. Safe from another
+ * thread. */
+void machine_interrupt_key(struct cpu *c);
+
+/* ---- Channel and devices (channel.c; device models in channel.h) ---- */
+
+struct dev_ops;
+struct chan_dev;
+
+/* Attach a device at device address addr (bits 0-7 channel 0-15, bits 8-15 unit) with its
+ * operations table and private state (freed by ops->free with the machine). NULL with errno
+ * EINVAL (bad address), EEXIST (address in use) or ENOMEM. Channel 0 is a byte multiplexer,
+ * channels 1-15 block multiplexers; a channel exists once a device is attached to it. */
+struct chan_dev *machine_attach_device(struct machine *m, uint16_t addr, const struct dev_ops *ops,
+				       void *priv);
+
+/* I/O system reset: every subchannel idle, no pending status, each device's reset. */
+void machine_io_reset(struct machine *m);
 
 /* ---- CPU state, for loaders, tools and tests ---- */
 

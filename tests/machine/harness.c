@@ -21,6 +21,7 @@ struct machine *h_new(uint32_t storage, bool extension)
 	ck_assert_ptr_nonnull(m);
 	put_wait_psw(m, 0x68, H_PGM_WAIT);
 	put_wait_psw(m, 0x60, H_SVC_WAIT);
+	h_set_word(m, 0x50, 0x7FFFFFFF); /* the interval timer: hours before it goes negative */
 	return m;
 }
 

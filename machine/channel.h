@@ -1,0 +1,112 @@
+/*
+ * channel.h - the device-facing side of the S/370 channel (channel.c), and the device models.
+ *
+ * A device is a generic record (struct chan_dev, owned by the channel: address, subchannel state)
+ * plus a table of operations (struct dev_ops) and the model's private state behind it. The channel
+ * interprets the channel program (CAW, CCWs, chaining, TIC, SKIP, IDA, PCI, SLI, storage keys);
+ * a device model only executes one command at a time on a flat buffer:
+ *
+ *   execute(d, cmd, buf, &len)
+ *       On entry len is the command's byte count (the sum over data-chained CCWs). For a write or
+ *       control command buf holds those len bytes from storage; for a read or sense command buf
+ *       has room for len bytes. The device sets len to the number of bytes it had for (read) or
+ *       wanted from (write) this command: a value different from the count is an incorrect
+ *       length, which the channel reports unless SLI says otherwise. Returns the unit status
+ *       (UNIT_CE | UNIT_DE, plus UNIT_UC or UNIT_UX); completion is synchronous.
+ *   halt(d)    optional: HIO/HDV/CLRIO terminated the device's operation.
+ *   reset(d)   optional: I/O system reset.
+ *   free(priv) optional: release the private state when the machine is freed.
+ *
+ * A model that has something to say on its own (attention) calls chan_dev_post_status().
+ */
+#ifndef MACHINE_CHANNEL_H
+#define MACHINE_CHANNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "machine/machine.h"
+
+/* Unit status (CSW bits 32-39). */
+enum unit_status {
+	UNIT_ATTN = 0x80,
+	UNIT_SM = 0x40,
+	UNIT_CUE = 0x20,
+	UNIT_BUSY = 0x10,
+	UNIT_CE = 0x08,
+	UNIT_DE = 0x04,
+	UNIT_UC = 0x02,
+	UNIT_UX = 0x01,
+};
+
+/* CCW flags (CCW bits 32-39). */
+enum ccw_flags {
+	CCW_CD = 0x80,   /* chain data */
+	CCW_CC = 0x40,   /* chain command */
+	CCW_SLI = 0x20,  /* suppress length indication */
+	CCW_SKIP = 0x10, /* suppress transfer to storage */
+	CCW_PCI = 0x08,  /* program-controlled interruption */
+	CCW_IDA = 0x04,  /* indirect data addressing */
+	CCW_RESERVED = 0x03,
+};
+
+/* Channel status (CSW bits 40-47). */
+enum chan_status {
+	CHAN_PCI = 0x80,
+	CHAN_IL = 0x40,
+	CHAN_PROG = 0x20,
+	CHAN_PROT = 0x10,
+	CHAN_CDC = 0x08,
+	CHAN_CCC = 0x04,
+	CHAN_ICC = 0x02,
+	CHAN_CHAIN = 0x01,
+};
+
+/* Sense byte 0 bits common to unit-record devices. */
+#define SENSE_CMDREJ 0x80
+#define SENSE_INTREQ 0x40
+
+struct chan_dev;
+
+struct dev_ops {
+	const char *type; /* "3215", "2540R", ... */
+	uint8_t (*execute)(struct chan_dev *d, uint8_t cmd, uint8_t *buf, uint32_t *len);
+	void (*halt)(struct chan_dev *d);
+	void (*reset)(struct chan_dev *d);
+	void (*free)(void *priv);
+};
+
+void *chan_dev_priv(const struct chan_dev *d);
+uint16_t chan_dev_addr(const struct chan_dev *d);
+
+/* Unsolicited status (e.g. attention) from an idle device: becomes a pending I/O interruption.
+ * Ignored (returns false) while the device is working or already has status pending. */
+bool chan_dev_post_status(struct chan_dev *d, uint8_t unit);
+
+/* For cpu.c: release the channel and every device when the machine is freed. */
+void chan_free(struct machine *m);
+
+/* ---- Device models (dev_*.c): constructors attach to a machine; NULL with errno on failure ---- */
+
+/* dev_test.c: a test device. Read (02) returns the pattern 00 01 02 ... of the record length
+ * (default 16); write (01) keeps what it got; 03 no-op; 04 sense (1 byte); 13 control that ends
+ * with unit exception; anything else is a command reject (unit check). */
+struct chan_dev *devtest_attach(struct machine *m, uint16_t addr);
+void devtest_set_record_len(struct chan_dev *d, uint32_t len);
+/* Copies the last write's data into out (at most max bytes); returns its length. */
+uint32_t devtest_written(const struct chan_dev *d, uint8_t *out, uint32_t max);
+/* Commands executed since attach. */
+unsigned devtest_commands(const struct chan_dev *d);
+
+/* dev_3215.c: the 3215 console keyboard/printer, line mode. Output lines go to out (ASCII); typed
+ * lines come from dev3215_input_line(), which queues the line and signals attention. */
+struct chan_dev *dev3215_attach(struct machine *m, uint16_t addr, FILE *out);
+bool dev3215_input_line(struct chan_dev *d, const char *line);
+
+/* dev_2540r.c: the 2540 (3505) card reader. Reads cards from deck: raw 80-byte EBCDIC records, or
+ * (ascii) text lines translated and blank-padded to 80. Unit exception at end of deck. The FILE
+ * stays the caller's. */
+struct chan_dev *dev2540r_attach(struct machine *m, uint16_t addr, FILE *deck, bool ascii);
+
+#endif
