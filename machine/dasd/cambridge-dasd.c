@@ -1,9 +1,10 @@
 /*
  * cambridge-dasd.c - create, list and check CKD and FBA disk images (docs/cambridge-dasd.md).
  *
- *   cambridge-dasd init [--cyls-per-file N] FILE TYPE VOLSER [CYLS|BLOCKS]
+ *   cambridge-dasd init [--cyls-per-file N | --compress zlib|bzip2] FILE TYPE VOLSER [CYLS|BLOCKS]
+ *   cambridge-dasd convert IN OUT [--compress zlib|bzip2|none]
  *   cambridge-dasd list FILE
- *   cambridge-dasd check FILE
+ *   cambridge-dasd check [--repair] FILE
  *
  * Exit status: 0 success, 1 the image is bad or an operation failed, 2 usage error.
  */
@@ -14,9 +15,10 @@
 #include "machine/dasd/dasd.h"
 
 static const char usage[] =
-	"usage: cambridge-dasd init [--cyls-per-file N] FILE TYPE VOLSER [CYLS|BLOCKS]\n"
+	"usage: cambridge-dasd init [--cyls-per-file N | --compress zlib|bzip2] FILE TYPE VOLSER [CYLS|BLOCKS]\n"
+	"       cambridge-dasd convert IN OUT [--compress zlib|bzip2|none]\n"
 	"       cambridge-dasd list FILE\n"
-	"       cambridge-dasd check FILE\n"
+	"       cambridge-dasd check [--repair] FILE\n"
 	"       cambridge-dasd --help\n"
 	"\n"
 	"init   create an empty volume in Hercules format: CKD (every track with R0, IPL records,\n"
@@ -25,8 +27,26 @@ static const char usage[] =
 	"             3390 3390-1 3390-2 3390-3 3390-9 (CKD), 3310 3370 3370-2 (FBA).\n"
 	"       CYLS defaults to the device's primary cylinders, BLOCKS to its block count.\n"
 	"       --cyls-per-file N splits a CKD volume into FILE_1, FILE_2, ... as Hercules does.\n"
+	"       --compress zlib|bzip2 makes a compressed (CCKD, CKD_C370) volume.\n"
+	"convert copy a CKD volume track for track into a new file OUT: CCKD with zlib (the default)\n"
+	"       or bzip2, or plain CKD with --compress none.\n"
 	"list   print the device type, geometry, volume label and VTOC data set names.\n"
-	"check  read every track and report the first inconsistency with its file and offset.\n";
+	"check  read every track and report the first inconsistency with its file and offset; for\n"
+	"       CCKD also the L1/L2 tables, extents and free space. --repair (CCKD): drop bad L1/L2\n"
+	"       entries (their tracks become empty), rebuild the free space, mark the file closed.\n";
+
+static bool parse_compress(const char *s, int *algo)
+{
+	if (!strcmp(s, "none"))
+		*algo = -1;
+	else if (!strcmp(s, "zlib"))
+		*algo = DASD_COMPRESS_ZLIB;
+	else if (!strcmp(s, "bzip2"))
+		*algo = DASD_COMPRESS_BZIP2;
+	else
+		return false;
+	return true;
+}
 
 static int fail(const char *what, enum dasd_status s, const struct dasd_where *w)
 {
@@ -53,9 +73,17 @@ static int cmd_init(int argc, char **argv)
 	uint32_t per_file = 0, size = 0;
 	struct dasd_where w;
 	enum dasd_status s;
+	int algo = -1;
 
 	w.file[0] = 0;
-	if (argc >= 2 && !strcmp(argv[0], "--cyls-per-file")) {
+	if (argc >= 2 && !strcmp(argv[0], "--compress")) {
+		if (!parse_compress(argv[1], &algo) || algo < 0) {
+			fputs(usage, stderr);
+			return 2;
+		}
+		argc -= 2;
+		argv += 2;
+	} else if (argc >= 2 && !strcmp(argv[0], "--cyls-per-file")) {
 		if (!parse_u32(argv[1], &per_file) || per_file == 0) {
 			fputs(usage, stderr);
 			return 2;
@@ -82,7 +110,10 @@ static int cmd_init(int argc, char **argv)
 		return 0;
 	}
 	struct ckd *c;
-	s = ckd_create(argv[0], g, size ? size : g->cyls, per_file, &c, &w);
+	if (algo >= 0)
+		s = ckd_create_compressed(argv[0], g, size ? size : g->cyls, (enum dasd_compress)algo, &c, &w);
+	else
+		s = ckd_create(argv[0], g, size ? size : g->cyls, per_file, &c, &w);
 	if (s != DASD_OK)
 		return fail(argv[0], s, &w);
 	s = dasd_ckd_init_volume(c, argv[2]);
@@ -91,8 +122,9 @@ static int cmd_init(int argc, char **argv)
 		ckd_close(c);
 		return fail(argv[0], s, s == DASD_E_INVAL ? NULL : &w);
 	}
-	printf("%s: %s volume %s, %u cylinders, %u heads, %u bytes per track slot, %u file(s)\n", argv[0],
-	       g->name, argv[2], ckd_cyls(c), ckd_heads(c), ckd_trksize(c), ckd_files(c));
+	printf("%s: %s%s volume %s, %u cylinders, %u heads, %u bytes per track slot, %u file(s)\n", argv[0],
+	       g->name, algo < 0 ? "" : algo == DASD_COMPRESS_ZLIB ? " CCKD zlib" : " CCKD bzip2", argv[2],
+	       ckd_cyls(c), ckd_heads(c), ckd_trksize(c), ckd_files(c));
 	s = ckd_close(c);
 	return s == DASD_OK ? 0 : fail(argv[0], s, NULL);
 }
@@ -138,8 +170,9 @@ static int cmd_list(const char *path)
 	const struct dasd_geom *g = ckd_geom(c);
 	struct dasd_label l;
 	unsigned n;
-	printf("%s: CKD %s, %u cylinders, %u heads, track capacity %u, %u bytes per track slot, %u file(s)\n",
-	       path, g->name, ckd_cyls(c), ckd_heads(c), g->track_len, ckd_trksize(c), ckd_files(c));
+	printf("%s: %s %s, %u cylinders, %u heads, track capacity %u, %u bytes per track slot, %u file(s)\n",
+	       path, ckd_compressed(c) ? "CCKD" : "CKD", g->name, ckd_cyls(c), ckd_heads(c), g->track_len,
+	       ckd_trksize(c), ckd_files(c));
 	enum dasd_status s = dasd_ckd_read_label(c, &l);
 	if (s == DASD_OK) {
 		printf("volume %s, owner %s, VTOC at CCHHR %u,%u,%u\n", l.volser, l.owner[0] ? l.owner : "-",
@@ -159,10 +192,55 @@ static int cmd_list(const char *path)
 	return rc;
 }
 
-static int cmd_check(const char *path)
+static const char *const algo_names[] = {"none", "zlib", "bzip2"};
+
+static int check_cckd(const char *path, bool repair)
+{
+	struct cckd_report r;
+	enum dasd_status s = ckd_check_compressed(path, repair, &r);
+
+	if (r.problems && r.first != DASD_OK)
+		fail(path, r.first, &r.where);
+	if (r.problems)
+		fprintf(stderr, "cambridge-dasd: %s: %u problem(s)%s%s, %u L1/L2 entr%s %s\n", path, r.problems,
+			r.not_closed ? ", not closed cleanly" : "", r.free_bad ? ", free space wrong" : "",
+			r.dropped, r.dropped == 1 ? "y" : "ies", repair ? "dropped" : "bad");
+	if (s != DASD_OK && s != r.first)
+		return fail(path, s, &r.where);
+	if (s != DASD_OK && !r.problems)
+		return fail(path, s, &r.where);
+	if (r.problems && !repair)
+		return 1;
+	printf("%s: CCKD (%s), %u tracks, %u stored, %u L2 tables, %u free blocks (%llu bytes): %s\n", path,
+	       algo_names[r.algo], r.tracks, r.stored, r.l2_tables, r.free_blocks,
+	       (unsigned long long)r.free_bytes, r.problems ? "repaired" : "ok");
+	return 0;
+}
+
+static int cmd_check(int argc, char **argv)
 {
 	struct ckd *c;
 	struct fba *f;
+	bool repair = argc == 2 && !strcmp(argv[0], "--repair");
+
+	if (argc != 1 && !repair) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	const char *path = argv[argc - 1];
+	FILE *fp = fopen(path, "rb");
+	char id[8] = {0};
+	if (fp) {
+		if (fread(id, 1, 8, fp) != 8)
+			id[0] = 0;
+		fclose(fp);
+	}
+	if (!memcmp(id, "CKD_C370", 8))
+		return check_cckd(path, repair);
+	if (repair) {
+		fprintf(stderr, "cambridge-dasd: %s: --repair works on CCKD volumes only\n", path);
+		return 2;
+	}
 	int rc = open_any(path, &c, &f);
 
 	if (rc)
@@ -186,6 +264,62 @@ static int cmd_check(const char *path)
 	return rc;
 }
 
+static int cmd_convert(int argc, char **argv)
+{
+	int algo = DASD_COMPRESS_ZLIB;
+	struct dasd_where w;
+	struct ckd *in, *out;
+	enum dasd_status s;
+
+	if (argc == 4 && !strcmp(argv[2], "--compress")) {
+		if (!parse_compress(argv[3], &algo)) {
+			fputs(usage, stderr);
+			return 2;
+		}
+	} else if (argc != 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	w.file[0] = 0;
+	s = ckd_open(argv[0], true, &in, &w);
+	if (s != DASD_OK)
+		return fail(argv[0], s, &w);
+	const struct dasd_geom *g = ckd_geom(in);
+	uint32_t cyls = ckd_cyls(in);
+	if (algo < 0)
+		s = ckd_create(argv[1], g, ckd_cyls(in), 0, &out, &w);
+	else
+		s = ckd_create_compressed(argv[1], g, ckd_cyls(in), (enum dasd_compress)algo, &out, &w);
+	if (s != DASD_OK) {
+		ckd_close(in);
+		return fail(argv[1], s, &w);
+	}
+	uint8_t *trk = malloc(ckd_trksize(in));
+	s = trk ? DASD_OK : DASD_E_NOMEM;
+	int rc = 0;
+	for (uint32_t cc = 0; cc < ckd_cyls(in) && s == DASD_OK; cc++)
+		for (uint32_t hh = 0; hh < ckd_heads(in) && s == DASD_OK; hh++) {
+			s = ckd_read_track(in, cc, hh, trk);
+			if (s != DASD_OK) {
+				rc = fail(argv[0], s, ckd_where(in));
+				break;
+			}
+			s = ckd_write_track(out, cc, hh, trk, ckd_trksize(in));
+			if (s != DASD_OK)
+				rc = fail(argv[1], s, ckd_where(out));
+		}
+	free(trk);
+	ckd_close(in);
+	enum dasd_status cs = ckd_close(out);
+	if (rc)
+		return rc;
+	if (cs != DASD_OK)
+		return fail(argv[1], cs, NULL);
+	printf("%s: %s %s, %u cylinders, from %s\n", argv[1], algo < 0 ? "CKD" : "CCKD", g->name,
+	       cyls, argv[0]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -196,8 +330,10 @@ int main(int argc, char **argv)
 		return cmd_init(argc - 2, argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "list"))
 		return cmd_list(argv[2]);
-	if (argc == 3 && !strcmp(argv[1], "check"))
-		return cmd_check(argv[2]);
+	if (argc >= 3 && !strcmp(argv[1], "check"))
+		return cmd_check(argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "convert"))
+		return cmd_convert(argc - 2, argv + 2);
 	fputs(usage, stderr);
 	return 2;
 }

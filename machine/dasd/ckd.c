@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/be.h"
+#include "machine/dasd/cckd.h"
 #include "machine/dasd/dasd.h"
 
 struct ckd_file {
@@ -33,6 +34,7 @@ struct ckd {
 	unsigned nfiles;
 	struct ckd_file files[CKD_MAX_FILES];
 	struct dasd_where where;
+	struct cckd *cckd;	/* CKD_C370 volume (one file): its tables; NULL for CKD_P370 */
 };
 
 static const uint8_t eot[CKD_COUNT_SIZE] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
@@ -45,9 +47,9 @@ const char *dasd_status_str(enum dasd_status s)
 	case DASD_E_NOMEM: return "out of memory";
 	case DASD_E_SHORT_HEADER: return "file shorter than the 512-byte device header";
 	case DASD_E_BAD_ID: return "not a CKD image (unknown device header identifier)";
-	case DASD_E_COMPRESSED: return "compressed images are not supported yet";
+	case DASD_E_COMPRESSED: return "CCKD64, shadow and compressed FBA images are not supported";
 	case DASD_E_BAD_HEADER: return "inconsistent device header (heads, track size, type or file sequence)";
-	case DASD_E_TRUNCATED: return "image file shorter than its cylinders";
+	case DASD_E_TRUNCATED: return "image file shorter than its cylinders, or than an extent its tables point to";
 	case DASD_E_BAD_TRACK: return "track image with an inconsistent home address or count field";
 	case DASD_E_RANGE: return "cylinder, head or block outside the volume";
 	case DASD_E_NOT_FOUND: return "record not found";
@@ -57,6 +59,7 @@ const char *dasd_status_str(enum dasd_status s)
 	case DASD_E_INVAL: return "invalid argument";
 	case DASD_E_READONLY: return "volume is read-only";
 	case DASD_E_NO_LABEL: return "no VOL1 label";
+	case DASD_E_BAD_COMPRESSION: return "track image with an unknown compression or that does not decompress";
 	}
 	return "unknown status";
 }
@@ -264,6 +267,8 @@ static char *seq_name(const char *name, unsigned seq, bool insert)
 
 static void free_ckd(struct ckd *c)
 {
+	cckd_detach(c->cckd, NULL);
+	c->cckd = NULL;
 	for (unsigned i = 0; i < c->nfiles; i++) {
 		if (c->files[i].fd >= 0)
 			close(c->files[i].fd);
@@ -377,6 +382,21 @@ static enum dasd_status open_file(struct ckd *c, struct ckd_file *f, unsigned id
 	n = pread(f->fd, h, sizeof h, 0);
 	if (n < 0)
 		return at(w, DASD_E_IO, f->name, 0, errno);
+	if (idx == 0 && n == (ssize_t)sizeof h && !memcmp(h, "CKD_C370", 8)) {
+		uint32_t cyls;
+		enum dasd_status s = cckd_attach(f->fd, f->name, c->readonly, h, &cyls, &c->cckd, w);
+		if (s != DASD_OK)
+			return s;
+		c->heads = le32(h + 8);
+		c->trksize = le32(h + 12);
+		c->geom = dasd_geom_ckd(h[16], c->heads, cyls);
+		if (!c->geom || c->geom->trksize != c->trksize)
+			return at(w, DASD_E_BAD_HEADER, f->name, c->geom ? 12 : 16, 0);
+		f->ncyls = cyls;
+		*seq = 0;
+		*highcyl = 0;
+		return DASD_OK;
+	}
 	if (n >= 8 && (!memcmp(h, "CKD_C370", 8) || !memcmp(h, "CKD_S370", 8) || !memcmp(h, "CKD_C064", 8) ||
 		       !memcmp(h, "CKD_S064", 8) || !memcmp(h, "FBA_C370", 8) || !memcmp(h, "FBA_C064", 8)))
 		return at(w, DASD_E_COMPRESSED, f->name, 0, 0);
@@ -474,6 +494,31 @@ enum dasd_status ckd_open(const char *path, bool readonly, struct ckd **out, str
 	return DASD_OK;
 }
 
+enum dasd_status ckd_create_compressed(const char *path, const struct dasd_geom *g, uint32_t cyls,
+				       enum dasd_compress algo, struct ckd **out, struct dasd_where *where)
+{
+	*out = NULL;
+	if (!g || g->fba)
+		return DASD_E_UNKNOWN_TYPE;
+	if (cyls == 0 || cyls > 65520 || algo > DASD_COMPRESS_BZIP2)
+		return DASD_E_INVAL;
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return at(where, DASD_E_IO, path, 0, errno);
+	enum dasd_status s = cckd_format(fd, path, g, cyls, algo, where);
+	close(fd);
+	if (s == DASD_OK)
+		s = ckd_open(path, false, out, where);
+	if (s != DASD_OK)
+		unlink(path);
+	return s;
+}
+
+bool ckd_compressed(const struct ckd *c)
+{
+	return c->cckd != NULL;
+}
+
 enum dasd_status ckd_flush(struct ckd *c)
 {
 	for (unsigned i = 0; i < c->nfiles; i++)
@@ -486,7 +531,11 @@ enum dasd_status ckd_close(struct ckd *c)
 {
 	if (!c)
 		return DASD_OK;
-	enum dasd_status s = ckd_flush(c);
+	enum dasd_status s = cckd_detach(c->cckd, &c->where);
+	c->cckd = NULL;
+	enum dasd_status s2 = ckd_flush(c);
+	if (s == DASD_OK)
+		s = s2;
 	free_ckd(c);
 	return s;
 }
@@ -519,6 +568,8 @@ enum dasd_status ckd_track_offset(const struct ckd *c, uint32_t cc, uint32_t hh,
 
 	if (!f)
 		return DASD_E_RANGE;
+	if (c->cckd)
+		*offset = cckd_track_pos(c->cckd, cc * c->heads + hh);
 	*file = f->name;
 	return DASD_OK;
 }
@@ -531,6 +582,14 @@ enum dasd_status ckd_read_track(struct ckd *c, uint32_t cc, uint32_t hh, uint8_t
 
 	if (!f)
 		return DASD_E_RANGE;
+	if (c->cckd) {
+		enum dasd_status s = cckd_read(c->cckd, cc * c->heads + hh, buf, &c->where);
+		if (s != DASD_OK)
+			return s;
+		s = ckd_track_check(buf, c->trksize, cc, hh, NULL, &bad);
+		/* A bad image inside a compressed track: the offset is the L2 entry's track image. */
+		return s == DASD_OK ? s : at(&c->where, s, f->name, cckd_track_pos(c->cckd, cc * c->heads + hh), 0);
+	}
 	ssize_t n = pread(f->fd, buf, c->trksize, off);
 	if (n < 0)
 		return at(&c->where, DASD_E_IO, f->name, off, errno);
@@ -557,6 +616,8 @@ enum dasd_status ckd_write_track(struct ckd *c, uint32_t cc, uint32_t hh, const 
 	enum dasd_status s = ckd_track_check(buf, len, cc, hh, &used, &bad);
 	if (s != DASD_OK)
 		return at(&c->where, s, "(caller's buffer)", bad, 0);
+	if (c->cckd)
+		return cckd_write(c->cckd, cc * c->heads + hh, buf, used, &c->where);
 	uint8_t *slot = calloc(1, c->trksize);
 	if (!slot)
 		return DASD_E_NOMEM;

@@ -1,5 +1,6 @@
 /*
- * dasd.h - CKD and FBA disk images in Hercules' formats (uncompressed CKD_P370, plain FBA).
+ * dasd.h - CKD and FBA disk images in Hercules' formats (uncompressed CKD_P370, compressed CKD_C370,
+ * plain FBA).
  *
  * Sans-I/O where it can be: track images are validated, searched and built in caller buffers by the
  * ckd_track_*() functions, which never touch a file. The handles (struct ckd, struct fba) own the
@@ -13,7 +14,9 @@
  * track is written in place with one pwrite() of its whole slot, and fba_write() with one pwrite().
  * A track write is validated before it is issued, so a good track is never replaced by a malformed
  * one; a process killed mid-write can leave at most that one slot torn, never the header or another
- * track. ckd_flush()/fba_flush() make acknowledged writes durable (fdatasync).
+ * track. ckd_flush()/fba_flush() make acknowledged writes durable (fdatasync). Compressed (CKD_C370)
+ * volumes write each new track image before the table entry that points at it; cckd.c says what a
+ * kill leaves.
  */
 #ifndef MACHINE_DASD_DASD_H
 #define MACHINE_DASD_DASD_H
@@ -28,7 +31,7 @@ enum dasd_status {
 	DASD_E_NOMEM,
 	DASD_E_SHORT_HEADER,	/* file shorter than the 512-byte device header */
 	DASD_E_BAD_ID,		/* not a CKD_P370 image */
-	DASD_E_COMPRESSED,	/* CKD_C370 and friends: compressed images are not supported yet */
+	DASD_E_COMPRESSED,	/* CCKD64, shadow files, compressed FBA: not supported */
 	DASD_E_BAD_HEADER,	/* heads, track size, device type or file sequence inconsistent */
 	DASD_E_TRUNCATED,	/* file shorter than the cylinders it claims, or a partial cylinder */
 	DASD_E_BAD_TRACK,	/* track image with an inconsistent home address or count field */
@@ -40,6 +43,14 @@ enum dasd_status {
 	DASD_E_INVAL,		/* bad argument (volser, cylinder count, buffer length) */
 	DASD_E_READONLY,	/* write to a volume opened read-only */
 	DASD_E_NO_LABEL,	/* no VOL1 label at cylinder 0 head 0 record 3 */
+	DASD_E_BAD_COMPRESSION,	/* CCKD track image: unknown compression byte or does not decompress */
+};
+
+/* Track compression of a CKD_C370 volume: the values of the track header's byte 0. */
+enum dasd_compress {
+	DASD_COMPRESS_NONE = 0,
+	DASD_COMPRESS_ZLIB = 1,
+	DASD_COMPRESS_BZIP2 = 2,
 };
 
 const char *dasd_status_str(enum dasd_status s);
@@ -143,7 +154,18 @@ struct ckd;
  */
 enum dasd_status ckd_create(const char *path, const struct dasd_geom *g, uint32_t cyls, uint32_t cyls_per_file,
 			    struct ckd **out, struct dasd_where *where);
-/* Open a volume by its (first) file name; the other files of a split volume are found by name. */
+/*
+ * Create a compressed (CKD_C370) volume of cyls cylinders: device header, compressed-device header
+ * (cdh_nullfmt 1, so that unwritten tracks read as HA + R0 + end marker like ckd_create()'s) and an
+ * empty L1 table; tracks written later are compressed with algo. Fails if the file exists.
+ */
+enum dasd_status ckd_create_compressed(const char *path, const struct dasd_geom *g, uint32_t cyls,
+				       enum dasd_compress algo, struct ckd **out, struct dasd_where *where);
+/*
+ * Open a volume by its (first) file name; the other files of a split volume are found by name.
+ * A CKD_C370 file is opened as a compressed volume (same track API). Opening one read/write sets the
+ * header's "opened" bit until ckd_close(); see cckd.c for what a crash leaves.
+ */
 enum dasd_status ckd_open(const char *path, bool readonly, struct ckd **out, struct dasd_where *where);
 /* Close; returns the first error of the final flush. Accepts NULL. */
 enum dasd_status ckd_close(struct ckd *c);
@@ -154,6 +176,8 @@ uint32_t ckd_cyls(const struct ckd *c);
 uint32_t ckd_heads(const struct ckd *c);
 uint32_t ckd_trksize(const struct ckd *c);
 unsigned ckd_files(const struct ckd *c);
+/* True for a CKD_C370 volume. */
+bool ckd_compressed(const struct ckd *c);
 /* The where of the last failing call on this handle. */
 const struct dasd_where *ckd_where(const struct ckd *c);
 /* File name and byte offset of track (cc, hh) slot; for messages and tests. */
@@ -164,6 +188,28 @@ enum dasd_status ckd_track_offset(const struct ckd *c, uint32_t cc, uint32_t hh,
 enum dasd_status ckd_read_track(struct ckd *c, uint32_t cc, uint32_t hh, uint8_t *buf);
 /* Validate the len-byte track image and write it zero-padded as the slot of (cc, hh). */
 enum dasd_status ckd_write_track(struct ckd *c, uint32_t cc, uint32_t hh, const uint8_t *buf, size_t len);
+
+/*
+ * Check a CKD_C370 file without going through ckd_open (cckd.c): header, L1 and L2 entries inside
+ * the file, no two extents (tables, track images) overlapping, every stored track decompressing to a
+ * valid track image of its own CCHH, and the recorded free space equal to the gaps between extents.
+ * repair: drop (make null tracks of) every bad L1/L2 entry, rebuild the free space and clear the
+ * "opened" bit. Returns DASD_OK when nothing was wrong (or everything was repaired), else the first
+ * problem's status, with r->where naming file and offset.
+ */
+struct cckd_report {
+	uint32_t tracks, stored, l2_tables;	/* tracks of the volume; with an image; L2 tables */
+	uint32_t problems;			/* inconsistencies found */
+	uint32_t dropped;			/* L1/L2 entries that are (repair: were) dropped */
+	uint32_t free_blocks;			/* gaps between extents (rebuilt free space) */
+	uint64_t free_bytes, file_size;
+	bool not_closed;			/* "opened" bit set: not closed cleanly */
+	bool free_bad;				/* recorded free space differs from the gaps */
+	enum dasd_compress algo;		/* the header's default compression */
+	enum dasd_status first;
+	struct dasd_where where;
+};
+enum dasd_status ckd_check_compressed(const char *path, bool repair, struct cckd_report *r);
 
 /* ---- volume label and VTOC (vtoc.c) ---- */
 

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Cross-check with Hercules' DASD utilities (skipped, exit 77, when they are not installed):
 # a dasdinit volume passes cambridge-dasd check and list shows its VOLSER; a cambridge-dasd volume is
-# read by Hercules' dasdls (label and VTOC found).
+# read by Hercules' dasdls (label and VTOC found). CCKD: dasdinit -z / -bz2 volumes pass our check;
+# ckd2cckd / cckd2ckd agree with cambridge-dasd convert track for track; cckdcdsk finds nothing wrong
+# with volumes we write; dasdls lists a CCKD volume we initialised.
 command -v dasdinit >/dev/null 2>&1 && command -v dasdls >/dev/null 2>&1 || { echo "no Hercules tools: skip"; exit 77; }
 tool=./cambridge-dasd
 t=$(mktemp -d) || exit 1
@@ -41,6 +43,42 @@ if command -v dasdcopy >/dev/null 2>&1; then
 	tail -c +513 "$t/one.3350" > "$t/theirs"
 	cmp -s "$t/ours" "$t/theirs" || fail "dasdcopy of the split volume differs"
 	dasdcopy -q -o CCKD "$t/s_1.3350" "$t/c.cckd" >/dev/null 2>&1 || fail "dasdcopy to CCKD"
-	$tool check "$t/c.cckd" 2>&1 | grep -q 'compressed images are not supported yet' || fail "CCKD not refused"
+	$tool check "$t/c.cckd" | grep -q ': ok' || fail "check of dasdcopy CCKD: $($tool check "$t/c.cckd" 2>&1)"
+	$tool convert "$t/c.cckd" "$t/c.plain" --compress none >/dev/null || fail "convert dasdcopy CCKD"
+	cmp -s "$t/ours" "$(tail -c +513 "$t/c.plain" > "$t/cp"; echo "$t/cp")" || fail "dasdcopy CCKD differs"
+fi
+# cckdcdsk exits 0 whatever it finds: a warning or error message (HHCCUnnnW/E) is a complaint.
+cdsk() { ! cckdcdsk -ro -3 "$1" 2>&1 | grep 'HHCCU[0-9]*[WE]'; }
+for z in z bz2; do
+	for type in 2314 3330 3350 3380 3390; do
+		dasdinit -$z "$t/hz$z.$type" $type Z$type 3 >/dev/null 2>&1 || fail "dasdinit -$z $type"
+		$tool check "$t/hz$z.$type" | grep -q ': ok' || fail "check of dasdinit -$z $type: $($tool check "$t/hz$z.$type" 2>&1)"
+		$tool list "$t/hz$z.$type" | grep -q "volume Z$type" || fail "list of dasdinit -$z $type"
+	done
+done
+for z in zlib bzip2; do
+	for type in 2311 3330 3350 3380; do
+		$tool init --compress $z "$t/cz.$type" $type C$type 3 >/dev/null || fail "init --compress $z $type"
+		command -v cckdcdsk >/dev/null 2>&1 && { cdsk "$t/cz.$type" || fail "cckdcdsk on our $z $type"; }
+		dasdls "$t/cz.$type" > "$t/ls" 2>&1 || fail "dasdls of CCKD $type: $(cat "$t/ls")"
+		grep -q "VOLSER=C$type" "$t/ls" || fail "dasdls volser on CCKD $type: $(cat "$t/ls")"
+		rm -f "$t/cz.$type"
+	done
+done
+# Conversions both ways agree with Hercules' on a volume with data sets (dasdload) or a plain one.
+src="$t/l.3350"
+[ -f "$src" ] || { dasdinit "$t/src.3350" 3350 SRC001 5 >/dev/null 2>&1 || fail "dasdinit src"; src="$t/src.3350"; }
+if command -v ckd2cckd >/dev/null 2>&1 && command -v cckd2ckd >/dev/null 2>&1; then
+	tail -c +513 "$src" > "$t/src.body"
+	ckd2cckd -q "$src" "$t/h.cckd" >/dev/null 2>&1 || fail "ckd2cckd"
+	$tool check "$t/h.cckd" | grep -q ': ok' || fail "check of ckd2cckd output: $($tool check "$t/h.cckd" 2>&1)"
+	$tool convert "$t/h.cckd" "$t/h.back" --compress none >/dev/null || fail "convert ckd2cckd output"
+	tail -c +513 "$t/h.back" | cmp -s - "$t/src.body" || fail "ckd2cckd -> convert differs from the source"
+	for z in zlib bzip2; do
+		$tool convert "$src" "$t/o.$z" --compress $z >/dev/null || fail "convert to $z"
+		command -v cckdcdsk >/dev/null 2>&1 && { cdsk "$t/o.$z" || fail "cckdcdsk on converted $z"; }
+		cckd2ckd -q "$t/o.$z" "$t/o.$z.ckd" >/dev/null 2>&1 || fail "cckd2ckd of our $z"
+		tail -c +513 "$t/o.$z.ckd" | cmp -s - "$t/src.body" || fail "convert $z -> cckd2ckd differs"
+	done
 fi
 echo "Hercules cross-check: ok"

@@ -22,6 +22,27 @@ off=$((512 + 32 * 19456 + 5 + 6))
 printf '\377\377' | dd of="$t/a.3350" bs=1 seek=$off conv=notrunc 2>/dev/null
 $tool check "$t/a.3350" 2> "$t/err" && fail "check missed a bad count field"
 grep -q "at byte offset $((512 + 32 * 19456 + 5))" "$t/err" || fail "check message: $(cat "$t/err")"
-printf 'CKD_C370' | dd of="$t/a.3350" bs=1 conv=notrunc 2>/dev/null
-$tool list "$t/a.3350" 2>&1 | grep -q 'compressed images are not supported yet' || fail "cckd"
+printf 'CKD_C064' | dd of="$t/a.3350" bs=1 conv=notrunc 2>/dev/null
+$tool list "$t/a.3350" 2>&1 | grep -q 'CCKD64, shadow and compressed FBA images are not supported' || fail "cckd64"
+# CCKD: init with zlib and bzip2, check, list, convert both ways and compare track images.
+for z in zlib bzip2; do
+	$tool init --compress $z "$t/z.$z" 3350 CZ0001 4 >/dev/null || fail "init --compress $z"
+	$tool check "$t/z.$z" | grep -q "CCKD ($z).*: ok" || fail "check cckd $z: $($tool check "$t/z.$z" 2>&1)"
+	$tool list "$t/z.$z" | grep -q 'CCKD 3350, 4 cylinders' || fail "list cckd $z"
+	$tool list "$t/z.$z" | grep -q 'volume CZ0001' || fail "list cckd volser $z"
+done
+$tool init "$t/p.3350" 3350 PLAIN1 4 >/dev/null || fail "init plain"
+$tool convert "$t/p.3350" "$t/p.cckd" >/dev/null || fail "convert to cckd"
+$tool check "$t/p.cckd" | grep -q '(zlib).*: ok' || fail "check converted"
+$tool convert "$t/p.cckd" "$t/p2.3350" --compress none >/dev/null || fail "convert to ckd"
+$tool convert "$t/p.cckd" "$t/p.bz2" --compress bzip2 >/dev/null || fail "convert to bzip2"
+cmp -s -i 512 "$t/p.3350" "$t/p2.3350" || fail "ckd -> cckd -> ckd differs"
+$tool convert "$t/p.3350" "$t/p.cckd" 2>/dev/null && fail "convert overwrote a file"
+# A corrupt L2 entry (track 1 points past the end): check names the entry, --repair drops it.
+l2=$(od -An -tu4 -j1024 -N4 "$t/p.cckd" | tr -d ' ')
+printf '\377\377\377\177' | dd of="$t/p.cckd" bs=1 seek=$((l2 + 8)) conv=notrunc 2>/dev/null
+$tool check "$t/p.cckd" 2> "$t/err" && fail "check missed a bad L2 entry"
+grep -q "at byte offset $((l2 + 8))" "$t/err" || fail "cckd check message: $(cat "$t/err")"
+$tool check --repair "$t/p.cckd" | grep -q repaired || fail "repair"
+$tool check "$t/p.cckd" | grep -q ': ok' || fail "check after repair"
 echo "cambridge-dasd tool: ok"
