@@ -733,3 +733,20 @@ void op_stidc(struct cpu *c, const uint8_t *ip)
 	put_be32(real_ptr(c, 0xA8), ch == 0 ? 0x10000000u : 0x20000000u);
 	c->cc = 0;
 }
+
+uint8_t chan_common_command(uint8_t cmd, uint8_t *sense, uint8_t *buf, uint32_t *len)
+{
+	switch (cmd) {
+	case 0x03:
+		return UNIT_CE | UNIT_DE;
+	case 0x04:
+		buf[0] = *sense;
+		*len = 1;
+		*sense = 0;
+		return UNIT_CE | UNIT_DE;
+	default:
+		*sense = SENSE_CMDREJ;
+		*len = 0;
+		return UNIT_CE | UNIT_DE | UNIT_UC;
+	}
+}

@@ -67,6 +67,11 @@ enum chan_status {
 #define SENSE_CMDREJ 0x80
 #define SENSE_INTREQ 0x40
 
+/* The commands every unit-record device answers alike, for a device's execute() to fall back on:
+ * no-op (X'03': channel end and device end), sense (X'04': the one sense byte, which is then
+ * cleared), and command reject (unit check, sense X'80') for any other code. */
+uint8_t chan_common_command(uint8_t cmd, uint8_t *sense, uint8_t *buf, uint32_t *len);
+
 struct chan_dev;
 
 struct dev_ops {

@@ -59,19 +59,7 @@ static uint8_t dev2540r_execute(struct chan_dev *d, uint8_t cmd, uint8_t *buf, u
 		t->sense = 0;
 		return UNIT_CE | UNIT_DE;
 	}
-	switch (cmd) {
-	case 0x03:
-		return UNIT_CE | UNIT_DE;
-	case 0x04:
-		buf[0] = t->sense;
-		*len = 1;
-		t->sense = 0;
-		return UNIT_CE | UNIT_DE;
-	default:
-		t->sense = SENSE_CMDREJ;
-		*len = 0;
-		return UNIT_CE | UNIT_DE | UNIT_UC;
-	}
+	return chan_common_command(cmd, &t->sense, buf, len);
 }
 
 static const struct dev_ops dev2540r_ops = {

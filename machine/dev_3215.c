@@ -57,18 +57,10 @@ static uint8_t dev3215_execute(struct chan_dev *d, uint8_t cmd, uint8_t *buf, ui
 		t->have_line = false;
 		t->sense = 0;
 		return UNIT_CE | UNIT_DE;
-	case 0x03:
-	case 0x0B:
-		return UNIT_CE | UNIT_DE;
-	case 0x04:
-		buf[0] = t->sense;
-		*len = 1;
-		t->sense = 0;
+	case 0x0B: /* alarm: no operation here */
 		return UNIT_CE | UNIT_DE;
 	default:
-		t->sense = SENSE_CMDREJ;
-		*len = 0;
-		return UNIT_CE | UNIT_DE | UNIT_UC;
+		return chan_common_command(cmd, &t->sense, buf, len);
 	}
 }
 

@@ -34,20 +34,10 @@ static uint8_t devtest_execute(struct chan_dev *d, uint8_t cmd, uint8_t *buf, ui
 		*len = t->record_len;
 		t->sense = 0;
 		return UNIT_CE | UNIT_DE;
-	case 0x03: /* no-op */
-		*len = *len; /* control: any count is right */
-		return UNIT_CE | UNIT_DE;
-	case 0x04: /* sense */
-		buf[0] = t->sense;
-		*len = 1;
-		t->sense = 0;
-		return UNIT_CE | UNIT_DE;
 	case 0x13: /* control ending with unit exception */
 		return UNIT_CE | UNIT_DE | UNIT_UX;
-	default:
-		t->sense = SENSE_CMDREJ;
-		*len = 0;
-		return UNIT_CE | UNIT_DE | UNIT_UC;
+	default: /* no-op, sense, command reject */
+		return chan_common_command(cmd, &t->sense, buf, len);
 	}
 }
 
