@@ -742,20 +742,118 @@ static inline unsigned multiple_count(const uint8_t *ip, unsigned *first)
 	return n;
 }
 
+/* n (0..16) consecutive registers to or from big-endian words: one jump into a straight run of
+ * moves, no test per register. */
 static inline void words_to_storage(uint8_t *out, const uint32_t *gr, unsigned n)
 {
-#pragma GCC unroll 16
-	for (unsigned i = 0; i < 16; i++)
-		if (i < n)
-			put_be32(out + 4 * i, gr[i]);
+	switch (n) {
+	case 16:
+		put_be32(out + 60, gr[15]);
+		__attribute__((fallthrough));
+	case 15:
+		put_be32(out + 56, gr[14]);
+		__attribute__((fallthrough));
+	case 14:
+		put_be32(out + 52, gr[13]);
+		__attribute__((fallthrough));
+	case 13:
+		put_be32(out + 48, gr[12]);
+		__attribute__((fallthrough));
+	case 12:
+		put_be32(out + 44, gr[11]);
+		__attribute__((fallthrough));
+	case 11:
+		put_be32(out + 40, gr[10]);
+		__attribute__((fallthrough));
+	case 10:
+		put_be32(out + 36, gr[9]);
+		__attribute__((fallthrough));
+	case 9:
+		put_be32(out + 32, gr[8]);
+		__attribute__((fallthrough));
+	case 8:
+		put_be32(out + 28, gr[7]);
+		__attribute__((fallthrough));
+	case 7:
+		put_be32(out + 24, gr[6]);
+		__attribute__((fallthrough));
+	case 6:
+		put_be32(out + 20, gr[5]);
+		__attribute__((fallthrough));
+	case 5:
+		put_be32(out + 16, gr[4]);
+		__attribute__((fallthrough));
+	case 4:
+		put_be32(out + 12, gr[3]);
+		__attribute__((fallthrough));
+	case 3:
+		put_be32(out + 8, gr[2]);
+		__attribute__((fallthrough));
+	case 2:
+		put_be32(out + 4, gr[1]);
+		__attribute__((fallthrough));
+	case 1:
+		put_be32(out + 0, gr[0]);
+		__attribute__((fallthrough));
+	case 0:
+		break;
+	}
 }
 
 static inline void words_from_storage(uint32_t *gr, const uint8_t *in, unsigned n)
 {
-#pragma GCC unroll 16
-	for (unsigned i = 0; i < 16; i++)
-		if (i < n)
-			gr[i] = be32(in + 4 * i);
+	switch (n) {
+	case 16:
+		gr[15] = be32(in + 60);
+		__attribute__((fallthrough));
+	case 15:
+		gr[14] = be32(in + 56);
+		__attribute__((fallthrough));
+	case 14:
+		gr[13] = be32(in + 52);
+		__attribute__((fallthrough));
+	case 13:
+		gr[12] = be32(in + 48);
+		__attribute__((fallthrough));
+	case 12:
+		gr[11] = be32(in + 44);
+		__attribute__((fallthrough));
+	case 11:
+		gr[10] = be32(in + 40);
+		__attribute__((fallthrough));
+	case 10:
+		gr[9] = be32(in + 36);
+		__attribute__((fallthrough));
+	case 9:
+		gr[8] = be32(in + 32);
+		__attribute__((fallthrough));
+	case 8:
+		gr[7] = be32(in + 28);
+		__attribute__((fallthrough));
+	case 7:
+		gr[6] = be32(in + 24);
+		__attribute__((fallthrough));
+	case 6:
+		gr[5] = be32(in + 20);
+		__attribute__((fallthrough));
+	case 5:
+		gr[4] = be32(in + 16);
+		__attribute__((fallthrough));
+	case 4:
+		gr[3] = be32(in + 12);
+		__attribute__((fallthrough));
+	case 3:
+		gr[2] = be32(in + 8);
+		__attribute__((fallthrough));
+	case 2:
+		gr[1] = be32(in + 4);
+		__attribute__((fallthrough));
+	case 1:
+		gr[0] = be32(in + 0);
+		__attribute__((fallthrough));
+	case 0:
+		break;
+	}
 }
 
 /* STM R1,R3,D2(B2) - Store Multiple [RS]: R1 through R3, wrapping from 15 to 0. Across a 2K
