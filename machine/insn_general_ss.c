@@ -195,18 +195,7 @@ static uint32_t first_not_pad(const uint8_t *a, uint8_t pad, uint32_t n)
 
 enum ss_op { SS_MVC, SS_MVN, SS_MVZ, SS_NC, SS_OC, SS_XC };
 
-static inline uint8_t logic_byte(enum ss_op op, uint8_t a, uint8_t b)
-{
-	switch (op) {
-	case SS_NC:
-		return a & b;
-	case SS_OC:
-		return a | b;
-	default:
-		return a ^ b;
-	}
-}
-
+/* NC, OC or XC on 8 bytes at once (and on single bytes, truncated). */
 static inline uint64_t logic_word(enum ss_op op, uint64_t a, uint64_t b)
 {
 	switch (op) {
@@ -238,7 +227,7 @@ static inline uint64_t logic_bytes(enum ss_op op, uint8_t *d, const uint8_t *s, 
 	uint64_t any = 0;
 	if (unlikely(dest_inside_source(d, s, n))) {
 		for (uint32_t i = 0; i < n; i++)
-			any |= d[i] = logic_byte(op, d[i], s[i]);
+			any |= d[i] = (uint8_t)logic_word(op, d[i], s[i]);
 		return any;
 	}
 	if (op == SS_XC && d == s) {
@@ -270,7 +259,7 @@ static inline uint64_t logic_bytes(enum ss_op op, uint8_t *d, const uint8_t *s, 
 		i += 8;
 	}
 	for (; i < n; i++)
-		any |= d[i] = logic_byte(op, d[i], s[i]);
+		any |= d[i] = (uint8_t)logic_word(op, d[i], s[i]);
 	return any;
 }
 
