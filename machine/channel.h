@@ -92,6 +92,15 @@ bool chan_dev_post_status(struct chan_dev *d, uint8_t unit);
 /* For cpu.c: release the channel and every device when the machine is freed. */
 void chan_free(struct machine *m);
 
+/*
+ * A device built from a configuration statement "CUU TYPE ARGS..." (Hercules' syntax): type is the
+ * statement's device type as written ("3350", "3420", "1403"), argv its remaining words (file name
+ * and options). On failure: NULL and a one-line message (no newline) in err. Each device model that
+ * can be configured provides one; machine/devices.c maps type names to them.
+ */
+typedef struct chan_dev *dev_config_fn(struct machine *m, uint16_t addr, const char *type, int argc,
+				       char *const argv[], char *err, size_t errlen);
+
 /* ---- Device models (dev_*.c): constructors attach to a machine; NULL with errno on failure ---- */
 
 /* dev_test.c: a test device. Read (02) returns the pattern 00 01 02 ... of the record length
