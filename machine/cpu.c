@@ -9,9 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "machine/channel.h"
 #include "machine/cpu.h"
+
+static void dcache_init(struct cpu *c);
 
 const char *machine_exit_str(enum machine_exit e)
 {
@@ -85,12 +88,21 @@ struct machine *machine_new(const struct machine_config *cfg)
 	uint8_t *map = mmap(NULL, m->storage_map_len, PROT_NONE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	m->keys = calloc(size >> BLOCK_SHIFT, 1);
-	if (map == MAP_FAILED || !m->keys ||
-	    mprotect(map + STORAGE_GUARD_BELOW, size, PROT_READ | PROT_WRITE) != 0) {
+	m->cpu.dcache = calloc(2 * DCACHE_SETS, sizeof *m->cpu.dcache);
+	/* The page after storage reads as zeros: a decoded entry near the end of storage checks its
+	 * instruction with one 8-byte load (struct dinsn), and CLC compares short fields with 8-byte
+	 * loads; either may reach a few bytes past the end.
+	 * Nothing can write there. */
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t end = (size + page - 1) / page * page; /* storage's pages end here */
+	if (map == MAP_FAILED || !m->keys || !m->cpu.dcache ||
+	    mprotect(map + STORAGE_GUARD_BELOW, size, PROT_READ | PROT_WRITE) != 0 ||
+	    mprotect(map + STORAGE_GUARD_BELOW + end, page, PROT_READ) != 0) {
 		int e = errno;
 		if (map != MAP_FAILED)
 			munmap(map, m->storage_map_len);
 		free(m->keys);
+		free(m->cpu.dcache);
 		free(m);
 		errno = e;
 		return NULL;
@@ -103,7 +115,8 @@ struct machine *machine_new(const struct machine_config *cfg)
 	c->keys = m->keys;
 	c->storage_size = size;
 	c->extension = cfg->extension;
-	c->optab = insn_table_primary(cfg->extension);
+	insn_tables_init();
+	dcache_init(c);
 	cpu_initial_reset(c);
 	timer_init(c, cfg->deterministic_time);
 	return m;
@@ -116,6 +129,7 @@ void machine_free(struct machine *m)
 	chan_free(m);
 	munmap(m->storage - STORAGE_GUARD_BELOW, m->storage_map_len);
 	free(m->keys);
+	free(m->cpu.dcache);
 	free(m);
 }
 
@@ -248,8 +262,8 @@ static void deliver_program(struct cpu *c, enum pic code, unsigned ilc)
 
 static noreturn void raise_program(struct cpu *c, enum pic code, bool nullify)
 {
-	unsigned ilc = c->in_ex ? 2 : ilc_of(c->insn_op);
-	c->ia = nullify ? c->insn_ia : (c->insn_ia + 2 * ilc) & AMASK;
+	unsigned ilc = c->in_ex ? 2 : ilc_of(c->cur->op);
+	c->ia = nullify ? c->cur->ia : (c->cur->ia + 2 * ilc) & AMASK;
 	deliver_program(c, code, ilc);
 	longjmp(c->recover, 1);
 }
@@ -278,15 +292,6 @@ static void psw_exception(struct cpu *c)
 	psw_load(c, low + 0x68);
 	if (c->psw_invalid || (c->ia & 1))
 		cpu_request_exit(c, MACHINE_EXIT_PROGRAM_LOOP);
-}
-
-/* An odd instruction address: a specification exception when the instruction is fetched. In
- * S/370 (GA22-7000) the ILC is then 1, 2 or 3 and tells how far the instruction address has been
- * advanced; this machine advances it by 4 with ILC 2, as Hercules 3.13 does after LPSW. */
-static void odd_address_exception(struct cpu *c)
-{
-	c->ia = (c->ia + 4) & AMASK;
-	deliver_program(c, PIC_SPECIFICATION, 2);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -332,9 +337,6 @@ static bool disabled_for_all(const struct cpu *c)
 static bool service(struct cpu *c)
 {
 	unsigned delivered = 0;
-	c->look = false;
-	c->budget += c->slice; /* what is left of the slice goes back to the budget */
-	c->slice = 0;
 	for (;;) {
 		atomic_store_explicit(&c->attention, 0, memory_order_relaxed);
 		if (atomic_exchange(&c->stop_request, false)) {
@@ -347,14 +349,12 @@ static bool service(struct cpu *c)
 		}
 		if (c->psw_invalid) {
 			psw_exception(c); /* loads the program new PSW: look again */
-			c->look = false;
 			continue;
 		}
 		/* Pending interruptions, in the architected priority order after the program and
 		 * SVC interruptions (which happen inside instructions): external, then I/O. Each
 		 * returns true when it swapped PSWs; the new PSW needs a look of its own. */
 		if (delivered < MAX_DELIVERIES && (timer_deliver(c) || chan_deliver(c))) {
-			c->look = false;
 			delivered++; /* an interruption loop runs a slice every MAX_DELIVERIES */
 			continue;
 		}
@@ -378,44 +378,264 @@ static bool service(struct cpu *c)
 	return false;
 }
 
-/* The slow half of instruction fetch: the address is odd, the block is not cached, or the
- * instruction may cross into the next block. Returns the instruction's bytes (in buf when they had
- * to be gathered), or NULL after delivering a specification exception for an odd address. */
-static const uint8_t *fetch_slow(struct cpu *c, uint32_t ia, uint8_t *buf)
+/* ------------------------------------------------------------------------------------------------
+ * Decoded instructions
+ *
+ * Each block in c->dcache holds one entry per halfword of a 2K block of logical addresses, for the
+ * PSW key and DAT mode in its tag. An entry is decoded the first time it runs and checked against
+ * storage every time (the loop compares the bytes at e->hp with e->raw), so nothing that stores
+ * into storage has to tell the cache. Whatever changes the mapping or the access rights of a block
+ * (a TLB purge, a new PSW key or DAT mode) empties the cache or stops it from matching.
+ */
+
+/* Bytes that never match an entry's raw (0): the state of an entry not yet decoded. */
+static const uint64_t never_bytes = ~0ull;
+
+/* Entries that are not instructions: they find the instruction at their address and run it. Used
+ * for the three entries past a block's end, c->fetch and c->tmp[1..3]. */
+static const struct dinsn *op_resume(struct cpu *c, const struct dinsn *d);
+/* An entry of a block not decoded since the block was (re)filled. */
+static const struct dinsn *op_undecoded(struct cpu *c, const struct dinsn *d);
+
+/* An entry that always passes the loop's check (its bytes are its own raw) and resumes at ia. */
+static void resume_entry(struct dinsn *e, uint32_t ia)
 {
-	if (ia & 1) {
-		odd_address_exception(c);
-		return NULL;
-	}
-	c->insn_op = 0; /* until the first halfword is in hand, an exception has ILC 1 */
-	uint8_t *p = mem_translate(c, ia, ACC_IFETCH);
-	if ((ia & BLOCK_MASK) <= BLOCK_SIZE - 6) {
-		c->iblk_va = ia & ~BLOCK_MASK;
-		c->iblk_host = p - (ia & BLOCK_MASK);
-		return p;
-	}
-	/* Near the end of the block: fetch only as much of the next block as the length needs, so
-	 * that an access exception is recognised only for bytes the instruction uses. */
-	buf[0] = p[0];
-	buf[1] = p[1];
-	c->insn_op = buf[0];
-	int len = insn_length(buf[0]);
-	for (int i = 2; i < len; i++)
-		buf[i] = *mem_fetch_ptr(c, (ia + (uint32_t)i) & AMASK);
-	return buf;
+	e->fn = op_resume;
+	e->hp = (const uint8_t *)&e->raw;
+	e->raw = 0;
+	e->ia = ia & AMASK;
+	e->op = 0;
+	e->len = 0;
 }
 
-/* One instruction with the trace hook called first (slices are one instruction long then). */
-static void step_traced(struct cpu *c, uint8_t *buf)
+static void dcache_init(struct cpu *c)
+{
+	resume_entry(&c->fetch, 0);
+	resume_entry(&c->fault, 0);
+	c->cur = &c->fetch;
+	c->dblk_va = IBLK_NONE;
+	c->dblk_e = c->dcache[0].e;
+	c->dblk = &c->dcache[0];
+}
+
+void dcache_purge(struct cpu *c)
+{
+	for (unsigned i = 0; i < 2 * DCACHE_SETS; i++)
+		c->dcache[i].tag = 0;
+	c->dblk_va = IBLK_NONE;
+	cpu_attention(c); /* the loop must not go on with an entry of a purged block */
+}
+
+/* Make b the decoded block for logical block va (tag as for the TLB) at host address host. */
+static void dblk_fill(struct dblk *b, uint32_t tag, uint32_t va, uint8_t *host)
+{
+	b->tag = tag;
+	b->va = va;
+	b->host = host;
+	for (unsigned i = 0; i < BLOCK_SIZE / 2; i++) {
+		struct dinsn *e = &b->e[i];
+		e->fn = op_undecoded;
+		e->hp = (const uint8_t *)&never_bytes;
+		e->raw = 0;
+		e->ia = va + 2 * i;
+	}
+	for (unsigned i = BLOCK_SIZE / 2; i < DBLK_ENTRIES; i++)
+		resume_entry(&b->e[i], va + 2 * i);
+}
+
+static inline void dblk_enter(struct cpu *c, struct dblk *b)
+{
+	c->dblk = b;
+	c->dblk_va = b->va;
+	c->dblk_e = b->e;
+	b->used = ++c->dswitch;
+}
+
+/* The set of two blocks for logical address ia. */
+static inline struct dblk *dcache_set(struct cpu *c, uint32_t ia)
+{
+	return &c->dcache[2 * ((ia >> BLOCK_SHIFT) & (DCACHE_SETS - 1))];
+}
+
+const struct dinsn *resolve(struct cpu *c)
+{
+	uint32_t ia = c->ia, tag = (ia & ~BLOCK_MASK) | c->tlb_bits;
+	struct dblk *set = dcache_set(c, ia);
+	if (!(ia & 1)) {
+		for (int w = 0; w < 2; w++) {
+			if (set[w].tag == tag) {
+				dblk_enter(c, &set[w]);
+				return &set[w].e[(ia & BLOCK_MASK) >> 1];
+			}
+		}
+	}
+	c->fetch.ia = ia;
+	return &c->fetch;
+}
+
+static uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* Fill e from the instruction bytes at p (8 readable bytes) at address ia. */
+static void decode_at(const struct cpu *c, struct dinsn *e, const uint8_t *p, uint32_t ia)
+{
+	insn_decode(c, e, p, ia);
+	e->hp = p;
+	e->raw = load64(p);
+}
+
+/* Fill c->tmp from the instruction bytes t (len bytes) at ia: the instruction, then entries that
+ * resume after it. For an instruction that crosses into the next block. */
+static const struct dinsn *decode_tmp(struct cpu *c, const uint8_t *t, unsigned len, uint32_t ia)
+{
+	uint8_t b[8] = {0};
+	memcpy(b, t, len);
+	struct dinsn *e = &c->tmp[0];
+	insn_decode(c, e, b, ia);
+	memcpy(&e->raw, b, 8);
+	e->hp = (const uint8_t *)&e->raw;
+	for (unsigned i = 1; i < 4; i++)
+		resume_entry(&c->tmp[i], ia + 2 * i);
+	return e;
+}
+
+/*
+ * Decode entry e of the current block again (first use, or its bytes changed). An instruction that
+ * runs past the end of the block is fetched across the boundary, only as far as its length needs
+ * (so that an access exception is recognised only for bytes it uses), and runs from c->tmp.
+ */
+static const struct dinsn *redecode(struct cpu *c, struct dinsn *e)
+{
+	uint32_t off = e->ia & BLOCK_MASK;
+	const uint8_t *p = c->dblk->host + off;
+	unsigned len = (unsigned)insn_length(p[0]);
+	if (likely(off + len <= BLOCK_SIZE)) {
+		decode_at(c, e, p, e->ia);
+		return e;
+	}
+	uint8_t t[6] = {p[0], p[1]};
+	c->fault.ia = e->ia;
+	c->fault.op = p[0]; /* an exception in the next block: the ILC is the instruction's */
+	c->cur = &c->fault;
+	for (unsigned i = 2; i < len; i++)
+		t[i] = *mem_fetch_ptr(c, (e->ia + i) & AMASK);
+	return decode_tmp(c, t, len, e->ia);
+}
+
+/*
+ * The entry for the instruction at ia, checked and ready to run. Raises the instruction-fetch
+ * exceptions: an odd address is a specification exception (in S/370 (GA22-7000) the ILC then tells
+ * how far the address was advanced; this machine advances it by 4 with ILC 2, as Hercules 3.13
+ * does after LPSW); an access exception for the first halfword has ILC 1.
+ */
+static const struct dinsn *insn_entry(struct cpu *c, uint32_t ia)
+{
+	c->fault.ia = ia;
+	c->cur = &c->fault;
+	if (ia & 1) {
+		c->fault.op = 0x40; /* ILC 2 */
+		program_check(c, PIC_SPECIFICATION);
+	}
+	c->ia = ia;
+	const struct dinsn *e = resolve(c);
+	if (e == &c->fetch) {
+		c->fault.op = 0; /* ILC 1 */
+		uint8_t *p = mem_translate(c, ia, ACC_IFETCH);
+		uint32_t va = ia & ~BLOCK_MASK;
+		struct dblk *set = dcache_set(c, ia);
+		struct dblk *b = set[0].used <= set[1].used ? &set[0] : &set[1];
+		dblk_fill(b, va | c->tlb_bits, va, p - (ia & BLOCK_MASK));
+		dblk_enter(c, b);
+		e = &b->e[(ia & BLOCK_MASK) >> 1];
+	}
+	if (load64(e->hp) != e->raw)
+		e = redecode(c, (struct dinsn *)e);
+	return e;
+}
+
+static const struct dinsn *op_resume(struct cpu *c, const struct dinsn *d)
+{
+	const struct dinsn *e = insn_entry(c, d->ia);
+	c->cur = e;
+	return e->fn(c, e);
+}
+
+static const struct dinsn *op_undecoded(struct cpu *c, const struct dinsn *d)
+{
+	const struct dinsn *e = redecode(c, (struct dinsn *)d);
+	c->cur = e;
+	return e->fn(c, e);
+}
+
+const struct dinsn *op_legacy(struct cpu *c, const struct dinsn *d)
+{
+	c->ia = d->ia;
+	d->legacy(c, (const uint8_t *)&d->raw);
+	if (likely(c->ia == ((d->ia + d->len) & AMASK)))
+		return d + d->len / 2;
+	return resolve(c);
+}
+
+const struct dinsn *execute_target(struct cpu *c, const uint8_t *t, uint32_t base, int32_t rel_adjust,
+				   bool in_ex)
+{
+	struct dinsn e[4];
+	uint8_t b[8] = {0};
+	unsigned len = (unsigned)insn_length(t[0]);
+	memcpy(b, t, len);
+	insn_decode(c, &e[0], b, base);
+	memcpy(&e[0].raw, b, 8);
+	for (unsigned i = 1; i < 4; i++)
+		resume_entry(&e[i], base + 2 * i);
+	c->in_ex = in_ex;
+	c->rel_adjust = rel_adjust;
+	const struct dinsn *n = e[0].fn(c, &e[0]);
+	c->in_ex = false;
+	c->rel_adjust = 0;
+	/* In sequence, the target returns one of e[1..3]; those live on this stack. */
+	if ((uintptr_t)n > (uintptr_t)&e[0] && (uintptr_t)n <= (uintptr_t)&e[3])
+		return NULL;
+	return n;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * The loop
+ */
+
+/* One instruction with the trace hook called first (slices are one instruction long then).
+ * Returns the entry of the next instruction. */
+static const struct dinsn *step_traced(struct cpu *c)
 {
 	c->slice--;
-	c->insn_ia = c->ia;
-	const uint8_t *ip = fetch_slow(c, c->ia, buf);
-	if (!ip)
-		return;
-	c->insn_op = ip[0];
-	c->trace_fn(c->trace_arg, c->insn_ia, ip, insn_length(ip[0]));
-	c->optab[ip[0]](c, ip);
+	const struct dinsn *e = insn_entry(c, c->ia);
+	c->cur = e;
+	c->trace_fn(c->trace_arg, e->ia, (const uint8_t *)&e->raw, e->len);
+	return e->fn(c, e);
+}
+
+/*
+ * Take one instruction off the slice: false while there was one to take, true (and the slice
+ * still 0) when it was spent. On x86-64 it is one subtract on storage and one branch on its carry,
+ * which compilers do not find on their own.
+ */
+static inline bool slice_take(uint64_t *slice)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	asm goto("subq $1, %0\n\tjc %l[spent]" : "+m"(*slice) : : "cc" : spent);
+	return false;
+spent:
+	*slice = 0;
+	return true;
+#else
+	if (*slice == 0)
+		return true;
+	--*slice;
+	return false;
+#endif
 }
 
 /*
@@ -423,43 +643,33 @@ static void step_traced(struct cpu *c, uint8_t *buf)
  * of it to machine_run(), which calls it again. Keeping it apart from the setjmp() lets the
  * compiler hold c and the loop's values in registers. Returns when machine_run() must.
  *
- * Instruction fetch is one subtraction and one compare: rotating the offset into the cached block
- * right by one bit moves an odd address's low bit to the top, so a single unsigned compare rejects
- * odd addresses, addresses outside the block, and the last six bytes of the block (where an
- * instruction may cross into the next one); fetch_slow() sorts those out.
+ * d is the entry of the next instruction; d->ia is the PSW's instruction address whenever the loop
+ * stops to look at the CPU's state, and c->ia is set from it then. It stops when the slice is
+ * spent, which cpu_attention() makes happen at once.
  */
 static __attribute__((noinline)) void run_loop(struct cpu *c)
 {
-	uint8_t buf[6];
-	/* The slice count lives in a register; c->slice gets a copy before each instruction (a
-	 * store no later instruction waits for), so that it is right after a longjmp. */
-	uint64_t slice = c->slice;
+	const struct dinsn *d = resolve(c);
 
 	for (;;) {
-		if (unlikely(slice == 0 || c->look)) {
-			c->slice = slice;
+		/* One instruction off the slice; at 0 the loop looks at the CPU's state first. */
+		if (unlikely(slice_take(&c->slice))) {
+			c->ia = d->ia;
 			if (service(c))
 				return;
+			d = resolve(c);
 			if (unlikely(c->trace_fn)) {
-				step_traced(c, buf);
-				slice = c->slice;
+				d = step_traced(c);
 				continue;
 			}
-			slice = c->slice;
+			c->slice--;
 		}
-		c->slice = --slice;
-		uint32_t ia = c->ia, off = ia - c->iblk_va;
-		const uint8_t *ip;
-		c->insn_ia = ia;
-		if (likely(((off >> 1) | (off << 31)) <= (BLOCK_SIZE - 6) / 2)) {
-			ip = c->iblk_host + off;
-		} else {
-			ip = fetch_slow(c, ia, buf);
-			if (!ip)
-				continue;
+		c->cur = d;
+		if (unlikely(load64(d->hp) != d->raw)) {
+			d = redecode(c, (struct dinsn *)d);
+			c->cur = d;
 		}
-		c->insn_op = ip[0];
-		c->optab[ip[0]](c, ip);
+		d = d->fn(c, d);
 	}
 }
 

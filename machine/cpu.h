@@ -4,11 +4,21 @@
  * Everything an instruction handler needs is here: the CPU state, operand decoding, inline storage
  * access through the TLB, condition-code helpers and the program-interruption raise.
  *
- * Handlers have the signature  void op_xxx(struct cpu *c, const uint8_t *ip)  where ip points at
- * the instruction's bytes (in guest storage, or a private copy for EX and page-crossing fetches).
- * c->ia still holds the instruction's own address on entry; a handler sets c->ia to the next
- * instruction (NEXT_INSN) or to a branch target before returning. Program interruptions do not
- * depend on c->ia: they use c->insn_ia, which the dispatch loop sets.
+ * Instructions run from decoded entries (struct dinsn): the dispatch loop keeps one entry per
+ * halfword of each recently executed 2K block, decoded on first use and checked against the
+ * instruction's bytes in storage before every execution, so a store into code (by the program, a
+ * channel or the host) simply makes the entry decode again. A handler has one of two shapes:
+ *
+ *   const struct dinsn *op_xxx(struct cpu *c, const struct dinsn *d)     (a DINSN row in insn.def)
+ *       Its operands come predecoded in d; d->ia is the instruction's own address. It returns
+ *       the entry of the next instruction: NEXT(d, len) to go on in sequence, branch_to(c, addr)
+ *       to branch, or resolve(c) after it has set c->ia itself (a new PSW). c->ia is not kept
+ *       up to date while decoded instructions run.
+ *   void op_xxx(struct cpu *c, const uint8_t *ip)                          (an INSN row)
+ *       The instruction's bytes in ip; c->ia holds the instruction's own address on entry and
+ *       the handler sets it to the next instruction (NEXT_INSN) or a branch target.
+ *
+ * Program interruptions depend on neither: they use c->cur, the entry the loop is executing.
  */
 #ifndef MACHINE_CPU_H
 #define MACHINE_CPU_H
@@ -81,30 +91,81 @@ enum access { ACC_FETCH, ACC_STORE, ACC_IFETCH };
 #define TLB_ENTRIES 256
 struct tlb_entry {
 	uint32_t tag;
-	uint8_t *host; /* host address of the block's first byte */
+	uintptr_t addend; /* host address of a byte of the block = addend + its logical address */
 };
 
 typedef void insn_fn(struct cpu *c, const uint8_t *ip);
 
+/*
+ * A decoded instruction. Register numbers that stand for a base or index register (x2, b1, b2) are
+ * 16 when the field is 0: c->gr[16] is always zero, so an effective address is two adds with no
+ * test. The entry is valid while the 8 bytes at hp still equal raw: the instruction's bytes and
+ * the few after it (a change there only costs a decoding).
+ */
+struct dinsn;
+typedef const struct dinsn *dinsn_fn(struct cpu *c, const struct dinsn *d);
+struct dinsn {
+	dinsn_fn *fn;
+	const uint8_t *hp;     /* host address of the bytes the entry was decoded from */
+	uint64_t raw;          /* those 8 bytes as one native load (the instruction's bytes first) */
+	uint32_t ia;           /* the instruction's address */
+	uint8_t op, len;       /* first opcode byte; length in bytes */
+	uint8_t r1, r2;        /* R1 (or M1); R2, R3 or M3 (or X2 unmapped) */
+	union {
+		struct {
+			uint8_t x2, b1, b2; /* index and base registers, 0 mapped to 16 */
+			uint8_t l;          /* SS length byte, or SI immediate byte */
+			union {
+				struct {
+					uint16_t d1, d2; /* displacements */
+				};
+				int32_t i2; /* RI/RIL immediate, sign-extended */
+			};
+		};
+		insn_fn *legacy;        /* an INSN-row handler, run through op_legacy() */
+	};
+};
+
+/* The entry after d when d is len bytes long. */
+#define NEXT(d, len) ((d) + (len) / 2)
+
+/* Decoded blocks: the entries of one 2K block of logical addresses, plus three entries past its
+ * end that continue in the next block. DCACHE_SETS sets of two blocks each. */
+#define DBLK_ENTRIES (BLOCK_SIZE / 2 + 3)
+#define DCACHE_SETS 32
+struct dblk {
+	uint32_t tag;          /* logical block | tlb_bits, as a TLB tag; 0: empty */
+	uint32_t va;
+	uint8_t *host;
+	uint64_t used;         /* for replacement: the loop's count of block switches when last used */
+	struct dinsn e[DBLK_ENTRIES];
+};
+
 struct cpu {
 	/* ---- Hot: touched by nearly every instruction. Owned by the thread running the CPU. ---- */
-	uint32_t gr[16];
+	uint32_t gr[17];      /* GR 0-15, and gr[16] always zero (see struct dinsn) */
 	uint32_t ia;          /* instruction address (PSW bits 40-63) */
 	uint8_t cc;           /* condition code 0-3 */
 	uint8_t progmask;     /* PM_* bits */
 	uint32_t tlb_bits;    /* tag bits for the current PSW key and DAT mode (see tlb_entry) */
-	insn_fn *const *optab; /* primary dispatch table (with or without the extension) */
-	uint64_t slice;       /* instructions the loop may run before it looks at events again */
+	uint64_t slice;       /* instructions the loop may run before it looks at events again (0: look
+			       * now; the loop keeps this in storage so that a handler can zero it) */
 	uint64_t budget;      /* instructions left in this machine_run() call, beyond slice */
-	bool look;            /* the loop must look at the CPU's state before the next instruction */
-	uint32_t iblk_va;     /* logical 2K block of the instruction address, or IBLK_NONE */
-	uint8_t *iblk_host;   /* host address of that block (fetch access checked) */
-	uint32_t insn_ia;     /* address of the instruction being executed (EX: of the EX) */
-	uint8_t insn_op;      /* its first byte, for the ILC */
+	uint32_t dblk_va;     /* logical 2K block of the current decoded block, or IBLK_NONE */
+	struct dinsn *dblk_e; /* its entries */
+	struct dblk *dblk;    /* and the block itself */
+	const struct dinsn *cur; /* the entry being executed (EX: the EX's), for interruptions */
 	bool in_ex;           /* executing the target of EX */
 	int32_t rel_adjust;   /* EX target address minus (EX address + 4 - target length); 0 outside EX */
 	struct tlb_entry tlb_fetch[TLB_ENTRIES];
 	struct tlb_entry tlb_store[TLB_ENTRIES];
+
+	/* ---- Decoded instructions (cpu.c). ---- */
+	struct dblk *dcache;  /* DCACHE_SETS * 2 blocks */
+	uint64_t dswitch;     /* block switches, for replacement */
+	struct dinsn fetch;   /* the entry resolve() gives when the block is not decoded */
+	struct dinsn fault;   /* c->cur while an instruction is being fetched (for the ILC) */
+	struct dinsn tmp[4];  /* an instruction that crosses into the next block, and what follows */
 
 	/* ---- The rest of the PSW. ---- */
 	uint8_t sysmask;      /* PSW bits 0-7 */
@@ -156,7 +217,7 @@ struct cpu {
 	atomic_bool key_pending; /* interrupt key pressed (machine_interrupt_key) */
 };
 
-/* c->iblk_va when no block is cached: far from any 24-bit address (see insn_fetch). */
+/* c->dblk_va when no block is current: far from any 24-bit address (see branch_to). */
 #define IBLK_NONE 0x80000000u
 
 struct machine {
@@ -204,9 +265,17 @@ void tlb_purge(struct cpu *c);
 /* Recompute c->tlb_bits after the PSW key or DAT mode changed. */
 void tlb_update_bits(struct cpu *c);
 
-static inline unsigned tlb_index(uint32_t va)
+/* The TLB entry for va's block: the index (block number mod TLB_ENTRIES) scaled to the entry size
+ * in one shift and one mask. */
+static inline struct tlb_entry *tlb_entry_for(struct tlb_entry *tlb, uint32_t va)
 {
-	return (va >> BLOCK_SHIFT) & (TLB_ENTRIES - 1);
+	_Static_assert(sizeof(struct tlb_entry) == 16, "TLB entries are 16 bytes");
+	return (struct tlb_entry *)((char *)tlb + ((va >> (BLOCK_SHIFT - 4)) & ((TLB_ENTRIES - 1) << 4)));
+}
+
+static inline uint8_t *tlb_host(const struct tlb_entry *e, uint32_t va)
+{
+	return (uint8_t *)(e->addend + va);
 }
 
 /* Host address of the byte at logical address va, checked for fetch (resp. store). The result is
@@ -214,18 +283,18 @@ static inline unsigned tlb_index(uint32_t va)
 static inline uint8_t *mem_fetch_ptr(struct cpu *c, uint32_t va)
 {
 	va &= AMASK;
-	struct tlb_entry *e = &c->tlb_fetch[tlb_index(va)];
+	struct tlb_entry *e = tlb_entry_for(c->tlb_fetch, va);
 	if (likely(e->tag == ((va & ~BLOCK_MASK) | c->tlb_bits)))
-		return e->host + (va & BLOCK_MASK);
+		return tlb_host(e, va);
 	return mem_translate(c, va, ACC_FETCH);
 }
 
 static inline uint8_t *mem_store_ptr(struct cpu *c, uint32_t va)
 {
 	va &= AMASK;
-	struct tlb_entry *e = &c->tlb_store[tlb_index(va)];
+	struct tlb_entry *e = tlb_entry_for(c->tlb_store, va);
 	if (likely(e->tag == ((va & ~BLOCK_MASK) | c->tlb_bits)))
-		return e->host + (va & BLOCK_MASK);
+		return tlb_host(e, va);
 	return mem_translate(c, va, ACC_STORE);
 }
 
@@ -254,6 +323,12 @@ static inline uint8_t vfetch1(struct cpu *c, uint32_t va)
 uint64_t vfetch_slow(struct cpu *c, uint32_t va, unsigned len);
 void vstore_slow(struct cpu *c, uint32_t va, uint64_t v, unsigned len);
 
+/* Does TLB entry e (va's) hold the len-byte operand at va? See tlb_hit(). */
+static inline bool tlb_hits(const struct cpu *c, const struct tlb_entry *e, uint32_t va, uint32_t len)
+{
+	return e->tag == (((va + len - 1) & ~BLOCK_MASK) | c->tlb_bits);
+}
+
 /*
  * Fast path for a len-byte operand at va: the TLB entry of va's block, checked against the block of
  * the operand's *last* byte. The tag matches only when both bytes lie in the same cached block, so
@@ -261,9 +336,9 @@ void vstore_slow(struct cpu *c, uint32_t va, uint64_t v, unsigned len);
  */
 static inline uint8_t *tlb_hit(struct cpu *c, struct tlb_entry *tlb, uint32_t va, uint32_t len)
 {
-	struct tlb_entry *e = &tlb[tlb_index(va)];
-	if (likely(e->tag == (((va + len - 1) & ~BLOCK_MASK) | c->tlb_bits)))
-		return e->host + (va & BLOCK_MASK);
+	struct tlb_entry *e = tlb_entry_for(tlb, va);
+	if (likely(tlb_hits(c, e, va, len)))
+		return tlb_host(e, va);
 	return NULL;
 }
 
@@ -276,30 +351,36 @@ static inline uint8_t *tlb_hit(struct cpu *c, struct tlb_entry *tlb, uint32_t va
 static inline uint8_t *tlb_span(struct cpu *c, struct tlb_entry *tlb, uint32_t va, uint32_t len)
 {
 	uint32_t last = va + len - 1;
-	struct tlb_entry *e = &tlb[tlb_index(va)], *f = &tlb[tlb_index(last)];
+	struct tlb_entry *e = tlb_entry_for(tlb, va), *f = tlb_entry_for(tlb, last);
+	/* Blocks next to each other in host storage have the same addend. */
 	if (likely(e->tag == ((va & ~BLOCK_MASK) | c->tlb_bits) &&
-		   f->tag == ((last & ~BLOCK_MASK) | c->tlb_bits) &&
-		   (f == e || f->host == e->host + BLOCK_SIZE)))
-		return e->host + (va & BLOCK_MASK);
+		   f->tag == ((last & ~BLOCK_MASK) | c->tlb_bits) && f->addend == e->addend))
+		return tlb_host(e, va);
 	return NULL;
 }
 
 static inline uint16_t vfetch2(struct cpu *c, uint32_t va)
 {
-	uint8_t *p = tlb_hit(c, c->tlb_fetch, va, 2);
-	return likely(p) ? be16(p) : (uint16_t)vfetch_slow(c, va, 2);
+	struct tlb_entry *e = tlb_entry_for(c->tlb_fetch, va);
+	if (likely(tlb_hits(c, e, va, 2)))
+		return be16(tlb_host(e, va));
+	return (uint16_t)vfetch_slow(c, va, 2);
 }
 
 static inline uint32_t vfetch4(struct cpu *c, uint32_t va)
 {
-	uint8_t *p = tlb_hit(c, c->tlb_fetch, va, 4);
-	return likely(p) ? be32(p) : (uint32_t)vfetch_slow(c, va, 4);
+	struct tlb_entry *e = tlb_entry_for(c->tlb_fetch, va);
+	if (likely(tlb_hits(c, e, va, 4)))
+		return be32(tlb_host(e, va));
+	return (uint32_t)vfetch_slow(c, va, 4);
 }
 
 static inline uint64_t vfetch8(struct cpu *c, uint32_t va)
 {
-	uint8_t *p = tlb_hit(c, c->tlb_fetch, va, 8);
-	return likely(p) ? be64(p) : vfetch_slow(c, va, 8);
+	struct tlb_entry *e = tlb_entry_for(c->tlb_fetch, va);
+	if (likely(tlb_hits(c, e, va, 8)))
+		return be64(tlb_host(e, va));
+	return vfetch_slow(c, va, 8);
 }
 
 static inline void vstore1(struct cpu *c, uint32_t va, uint8_t v)
@@ -309,27 +390,27 @@ static inline void vstore1(struct cpu *c, uint32_t va, uint8_t v)
 
 static inline void vstore2(struct cpu *c, uint32_t va, uint16_t v)
 {
-	uint8_t *p = tlb_hit(c, c->tlb_store, va, 2);
-	if (likely(p))
-		put_be16(p, v);
+	struct tlb_entry *e = tlb_entry_for(c->tlb_store, va);
+	if (likely(tlb_hits(c, e, va, 2)))
+		put_be16(tlb_host(e, va), v);
 	else
 		vstore_slow(c, va, v, 2);
 }
 
 static inline void vstore4(struct cpu *c, uint32_t va, uint32_t v)
 {
-	uint8_t *p = tlb_hit(c, c->tlb_store, va, 4);
-	if (likely(p))
-		put_be32(p, v);
+	struct tlb_entry *e = tlb_entry_for(c->tlb_store, va);
+	if (likely(tlb_hits(c, e, va, 4)))
+		put_be32(tlb_host(e, va), v);
 	else
 		vstore_slow(c, va, v, 4);
 }
 
 static inline void vstore8(struct cpu *c, uint32_t va, uint64_t v)
 {
-	uint8_t *p = tlb_hit(c, c->tlb_store, va, 8);
-	if (likely(p))
-		put_be64(p, v);
+	struct tlb_entry *e = tlb_entry_for(c->tlb_store, va);
+	if (likely(tlb_hits(c, e, va, 8)))
+		put_be64(tlb_host(e, va), v);
 	else
 		vstore_slow(c, va, v, 8);
 }
@@ -481,7 +562,8 @@ void psw_swap(struct cpu *c, uint32_t old, uint32_t new_psw);
  * look at the CPU's state (PSW validity, wait, masks, exits) before the next instruction. */
 static inline void cpu_attention(struct cpu *c)
 {
-	c->look = true;
+	c->budget += c->slice; /* the rest of the slice goes back to the budget */
+	c->slice = 0;
 }
 
 /* Leave machine_run() with reason e once the current instruction has finished. */
@@ -502,7 +584,70 @@ uint64_t tod_stck(struct cpu *c);
  * Returns false when there is none. */
 bool timer_skip_wait(struct cpu *c);
 
-/* The dispatch tables (insn_table.c). */
-extern insn_fn *const *insn_table_primary(bool extension);
+/* ------------------------------------------------------------------------------------------------
+ * Decoded instructions (cpu.c, insn_table.c).
+ */
+
+/* Decode the instruction at p (len bytes readable, or 8 when in storage) at address ia into e;
+ * the caller sets hp, raw and mask. */
+void insn_decode(const struct cpu *c, struct dinsn *e, const uint8_t *p, uint32_t ia);
+
+/* The entry for the instruction at c->ia, after a handler set c->ia. Never raises an exception:
+ * when the block has to be translated first it returns an entry that does that when executed. */
+const struct dinsn *resolve(struct cpu *c);
+/* The handler of an INSN-row entry: runs d->legacy on the instruction's bytes with c->ia set to
+ * the instruction's address, and goes on from the c->ia it leaves. */
+dinsn_fn op_legacy;
+/* Forget every decoded block (with tlb_purge: mappings or access rights changed). */
+void dcache_purge(struct cpu *c);
+
+/* Branch to target (24-bit): the entry in the current block when it is there, else resolve(). */
+static inline const struct dinsn *branch_to(struct cpu *c, uint32_t target)
+{
+	uint32_t off = target - c->dblk_va;
+	/* The rotate puts an odd offset's low bit on top: one compare rejects it and far targets. */
+	if (likely(((off >> 1) | (off << 31)) < BLOCK_SIZE / 2))
+		return c->dblk_e + (off >> 1);
+	c->ia = target;
+	return resolve(c);
+}
+
+/* Run the target of EX or EXRL: bytes t (byte 1 already modified) as if at base, with relative
+ * operands from base + rel_adjust; in_ex (EX) makes its exceptions report the EX's ILC 2. Returns
+ * the entry to go on with, or NULL when the target went on in sequence (the caller then continues
+ * after itself). */
+const struct dinsn *execute_target(struct cpu *c, const uint8_t *t, uint32_t base, int32_t rel_adjust,
+				   bool in_ex);
+
+/* Effective addresses from a decoded entry. */
+static inline uint32_t dea_rx(const struct cpu *c, const struct dinsn *d)
+{
+	return (d->d2 + c->gr[d->x2] + c->gr[d->b2]) & AMASK;
+}
+
+static inline uint32_t dea_s2(const struct cpu *c, const struct dinsn *d)
+{
+	return (d->d2 + c->gr[d->b2]) & AMASK;
+}
+
+static inline uint32_t dea_s1(const struct cpu *c, const struct dinsn *d)
+{
+	return (d->d1 + c->gr[d->b1]) & AMASK;
+}
+
+/* Relative-branch target: i halfwords from the instruction (correct under EX too). */
+static inline uint32_t drel(const struct cpu *c, const struct dinsn *d, int32_t i)
+{
+	return (d->ia + (uint32_t)c->rel_adjust + 2u * (uint32_t)i) & AMASK;
+}
+
+/* The dispatch tables (insn_table.c): what decoding uses for a first opcode byte. */
+struct insn_handler {
+	dinsn_fn *dfn;      /* decoded handler, or NULL */
+	insn_fn *legacy;    /* otherwise the INSN-row handler */
+	uint8_t format;     /* enum insn_format */
+};
+const struct insn_handler *insn_handler_for(bool extension, const uint8_t *ip);
+void insn_tables_init(void); /* once, before the first insn_handler_for() */
 
 #endif

@@ -31,41 +31,41 @@ static uint32_t key_block(struct cpu *c, uint32_t ra)
 }
 
 /* SSK R1,R2 - Set Storage Key [RR]. POO: Set Storage Key. */
-void op_ssk(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ssk(struct cpu *c, const struct dinsn *d)
 {
 	PRIVILEGED(c);
-	uint32_t block = key_block(c, c->gr[R2(ip)]);
-	c->keys[block] = (uint8_t)(c->gr[R1(ip)] & 0xFE);
+	uint32_t block = key_block(c, c->gr[d->r2]);
+	c->keys[block] = (uint8_t)(c->gr[d->r1] & 0xFE);
 	tlb_purge(c);
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* ISK R1,R2 - Insert Storage Key [RR]. EC mode inserts key, F, R and C (bit 31 zero); BC mode
  * only the key and fetch-protection bit. */
-void op_isk(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_isk(struct cpu *c, const struct dinsn *d)
 {
 	PRIVILEGED(c);
-	uint8_t key = c->keys[key_block(c, c->gr[R2(ip)])] & 0xFE;
+	uint8_t key = c->keys[key_block(c, c->gr[d->r2])] & 0xFE;
 	if (!c->ec)
 		key &= 0xF8;
-	uint32_t *r1 = &c->gr[R1(ip)];
+	uint32_t *r1 = &c->gr[d->r1];
 	*r1 = (*r1 & 0xFFFFFF00u) | key;
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* SSM D2(B2) - Set System Mask [S]. */
-void op_ssm(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ssm(struct cpu *c, const struct dinsn *d)
 {
 	PRIVILEGED(c);
 	if (c->cr[0] & 0x40000000u) /* SSM-suppression control */
 		program_check(c, PIC_SPECIAL_OPERATION);
-	uint8_t mask = vfetch1(c, ea_s(c, ip));
+	uint8_t mask = vfetch1(c, dea_s2(c, d));
 	if (c->ec && (mask & EC_SYSMASK_RESERVED))
 		program_check(c, PIC_SPECIFICATION);
 	c->sysmask = mask;
 	tlb_update_bits(c);
 	cpu_attention(c); /* an interruption may now be enabled */
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* LPSW D2(B2) - Load PSW [S]. An invalid PSW is loaded and then recognised with ILC 0. */
@@ -80,14 +80,14 @@ void op_lpsw(struct cpu *c, const uint8_t *ip)
 }
 
 /* DIAG R1,R3,D2(B2) - Diagnose [RS]. Model-dependent: the host decides what it means. */
-void op_diag(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_diag(struct cpu *c, const struct dinsn *d)
 {
 	PRIVILEGED(c);
-	c->diag.r1 = R1(ip);
-	c->diag.r3 = R3(ip);
-	c->diag.code = ea_s(c, ip);
-	NEXT_INSN(c, 4);
+	c->diag.r1 = d->r1;
+	c->diag.r3 = d->r2;
+	c->diag.code = dea_s2(c, d);
 	cpu_request_exit(c, MACHINE_EXIT_DIAGNOSE);
+	return NEXT(d, 4);
 }
 
 static void store_then_mask(struct cpu *c, const uint8_t *ip, bool or_mask)
@@ -117,25 +117,25 @@ void op_stosm(struct cpu *c, const uint8_t *ip)
 }
 
 /* STCTL R1,R3,D2(B2) - Store Control [RS]: CRs R1 through R3, wrapping from 15 to 0. */
-void op_stctl(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_stctl(struct cpu *c, const struct dinsn *d)
 {
 	PRIVILEGED(c);
-	uint32_t addr = ea_s(c, ip);
+	uint32_t addr = dea_s2(c, d);
 	require_aligned(c, addr, 4);
-	unsigned r1 = R1(ip), r3 = R3(ip), n = ((r3 - r1) & 15) + 1;
+	unsigned r1 = d->r1, r3 = d->r2, n = ((r3 - r1) & 15) + 1;
 	mem_check(c, addr, n * 4, ACC_STORE);
 	for (unsigned i = 0; i < n; i++)
 		vstore4(c, addr + 4 * i, c->cr[(r1 + i) & 15]);
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* LCTL R1,R3,D2(B2) - Load Control [RS]. */
-void op_lctl(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lctl(struct cpu *c, const struct dinsn *d)
 {
 	PRIVILEGED(c);
-	uint32_t addr = ea_s(c, ip);
+	uint32_t addr = dea_s2(c, d);
 	require_aligned(c, addr, 4);
-	unsigned r1 = R1(ip), r3 = R3(ip), n = ((r3 - r1) & 15) + 1;
+	unsigned r1 = d->r1, r3 = d->r2, n = ((r3 - r1) & 15) + 1;
 	uint32_t v[16];
 	mem_check(c, addr, n * 4, ACC_FETCH);
 	for (unsigned i = 0; i < n; i++)
@@ -144,30 +144,30 @@ void op_lctl(struct cpu *c, const uint8_t *ip)
 		c->cr[(r1 + i) & 15] = v[i];
 	tlb_purge(c);
 	cpu_attention(c);
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* STIDP D2(B2) - Store CPU ID [S]: version, serial, model, MCEL length. */
-void op_stidp(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_stidp(struct cpu *c, const struct dinsn *d)
 {
 	PRIVILEGED(c);
-	uint32_t addr = ea_s(c, ip);
+	uint32_t addr = dea_s2(c, d);
 	require_aligned(c, addr, 8);
 	/* Version 00, serial 000001, model 0158 (a 370/158), no MCEL. */
 	vstore8(c, addr, 0x0000000101580000ull);
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* SPKA D2(B2) - Set PSW Key from Address [S]. In problem state the PSW-key mask in CR3 must
  * authorise the new key. */
-void op_spka(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_spka(struct cpu *c, const struct dinsn *d)
 {
-	unsigned key = (ea_s(c, ip) >> 4) & 15;
+	unsigned key = (dea_s2(c, d) >> 4) & 15;
 	if (c->problem && !(c->cr[3] & (0x80000000u >> key)))
 		program_check(c, PIC_PRIVILEGED);
 	c->key = (uint8_t)key;
 	tlb_update_bits(c);
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* IPK - Insert PSW Key [S]: into GR2 bits 24-27, bits 28-31 zeroed. In problem state the
@@ -181,23 +181,23 @@ void op_ipk(struct cpu *c, const uint8_t *ip)
 }
 
 /* STPX D2(B2) - Store Prefix [S]. */
-void op_stpx(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_stpx(struct cpu *c, const struct dinsn *d)
 {
 	PRIVILEGED(c);
-	uint32_t addr = ea_s(c, ip);
+	uint32_t addr = dea_s2(c, d);
 	require_aligned(c, addr, 4);
 	vstore4(c, addr, c->prefix);
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* STAP D2(B2) - Store CPU Address [S]: this machine has one CPU, address 0. */
-void op_stap(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_stap(struct cpu *c, const struct dinsn *d)
 {
 	PRIVILEGED(c);
-	uint32_t addr = ea_s(c, ip);
+	uint32_t addr = dea_s2(c, d);
 	require_aligned(c, addr, 2);
 	vstore2(c, addr, 0);
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -207,11 +207,11 @@ void op_stap(struct cpu *c, const uint8_t *ip)
 /* LRA R1,D2(X2,B2) - Load Real Address [RX]. Translates whatever the PSW's T bit. CC 0: the real
  * address; CC 1 segment-table entry invalid, CC 2 page-table entry invalid, CC 3 segment- or
  * page-table length violation: R1 gets the address of that table entry. */
-void op_lra(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lra(struct cpu *c, const struct dinsn *d)
 {
 	PRIVILEGED(c);
 	uint32_t addr;
-	enum dat_result r = dat_translate(c, ea_rx(c, ip), false, &addr);
+	enum dat_result r = dat_translate(c, dea_rx(c, d), false, &addr);
 	static const uint8_t cc[] = {
 		[DAT_OK] = 0,
 		[DAT_SEGMENT_INVALID] = 1,
@@ -219,9 +219,9 @@ void op_lra(struct cpu *c, const uint8_t *ip)
 		[DAT_SEGMENT_LENGTH] = 3,
 		[DAT_PAGE_LENGTH] = 3,
 	};
-	c->gr[R1(ip)] = addr & AMASK;
+	c->gr[d->r1] = addr & AMASK;
 	c->cc = cc[r];
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* PTLB - Purge TLB [S]. */
@@ -234,29 +234,29 @@ void op_ptlb(struct cpu *c, const uint8_t *ip)
 }
 
 /* SPX D2(B2) - Set Prefix [S]: bits 8-19 of the word become the prefix; the rest are ignored. */
-void op_spx(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_spx(struct cpu *c, const struct dinsn *d)
 {
 	PRIVILEGED(c);
-	uint32_t addr = ea_s(c, ip);
+	uint32_t addr = dea_s2(c, d);
 	require_aligned(c, addr, 4);
 	uint32_t prefix = vfetch4(c, addr) & 0x00FFF000u;
 	if (prefix > c->storage_size - 4096)
 		program_check(c, PIC_ADDRESSING);
 	c->prefix = prefix;
 	tlb_purge(c);
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* RRB D2(B2) - Reset Reference Bit [S]: of the 2K block at the real address. CC is R and C
  * (0: neither, 1: C only, 2: R only, 3: both). */
-void op_rrb(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_rrb(struct cpu *c, const struct dinsn *d)
 {
 	PRIVILEGED(c);
-	uint8_t *skey = &c->keys[key_block(c, ea_s(c, ip))];
+	uint8_t *skey = &c->keys[key_block(c, dea_s2(c, d))];
 	c->cc = (uint8_t)((*skey & SKEY_REF ? 2 : 0) | (*skey & SKEY_CHANGE ? 1 : 0));
 	*skey &= (uint8_t)~SKEY_REF;
 	tlb_purge(c); /* so that the next access sets the bit again */
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* IPTE R1,R2 - Invalidate Page Table Entry [RRE]: R1 holds the page-table origin, R2 the virtual

@@ -527,22 +527,22 @@ void op_srp(struct cpu *c, const uint8_t *ip)
 
 /* CVB R1,D2(X2,B2) - Convert to Binary [RX]. A value outside the 32-bit range completes with the
  * rightmost 32 bits of the result in R1 and a fixed-point-divide exception. */
-void op_cvb(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_cvb(struct cpu *c, const struct dinsn *d)
 {
 	int64_t v;
-	if (unlikely(!dec_to_binary(vfetch8(c, ea_rx(c, ip)), &v)))
+	if (unlikely(!dec_to_binary(vfetch8(c, dea_rx(c, d)), &v)))
 		program_check(c, PIC_DATA);
-	c->gr[R1(ip)] = (uint32_t)v;
-	NEXT_INSN(c, 4);
+	c->gr[d->r1] = (uint32_t)v;
 	if (unlikely(v < INT32_MIN || v > INT32_MAX))
 		program_check(c, PIC_FIXED_DIVIDE);
+	return NEXT(d, 4);
 }
 
 /* CVD R1,D2(X2,B2) - Convert to Decimal [RX]: eight bytes, sign C or D. */
-void op_cvd(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_cvd(struct cpu *c, const struct dinsn *d)
 {
-	vstore8(c, ea_rx(c, ip), dec_from_binary((int32_t)c->gr[R1(ip)]));
-	NEXT_INSN(c, 4);
+	vstore8(c, dea_rx(c, d), dec_from_binary((int32_t)c->gr[d->r1]));
+	return NEXT(d, 4);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -553,16 +553,16 @@ void op_cvd(struct cpu *c, const uint8_t *ip)
 
 /* PACK D1(L1,B1),D2(L2,B2) - Pack [SS]. The rightmost byte has its two halves exchanged; then
  * each result byte gets the numeric halves of the next two second-operand bytes. */
-void op_pack(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_pack(struct cpu *c, const struct dinsn *d)
 {
-	unsigned i = ip[1] >> 4, j = ip[1] & 15; /* indexes of the rightmost bytes */
-	struct opnd d, s;
-	opnd_init(&d, ea_ss1(c, ip), i + 1);
-	opnd_init(&s, ea_ss2(c, ip), j + 1);
-	opnd_precheck(c, &d, i + 1, ACC_STORE);
+	unsigned i = d->l >> 4, j = d->l & 15; /* indexes of the rightmost bytes */
+	struct opnd o1, s;
+	opnd_init(&o1, dea_s1(c, d), i + 1);
+	opnd_init(&s, dea_s2(c, d), j + 1);
+	opnd_precheck(c, &o1, i + 1, ACC_STORE);
 	opnd_precheck(c, &s, j + 1, ACC_FETCH);
 	uint8_t b = opnd_fetch(c, &s, j);
-	opnd_store(c, &d, i, (uint8_t)(b << 4 | b >> 4));
+	opnd_store(c, &o1, i, (uint8_t)(b << 4 | b >> 4));
 	while (i > 0) {
 		uint8_t r = 0;
 		if (j > 0) {
@@ -570,52 +570,52 @@ void op_pack(struct cpu *c, const uint8_t *ip)
 			if (j > 0)
 				r |= (uint8_t)(opnd_fetch(c, &s, --j) << 4);
 		}
-		opnd_store(c, &d, --i, r);
+		opnd_store(c, &o1, --i, r);
 	}
-	NEXT_INSN(c, 6);
+	return NEXT(d, 6);
 }
 
 /* UNPK D1(L1,B1),D2(L2,B2) - Unpack [SS]. The rightmost byte has its two halves exchanged; then
  * each second-operand byte gives two result bytes, each digit with zone F, both stored as soon as
  * the byte has been fetched. */
-void op_unpk(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_unpk(struct cpu *c, const struct dinsn *d)
 {
-	unsigned i = ip[1] >> 4, j = ip[1] & 15;
-	struct opnd d, s;
-	opnd_init(&d, ea_ss1(c, ip), i + 1);
-	opnd_init(&s, ea_ss2(c, ip), j + 1);
-	opnd_precheck(c, &d, i + 1, ACC_STORE);
+	unsigned i = d->l >> 4, j = d->l & 15;
+	struct opnd o1, s;
+	opnd_init(&o1, dea_s1(c, d), i + 1);
+	opnd_init(&s, dea_s2(c, d), j + 1);
+	opnd_precheck(c, &o1, i + 1, ACC_STORE);
 	opnd_precheck(c, &s, j + 1, ACC_FETCH);
 	uint8_t b = opnd_fetch(c, &s, j);
-	opnd_store(c, &d, i, (uint8_t)(b << 4 | b >> 4));
+	opnd_store(c, &o1, i, (uint8_t)(b << 4 | b >> 4));
 	while (i > 0) {
 		b = j > 0 ? opnd_fetch(c, &s, --j) : 0;
-		opnd_store(c, &d, --i, 0xF0 | (b & 0x0F));
+		opnd_store(c, &o1, --i, 0xF0 | (b & 0x0F));
 		if (i > 0)
-			opnd_store(c, &d, --i, 0xF0 | b >> 4);
+			opnd_store(c, &o1, --i, 0xF0 | b >> 4);
 	}
-	NEXT_INSN(c, 6);
+	return NEXT(d, 6);
 }
 
 /* MVO D1(L1,B1),D2(L2,B2) - Move with Offset [SS]. The second operand is placed to the left of the
  * rightmost four bits of the first, which are kept: every digit moves left by one half byte. */
-void op_mvo(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mvo(struct cpu *c, const struct dinsn *d)
 {
-	unsigned i = ip[1] >> 4, j = ip[1] & 15;
-	struct opnd d, s;
-	opnd_init(&d, ea_ss1(c, ip), i + 1);
-	opnd_init(&s, ea_ss2(c, ip), j + 1);
-	opnd_precheck(c, &d, i + 1, ACC_STORE);
+	unsigned i = d->l >> 4, j = d->l & 15;
+	struct opnd o1, s;
+	opnd_init(&o1, dea_s1(c, d), i + 1);
+	opnd_init(&s, dea_s2(c, d), j + 1);
+	opnd_precheck(c, &o1, i + 1, ACC_STORE);
 	opnd_precheck(c, &s, j + 1, ACC_FETCH);
 	uint8_t b = opnd_fetch(c, &s, j);
-	uint8_t keep = opnd_fetch(c, &d, i) & 0x0F;
-	opnd_store(c, &d, i, (uint8_t)(b << 4) | keep);
+	uint8_t keep = opnd_fetch(c, &o1, i) & 0x0F;
+	opnd_store(c, &o1, i, (uint8_t)(b << 4) | keep);
 	while (i > 0) {
 		uint8_t r = b >> 4;
 		b = j > 0 ? opnd_fetch(c, &s, --j) : 0;
-		opnd_store(c, &d, --i, (uint8_t)(b << 4) | r);
+		opnd_store(c, &o1, --i, (uint8_t)(b << 4) | r);
 	}
-	NEXT_INSN(c, 6);
+	return NEXT(d, 6);
 }
 
 /* ------------------------------------------------------------------------------------------------

@@ -236,11 +236,11 @@ void op_bassm(struct cpu *c, const uint8_t *ip)
 }
 
 /* MS R1,D2(X2,B2) - Multiply Single [RX]: the low 32 bits of the product, no overflow. */
-void op_ms(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ms(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t op2 = vfetch4(c, ea_rx(c, ip));
-	c->gr[R1(ip)] *= op2;
-	NEXT_INSN(c, 4);
+	uint32_t op2 = vfetch4(c, dea_rx(c, d));
+	c->gr[d->r1] *= op2;
+	return NEXT(d, 4);
 }
 
 /* BRXH/BRXLE body: R1 += R3; compare with R3 (odd) or R3+1 (R3 even), fetched before R1
@@ -284,56 +284,57 @@ void op_tmll(struct cpu *c, const uint8_t *ip)
 }
 
 /* BRC M1,RI2 - Branch Relative on Condition [RI]. */
-void op_brc(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_brc(struct cpu *c, const struct dinsn *d)
 {
-	if (mask_selects(R1(ip), c->cc))
-		c->ia = rel_addr(c, (uint32_t)imm16(ip));
-	else
-		NEXT_INSN(c, 4);
+	if (mask_selects(d->r1, c->cc))
+		return branch_to(c, drel(c, d, d->i2));
+	return NEXT(d, 4);
 }
 
 /* BRAS R1,RI2 - Branch Relative and Save [RI]: R1 = 24-bit address of the next instruction. */
-void op_bras(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_bras(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t target = rel_addr(c, (uint32_t)imm16(ip));
-	c->gr[R1(ip)] = (c->ia + 4) & AMASK;
-	c->ia = target;
+	uint32_t target = drel(c, d, d->i2);
+	c->gr[d->r1] = (d->ia + 4) & AMASK;
+	return branch_to(c, target);
 }
 
 /* BRCT R1,RI2 - Branch Relative on Count [RI]: R1 -= 1, branch when not zero. */
-void op_brct(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_brct(struct cpu *c, const struct dinsn *d)
 {
-	if (--c->gr[R1(ip)])
-		c->ia = rel_addr(c, (uint32_t)imm16(ip));
-	else
-		NEXT_INSN(c, 4);
+	if (--c->gr[d->r1])
+		return branch_to(c, drel(c, d, d->i2));
+	return NEXT(d, 4);
 }
 
 /* LHI R1,I2 - Load Halfword Immediate [RI]. */
-void op_lhi(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lhi(struct cpu *c, const struct dinsn *d)
 {
-	c->gr[R1(ip)] = (uint32_t)imm16(ip);
-	NEXT_INSN(c, 4);
+	c->gr[d->r1] = (uint32_t)d->i2;
+	return NEXT(d, 4);
 }
 
 /* AHI R1,I2 - Add Halfword Immediate [RI]. */
-void op_ahi(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ahi(struct cpu *c, const struct dinsn *d)
 {
-	add_to(c, R1(ip), (uint32_t)imm16(ip), 4);
+	bool overflow;
+	c->cc = add_signed(c->gr[d->r1], (uint32_t)d->i2, &c->gr[d->r1], &overflow);
+	fixed_overflow(c, overflow);
+	return NEXT(d, 4);
 }
 
 /* MHI R1,I2 - Multiply Halfword Immediate [RI]: low 32 bits, no overflow. */
-void op_mhi(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mhi(struct cpu *c, const struct dinsn *d)
 {
-	c->gr[R1(ip)] *= (uint32_t)imm16(ip);
-	NEXT_INSN(c, 4);
+	c->gr[d->r1] *= (uint32_t)d->i2;
+	return NEXT(d, 4);
 }
 
 /* CHI R1,I2 - Compare Halfword Immediate [RI]. */
-void op_chi(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_chi(struct cpu *c, const struct dinsn *d)
 {
-	c->cc = cc_compare_signed((int32_t)c->gr[R1(ip)], imm16(ip));
-	NEXT_INSN(c, 4);
+	c->cc = cc_compare_signed((int32_t)c->gr[d->r1], d->i2);
+	return NEXT(d, 4);
 }
 
 /* The operands of MVCLE and CLCLE: address in R1/R3 (24 bits), 32-bit length in R1+1/R3+1. */
@@ -376,12 +377,12 @@ static void move_left_to_right(uint8_t *dst, const uint8_t *src, uint32_t n)
  * execution (the relation holds across CC 3 re-executions); CC 3 when up to LONG_UNIT bytes were
  * moved and some are left. The registers follow every 2K block moved, so that an access exception
  * part way leaves them at the point reached. */
-void op_mvcle(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mvcle(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r3 = R3(ip);
+	unsigned r1 = d->r1, r3 = d->r2;
 	EVEN_REG(c, r1);
 	EVEN_REG(c, r3);
-	uint8_t pad = (uint8_t)ea_s(c, ip);
+	uint8_t pad = (uint8_t)dea_s2(c, d);
 	struct long_operand o1 = long_operand(c, r1), o3 = long_operand(c, r3);
 	uint8_t cc = cc_compare_unsigned(o1.len, o3.len);
 	uint32_t budget = LONG_UNIT;
@@ -404,19 +405,19 @@ void op_mvcle(struct cpu *c, const uint8_t *ip)
 	put_long_operand(c, r1, o1);
 	put_long_operand(c, r3, o3);
 	c->cc = o1.len ? 3 : cc;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* CLCLE R1,R3,D2(B2) - Compare Logical Long Extended [RS]. The shorter operand is extended with
  * the pad byte (bits 24-31 of the second-operand address). At the first unequal byte the
  * registers point at it (CC 1 or 2); when equal they end past both operands (CC 0); CC 3 when up
  * to LONG_UNIT bytes compared equal and some are left. */
-void op_clcle(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_clcle(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r3 = R3(ip);
+	unsigned r1 = d->r1, r3 = d->r2;
 	EVEN_REG(c, r1);
 	EVEN_REG(c, r3);
-	uint8_t pad = (uint8_t)ea_s(c, ip);
+	uint8_t pad = (uint8_t)dea_s2(c, d);
 	struct long_operand o1 = long_operand(c, r1), o3 = long_operand(c, r3);
 	uint32_t budget = LONG_UNIT;
 	uint8_t cc = 0;
@@ -451,7 +452,7 @@ void op_clcle(struct cpu *c, const uint8_t *ip)
 	put_long_operand(c, r1, o1);
 	put_long_operand(c, r3, o3);
 	c->cc = cc ? cc : (o1.len || o3.len) ? 3 : 0;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* CKSM R1,R2 - Checksum [RRE]. R2 even: address and length of the second operand, added word by
@@ -768,114 +769,116 @@ void op_llill(struct cpu *c, const uint8_t *ip)
 }
 
 /* XILF R1,I2 - Exclusive Or Immediate (low) [RIL]. */
-void op_xilf(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_xilf(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t *r = &c->gr[R1(ip)];
-	*r ^= imm32(ip);
+	uint32_t *r = &c->gr[d->r1];
+	*r ^= (uint32_t)d->i2;
 	c->cc = cc_nonzero(*r);
-	NEXT_INSN(c, 6);
+	return NEXT(d, 6);
 }
 
 /* IILF R1,I2 - Insert Immediate (low) [RIL]. */
-void op_iilf(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_iilf(struct cpu *c, const struct dinsn *d)
 {
-	c->gr[R1(ip)] = imm32(ip);
-	NEXT_INSN(c, 6);
+	c->gr[d->r1] = (uint32_t)d->i2;
+	return NEXT(d, 6);
 }
 
 /* NILF R1,I2 - And Immediate (low) [RIL]. */
-void op_nilf(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_nilf(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t *r = &c->gr[R1(ip)];
-	*r &= imm32(ip);
+	uint32_t *r = &c->gr[d->r1];
+	*r &= (uint32_t)d->i2;
 	c->cc = cc_nonzero(*r);
-	NEXT_INSN(c, 6);
+	return NEXT(d, 6);
 }
 
 /* OILF R1,I2 - Or Immediate (low) [RIL]. */
-void op_oilf(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_oilf(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t *r = &c->gr[R1(ip)];
-	*r |= imm32(ip);
+	uint32_t *r = &c->gr[d->r1];
+	*r |= (uint32_t)d->i2;
 	c->cc = cc_nonzero(*r);
-	NEXT_INSN(c, 6);
+	return NEXT(d, 6);
 }
 
 /* LLILF R1,I2 - Load Logical Immediate (low) [RIL]. */
-void op_llilf(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_llilf(struct cpu *c, const struct dinsn *d)
 {
-	c->gr[R1(ip)] = imm32(ip);
-	NEXT_INSN(c, 6);
+	c->gr[d->r1] = (uint32_t)d->i2;
+	return NEXT(d, 6);
 }
 
 /* MSFI R1,I2 - Multiply Single Immediate [RIL]: low 32 bits, no overflow. */
-void op_msfi(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_msfi(struct cpu *c, const struct dinsn *d)
 {
-	c->gr[R1(ip)] *= imm32(ip);
-	NEXT_INSN(c, 6);
+	c->gr[d->r1] *= (uint32_t)d->i2;
+	return NEXT(d, 6);
 }
 
 /* SLFI R1,I2 - Subtract Logical Immediate [RIL]. */
-void op_slfi(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_slfi(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t *r = &c->gr[R1(ip)];
-	c->cc = sub_logical(*r, imm32(ip), r);
-	NEXT_INSN(c, 6);
+	uint32_t *r = &c->gr[d->r1];
+	c->cc = sub_logical(*r, (uint32_t)d->i2, r);
+	return NEXT(d, 6);
 }
 
 /* AFI R1,I2 - Add Immediate [RIL]. */
-void op_afi(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_afi(struct cpu *c, const struct dinsn *d)
 {
-	add_to(c, R1(ip), imm32(ip), 6);
+	bool overflow;
+	c->cc = add_signed(c->gr[d->r1], (uint32_t)d->i2, &c->gr[d->r1], &overflow);
+	fixed_overflow(c, overflow);
+	return NEXT(d, 6);
 }
 
 /* ALFI R1,I2 - Add Logical Immediate [RIL]. */
-void op_alfi(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_alfi(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t *r = &c->gr[R1(ip)];
-	c->cc = add_logical(*r, imm32(ip), r);
-	NEXT_INSN(c, 6);
+	uint32_t *r = &c->gr[d->r1];
+	c->cc = add_logical(*r, (uint32_t)d->i2, r);
+	return NEXT(d, 6);
 }
 
 /* CFI R1,I2 - Compare Immediate [RIL]. */
-void op_cfi(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_cfi(struct cpu *c, const struct dinsn *d)
 {
-	c->cc = cc_compare_signed((int32_t)c->gr[R1(ip)], (int32_t)imm32(ip));
-	NEXT_INSN(c, 6);
+	c->cc = cc_compare_signed((int32_t)c->gr[d->r1], (int32_t)(uint32_t)d->i2);
+	return NEXT(d, 6);
 }
 
 /* CLFI R1,I2 - Compare Logical Immediate [RIL]. */
-void op_clfi(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_clfi(struct cpu *c, const struct dinsn *d)
 {
-	c->cc = cc_compare_unsigned(c->gr[R1(ip)], imm32(ip));
-	NEXT_INSN(c, 6);
+	c->cc = cc_compare_unsigned(c->gr[d->r1], (uint32_t)d->i2);
+	return NEXT(d, 6);
 }
 
 /* ---- Relative long ---- */
 
 /* LARL R1,RI2 - Load Address Relative Long [RIL]: a 24-bit address, bits 0-7 zero. */
-void op_larl(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_larl(struct cpu *c, const struct dinsn *d)
 {
-	c->gr[R1(ip)] = rel_addr(c, imm32(ip));
-	NEXT_INSN(c, 6);
+	c->gr[d->r1] = drel(c, d, d->i2);
+	return NEXT(d, 6);
 }
 
 /* BRCL M1,RI2 - Branch Relative on Condition Long [RIL]. */
-void op_brcl(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_brcl(struct cpu *c, const struct dinsn *d)
 {
-	if (mask_selects(R1(ip), c->cc))
-		c->ia = rel_addr(c, imm32(ip));
-	else
-		NEXT_INSN(c, 6);
+	if (mask_selects(d->r1, c->cc))
+		return branch_to(c, drel(c, d, d->i2));
+	return NEXT(d, 6);
 }
 
 /* BRASL R1,RI2 - Branch Relative and Save Long [RIL]: R1 = 24-bit address of the next
  * instruction. */
-void op_brasl(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_brasl(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t target = rel_addr(c, imm32(ip));
-	c->gr[R1(ip)] = (c->ia + 6) & AMASK;
-	c->ia = target;
+	uint32_t target = drel(c, d, d->i2);
+	c->gr[d->r1] = (d->ia + 6) & AMASK;
+	return branch_to(c, target);
 }
 
 /* LLHRL R1,RI2 - Load Logical Halfword Relative Long [RIL]. */
@@ -923,26 +926,25 @@ void op_strl(struct cpu *c, const uint8_t *ip)
  * address). A target that is EX or EXRL, and EXRL as the target of EX, are execute exceptions.
  * An exception in the target reports the EXRL's length: c->in_ex stays false, so the ILC comes
  * from the EXRL's opcode (3). */
-void op_exrl(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_exrl(struct cpu *c, const struct dinsn *d)
 {
 	if (c->in_ex)
 		program_check(c, PIC_EXECUTE);
-	unsigned r1 = R1(ip);
-	uint32_t target = rel_addr(c, imm32(ip));
+	uint32_t target = drel(c, d, d->i2);
 	uint8_t t[6];
 	put_be16(t, vfetch2(c, target));
 	unsigned len = (unsigned)insn_length(t[0]);
 	for (unsigned i = 2; i < len; i += 2)
 		put_be16(t + i, vfetch2(c, (target + i) & AMASK));
-	if (r1)
-		t[1] |= (uint8_t)c->gr[r1];
+	if (d->r1)
+		t[1] |= (uint8_t)c->gr[d->r1];
 	if (t[0] == 0x44 || (t[0] == 0xC6 && (t[1] & 15) == 0))
 		program_check(c, PIC_EXECUTE);
 
-	c->ia = (c->ia + 6 - len) & AMASK;
-	c->rel_adjust = (int32_t)(target - c->ia);
-	c->optab[t[0]](c, t);
-	c->rel_adjust = 0;
+	/* in_ex stays false for EXRL's target: its exceptions have the EXRL's ILC (3). */
+	uint32_t base = (d->ia + 6 - len) & AMASK;
+	const struct dinsn *n = execute_target(c, t, base, (int32_t)(target - base), false);
+	return n ? n : NEXT(d, 6);
 }
 
 /* PFDRL M1,RI2 - Prefetch Data Relative Long [RIL]: a hint; nothing happens, no exceptions. */

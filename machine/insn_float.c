@@ -190,180 +190,180 @@ static inline void load_signed_long(struct cpu *c, unsigned r1, uint64_t v)
  */
 
 /* LPDR R1,R2 - Load Positive (long) [RR]. */
-void op_lpdr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lpdr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	load_signed_long(c, r1, c->fpr[r2 >> 1] & ~FPR_SIGN);
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* LNDR R1,R2 - Load Negative (long) [RR]. The sign is made minus even for a zero fraction. */
-void op_lndr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lndr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	load_signed_long(c, r1, c->fpr[r2 >> 1] | FPR_SIGN);
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* LTDR R1,R2 - Load and Test (long) [RR]. */
-void op_ltdr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ltdr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	load_signed_long(c, r1, c->fpr[r2 >> 1]);
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* LCDR R1,R2 - Load Complement (long) [RR]. */
-void op_lcdr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lcdr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	load_signed_long(c, r1, c->fpr[r2 >> 1] ^ FPR_SIGN);
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* HDR R1,R2 - Halve (long) [RR]. */
-void op_hdr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_hdr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	struct hfp a = hfp_unpack_long(c->fpr[r2 >> 1]);
 	int pic = hfp_halve(&a, HFP_LONG, c->progmask);
 	c->fpr[r1 >> 1] = hfp_pack_long(&a);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* LRDR R1,R2 - Load Rounded (extended to long) [RR]. R2 designates a register pair. */
-void op_lrdr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lrdr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check_ext(c, r2);
 	struct hfpx a = get_ext(c, r2);
 	struct hfp r;
 	int pic = hfp_round_long(&r, &a);
 	c->fpr[r1 >> 1] = hfp_pack_long(&r);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* MXR R1,R2 - Multiply (extended) [RR]. */
-void op_mxr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mxr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check_ext(c, r1);
 	fpr_check_ext(c, r2);
 	struct hfpx a = get_ext(c, r1), b = get_ext(c, r2);
 	int pic = hfp_mul_ext(&a, &b, c->progmask);
 	put_ext(c, r1, &a);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* MXDR R1,R2 - Multiply (long to extended) [RR]. */
-void op_mxdr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mxdr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check_ext(c, r1);
 	fpr_check(c, r2);
 	int pic = mul_long_ext(c, r1, c->fpr[r2 >> 1]);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* LDR R1,R2 - Load (long) [RR]. */
-void op_ldr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ldr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	c->fpr[r1 >> 1] = c->fpr[r2 >> 1];
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* CDR R1,R2 - Compare (long) [RR]. */
-void op_cdr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_cdr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	compare_long(c, r1, c->fpr[r2 >> 1]);
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* ADR R1,R2 - Add Normalized (long) [RR]. */
-void op_adr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_adr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	int pic = add_long(c, r1, c->fpr[r2 >> 1], false, true);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* SDR R1,R2 - Subtract Normalized (long) [RR]. */
-void op_sdr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_sdr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	int pic = add_long(c, r1, c->fpr[r2 >> 1], true, true);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* MDR R1,R2 - Multiply (long) [RR]. */
-void op_mdr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mdr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	int pic = mul_long(c, r1, c->fpr[r2 >> 1]);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* DDR R1,R2 - Divide (long) [RR]. */
-void op_ddr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ddr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	int pic = div_long(c, r1, c->fpr[r2 >> 1]);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* AWR R1,R2 - Add Unnormalized (long) [RR]. */
-void op_awr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_awr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	int pic = add_long(c, r1, c->fpr[r2 >> 1], false, false);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* SWR R1,R2 - Subtract Unnormalized (long) [RR]. */
-void op_swr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_swr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	int pic = add_long(c, r1, c->fpr[r2 >> 1], true, false);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -371,177 +371,177 @@ void op_swr(struct cpu *c, const uint8_t *ip)
  */
 
 /* LPER R1,R2 - Load Positive (short) [RR]. */
-void op_lper(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lper(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	load_signed_short(c, r1, get_short(c, r2) & 0x7FFFFFFFu);
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* LNER R1,R2 - Load Negative (short) [RR]. */
-void op_lner(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lner(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	load_signed_short(c, r1, get_short(c, r2) | 0x80000000u);
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* LTER R1,R2 - Load and Test (short) [RR]. */
-void op_lter(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lter(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	load_signed_short(c, r1, get_short(c, r2));
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* LCER R1,R2 - Load Complement (short) [RR]. */
-void op_lcer(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lcer(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	load_signed_short(c, r1, get_short(c, r2) ^ 0x80000000u);
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* HER R1,R2 - Halve (short) [RR]. */
-void op_her(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_her(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	struct hfp a = hfp_unpack_short(get_short(c, r2));
 	int pic = hfp_halve(&a, HFP_SHORT, c->progmask);
 	put_short(c, r1, hfp_pack_short(&a));
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* LRER R1,R2 - Load Rounded (long to short) [RR]. */
-void op_lrer(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lrer(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	struct hfp a = hfp_unpack_long(c->fpr[r2 >> 1]);
 	int pic = hfp_round_short(&a);
 	put_short(c, r1, hfp_pack_short(&a));
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* AXR R1,R2 - Add Normalized (extended) [RR]. */
-void op_axr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_axr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check_ext(c, r1);
 	fpr_check_ext(c, r2);
 	int pic = add_ext(c, r1, r2, false);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* SXR R1,R2 - Subtract Normalized (extended) [RR]. */
-void op_sxr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_sxr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check_ext(c, r1);
 	fpr_check_ext(c, r2);
 	int pic = add_ext(c, r1, r2, true);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* LER R1,R2 - Load (short) [RR]. */
-void op_ler(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ler(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	put_short(c, r1, get_short(c, r2));
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* CER R1,R2 - Compare (short) [RR]. */
-void op_cer(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_cer(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	compare_short(c, r1, get_short(c, r2));
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* AER R1,R2 - Add Normalized (short) [RR]. */
-void op_aer(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_aer(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	int pic = add_short(c, r1, get_short(c, r2), false, true);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* SER R1,R2 - Subtract Normalized (short) [RR]. */
-void op_ser(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ser(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	int pic = add_short(c, r1, get_short(c, r2), true, true);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* MER R1,R2 - Multiply (short to long) [RR]. ESA/390 calls it MDER. */
-void op_mer(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mer(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	int pic = mul_short(c, r1, get_short(c, r2));
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* DER R1,R2 - Divide (short) [RR]. */
-void op_der(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_der(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	int pic = div_short(c, r1, get_short(c, r2));
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* AUR R1,R2 - Add Unnormalized (short) [RR]. */
-void op_aur(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_aur(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	int pic = add_short(c, r1, get_short(c, r2), false, false);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* SUR R1,R2 - Subtract Unnormalized (short) [RR]. */
-void op_sur(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_sur(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	fpr_check(c, r1);
 	fpr_check(c, r2);
 	int pic = add_short(c, r1, get_short(c, r2), true, false);
-	NEXT_INSN(c, 2);
 	raise_if(c, pic);
+	return NEXT(d, 2);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -549,100 +549,100 @@ void op_sur(struct cpu *c, const uint8_t *ip)
  */
 
 /* STD R1,D2(X2,B2) - Store (long) [RX]. */
-void op_std(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_std(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	vstore8(c, ea_rx(c, ip), c->fpr[r1 >> 1]);
-	NEXT_INSN(c, 4);
+	vstore8(c, dea_rx(c, d), c->fpr[r1 >> 1]);
+	return NEXT(d, 4);
 }
 
 /* MXD R1,D2(X2,B2) - Multiply (long to extended) [RX]. */
-void op_mxd(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mxd(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check_ext(c, r1);
-	int pic = mul_long_ext(c, r1, vfetch8(c, ea_rx(c, ip)));
-	NEXT_INSN(c, 4);
+	int pic = mul_long_ext(c, r1, vfetch8(c, dea_rx(c, d)));
 	raise_if(c, pic);
+	return NEXT(d, 4);
 }
 
 /* LD R1,D2(X2,B2) - Load (long) [RX]. */
-void op_ld(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ld(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	c->fpr[r1 >> 1] = vfetch8(c, ea_rx(c, ip));
-	NEXT_INSN(c, 4);
+	c->fpr[r1 >> 1] = vfetch8(c, dea_rx(c, d));
+	return NEXT(d, 4);
 }
 
 /* CD R1,D2(X2,B2) - Compare (long) [RX]. */
-void op_cd(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_cd(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	compare_long(c, r1, vfetch8(c, ea_rx(c, ip)));
-	NEXT_INSN(c, 4);
+	compare_long(c, r1, vfetch8(c, dea_rx(c, d)));
+	return NEXT(d, 4);
 }
 
 /* AD R1,D2(X2,B2) - Add Normalized (long) [RX]. */
-void op_ad(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ad(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	int pic = add_long(c, r1, vfetch8(c, ea_rx(c, ip)), false, true);
-	NEXT_INSN(c, 4);
+	int pic = add_long(c, r1, vfetch8(c, dea_rx(c, d)), false, true);
 	raise_if(c, pic);
+	return NEXT(d, 4);
 }
 
 /* SD R1,D2(X2,B2) - Subtract Normalized (long) [RX]. */
-void op_sd(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_sd(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	int pic = add_long(c, r1, vfetch8(c, ea_rx(c, ip)), true, true);
-	NEXT_INSN(c, 4);
+	int pic = add_long(c, r1, vfetch8(c, dea_rx(c, d)), true, true);
 	raise_if(c, pic);
+	return NEXT(d, 4);
 }
 
 /* MD R1,D2(X2,B2) - Multiply (long) [RX]. */
-void op_md(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_md(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	int pic = mul_long(c, r1, vfetch8(c, ea_rx(c, ip)));
-	NEXT_INSN(c, 4);
+	int pic = mul_long(c, r1, vfetch8(c, dea_rx(c, d)));
 	raise_if(c, pic);
+	return NEXT(d, 4);
 }
 
 /* DD R1,D2(X2,B2) - Divide (long) [RX]. */
-void op_dd(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_dd(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	int pic = div_long(c, r1, vfetch8(c, ea_rx(c, ip)));
-	NEXT_INSN(c, 4);
+	int pic = div_long(c, r1, vfetch8(c, dea_rx(c, d)));
 	raise_if(c, pic);
+	return NEXT(d, 4);
 }
 
 /* AW R1,D2(X2,B2) - Add Unnormalized (long) [RX]. */
-void op_aw(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_aw(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	int pic = add_long(c, r1, vfetch8(c, ea_rx(c, ip)), false, false);
-	NEXT_INSN(c, 4);
+	int pic = add_long(c, r1, vfetch8(c, dea_rx(c, d)), false, false);
 	raise_if(c, pic);
+	return NEXT(d, 4);
 }
 
 /* SW R1,D2(X2,B2) - Subtract Unnormalized (long) [RX]. */
-void op_sw(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_sw(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	int pic = add_long(c, r1, vfetch8(c, ea_rx(c, ip)), true, false);
-	NEXT_INSN(c, 4);
+	int pic = add_long(c, r1, vfetch8(c, dea_rx(c, d)), true, false);
 	raise_if(c, pic);
+	return NEXT(d, 4);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -650,90 +650,90 @@ void op_sw(struct cpu *c, const uint8_t *ip)
  */
 
 /* STE R1,D2(X2,B2) - Store (short) [RX]. */
-void op_ste(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ste(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	vstore4(c, ea_rx(c, ip), get_short(c, r1));
-	NEXT_INSN(c, 4);
+	vstore4(c, dea_rx(c, d), get_short(c, r1));
+	return NEXT(d, 4);
 }
 
 /* LE R1,D2(X2,B2) - Load (short) [RX]. The right half of the register is unchanged. */
-void op_le(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_le(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	put_short(c, r1, vfetch4(c, ea_rx(c, ip)));
-	NEXT_INSN(c, 4);
+	put_short(c, r1, vfetch4(c, dea_rx(c, d)));
+	return NEXT(d, 4);
 }
 
 /* CE R1,D2(X2,B2) - Compare (short) [RX]. */
-void op_ce(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ce(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	compare_short(c, r1, vfetch4(c, ea_rx(c, ip)));
-	NEXT_INSN(c, 4);
+	compare_short(c, r1, vfetch4(c, dea_rx(c, d)));
+	return NEXT(d, 4);
 }
 
 /* AE R1,D2(X2,B2) - Add Normalized (short) [RX]. */
-void op_ae(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ae(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	int pic = add_short(c, r1, vfetch4(c, ea_rx(c, ip)), false, true);
-	NEXT_INSN(c, 4);
+	int pic = add_short(c, r1, vfetch4(c, dea_rx(c, d)), false, true);
 	raise_if(c, pic);
+	return NEXT(d, 4);
 }
 
 /* SE R1,D2(X2,B2) - Subtract Normalized (short) [RX]. */
-void op_se(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_se(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	int pic = add_short(c, r1, vfetch4(c, ea_rx(c, ip)), true, true);
-	NEXT_INSN(c, 4);
+	int pic = add_short(c, r1, vfetch4(c, dea_rx(c, d)), true, true);
 	raise_if(c, pic);
+	return NEXT(d, 4);
 }
 
 /* ME R1,D2(X2,B2) - Multiply (short to long) [RX]. ESA/390 calls it MDE. */
-void op_me(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_me(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	int pic = mul_short(c, r1, vfetch4(c, ea_rx(c, ip)));
-	NEXT_INSN(c, 4);
+	int pic = mul_short(c, r1, vfetch4(c, dea_rx(c, d)));
 	raise_if(c, pic);
+	return NEXT(d, 4);
 }
 
 /* DE R1,D2(X2,B2) - Divide (short) [RX]. */
-void op_de(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_de(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	int pic = div_short(c, r1, vfetch4(c, ea_rx(c, ip)));
-	NEXT_INSN(c, 4);
+	int pic = div_short(c, r1, vfetch4(c, dea_rx(c, d)));
 	raise_if(c, pic);
+	return NEXT(d, 4);
 }
 
 /* AU R1,D2(X2,B2) - Add Unnormalized (short) [RX]. */
-void op_au(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_au(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	int pic = add_short(c, r1, vfetch4(c, ea_rx(c, ip)), false, false);
-	NEXT_INSN(c, 4);
+	int pic = add_short(c, r1, vfetch4(c, dea_rx(c, d)), false, false);
 	raise_if(c, pic);
+	return NEXT(d, 4);
 }
 
 /* SU R1,D2(X2,B2) - Subtract Unnormalized (short) [RX]. */
-void op_su(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_su(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	fpr_check(c, r1);
-	int pic = add_short(c, r1, vfetch4(c, ea_rx(c, ip)), true, false);
-	NEXT_INSN(c, 4);
+	int pic = add_short(c, r1, vfetch4(c, dea_rx(c, d)), true, false);
 	raise_if(c, pic);
+	return NEXT(d, 4);
 }
 
 /* ------------------------------------------------------------------------------------------------

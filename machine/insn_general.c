@@ -115,44 +115,38 @@ static inline uint32_t link_info(const struct cpu *c, unsigned ilc, uint32_t nex
  */
 
 /* SPM R1 - Set Program Mask [RR]: CC from R1 bits 2-3, program mask from bits 4-7. */
-void op_spm(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_spm(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t r1 = c->gr[R1(ip)];
+	uint32_t r1 = c->gr[d->r1];
 	c->cc = (r1 >> 28) & 3;
 	c->progmask = (r1 >> 24) & 15;
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* BALR R1,R2 - Branch and Link Register [RR]. No branch when R2 is 0. */
-void op_balr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_balr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r2 = R2(ip);
-	uint32_t target = c->gr[r2] & AMASK;
-	uint32_t next = (c->ia + 2) & AMASK;
-	c->gr[R1(ip)] = link_info(c, c->in_ex ? 2 : 1, next);
-	c->ia = r2 ? target : next;
+	uint32_t target = c->gr[d->r2] & AMASK;
+	c->gr[d->r1] = link_info(c, c->in_ex ? 2 : 1, (d->ia + 2) & AMASK);
+	return d->r2 ? branch_to(c, target) : NEXT(d, 2);
 }
 
 /* BCTR R1,R2 - Branch on Count Register [RR]: R1 - 1, branch when nonzero (never when R2 is 0). */
-void op_bctr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_bctr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r2 = R2(ip);
-	uint32_t target = c->gr[r2] & AMASK;
-	if (--c->gr[R1(ip)] && r2)
-		c->ia = target;
-	else
-		NEXT_INSN(c, 2);
+	uint32_t target = c->gr[d->r2] & AMASK;
+	if (--c->gr[d->r1] && d->r2)
+		return branch_to(c, target);
+	return NEXT(d, 2);
 }
 
 /* BCR M1,R2 - Branch on Condition Register [RR]. No branch when R2 is 0 (BCR 15,0 serialises:
  * nothing to do on one CPU). */
-void op_bcr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_bcr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r2 = R2(ip);
-	if (((ip[1] << c->cc) & 0x80) && r2)
-		c->ia = c->gr[r2] & AMASK;
-	else
-		NEXT_INSN(c, 2);
+	if (((d->r1 << 4 << c->cc) & 0x80) && d->r2)
+		return branch_to(c, c->gr[d->r2] & AMASK);
+	return NEXT(d, 2);
 }
 
 /* SVC I - Supervisor Call [RR]: the SVC interruption, with the old PSW pointing past the SVC (past
@@ -177,157 +171,155 @@ void op_svc(struct cpu *c, const uint8_t *ip)
 }
 
 /* BASR R1,R2 - Branch and Save Register [RR]: the next address with bits 0-7 zero. */
-void op_basr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_basr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r2 = R2(ip);
-	uint32_t target = c->gr[r2] & AMASK;
-	uint32_t next = (c->ia + 2) & AMASK;
-	c->gr[R1(ip)] = next;
-	c->ia = r2 ? target : next;
+	uint32_t target = c->gr[d->r2] & AMASK;
+	c->gr[d->r1] = (d->ia + 2) & AMASK;
+	return d->r2 ? branch_to(c, target) : NEXT(d, 2);
 }
 
 /* LPR R1,R2 - Load Positive [RR]. The maximum negative number overflows and stays unchanged. */
-void op_lpr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lpr(struct cpu *c, const struct dinsn *d)
 {
-	int32_t v = (int32_t)c->gr[R2(ip)];
+	int32_t v = (int32_t)c->gr[d->r2];
 	bool overflow = v == INT32_MIN;
 	uint32_t r = overflow ? (uint32_t)v : (uint32_t)(v < 0 ? -v : v);
-	c->gr[R1(ip)] = r;
+	c->gr[d->r1] = r;
 	c->cc = overflow ? 3 : r ? 2 : 0;
-	NEXT_INSN(c, 2);
 	fixed_overflow(c, overflow);
+	return NEXT(d, 2);
 }
 
 /* LNR R1,R2 - Load Negative [RR]. */
-void op_lnr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lnr(struct cpu *c, const struct dinsn *d)
 {
-	int32_t v = (int32_t)c->gr[R2(ip)];
+	int32_t v = (int32_t)c->gr[d->r2];
 	int32_t r = v > 0 ? -v : v;
-	c->gr[R1(ip)] = (uint32_t)r;
+	c->gr[d->r1] = (uint32_t)r;
 	c->cc = r ? 1 : 0;
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* LTR R1,R2 - Load and Test [RR]. */
-void op_ltr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ltr(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t v = c->gr[R2(ip)];
-	c->gr[R1(ip)] = v;
+	uint32_t v = c->gr[d->r2];
+	c->gr[d->r1] = v;
 	c->cc = cc_signed((int32_t)v);
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* LCR R1,R2 - Load Complement [RR]. The maximum negative number overflows and stays unchanged. */
-void op_lcr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lcr(struct cpu *c, const struct dinsn *d)
 {
 	bool overflow;
-	c->cc = sub_signed(0, c->gr[R2(ip)], &c->gr[R1(ip)], &overflow);
-	NEXT_INSN(c, 2);
+	c->cc = sub_signed(0, c->gr[d->r2], &c->gr[d->r1], &overflow);
 	fixed_overflow(c, overflow);
+	return NEXT(d, 2);
 }
 
 /* NR R1,R2 - And [RR]. */
-void op_nr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_nr(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t r = c->gr[R1(ip)] &= c->gr[R2(ip)];
+	uint32_t r = c->gr[d->r1] &= c->gr[d->r2];
 	c->cc = r != 0;
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* CLR R1,R2 - Compare Logical [RR]. */
-void op_clr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_clr(struct cpu *c, const struct dinsn *d)
 {
-	c->cc = cc_compare_unsigned(c->gr[R1(ip)], c->gr[R2(ip)]);
-	NEXT_INSN(c, 2);
+	c->cc = cc_compare_unsigned(c->gr[d->r1], c->gr[d->r2]);
+	return NEXT(d, 2);
 }
 
 /* OR R1,R2 - Or [RR]. */
-void op_or(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_or(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t r = c->gr[R1(ip)] |= c->gr[R2(ip)];
+	uint32_t r = c->gr[d->r1] |= c->gr[d->r2];
 	c->cc = r != 0;
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* XR R1,R2 - Exclusive Or [RR]. */
-void op_xr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_xr(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t r = c->gr[R1(ip)] ^= c->gr[R2(ip)];
+	uint32_t r = c->gr[d->r1] ^= c->gr[d->r2];
 	c->cc = r != 0;
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* LR R1,R2 - Load [RR]. */
-void op_lr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lr(struct cpu *c, const struct dinsn *d)
 {
-	c->gr[R1(ip)] = c->gr[R2(ip)];
-	NEXT_INSN(c, 2);
+	c->gr[d->r1] = c->gr[d->r2];
+	return NEXT(d, 2);
 }
 
 /* CR R1,R2 - Compare [RR]. */
-void op_cr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_cr(struct cpu *c, const struct dinsn *d)
 {
-	c->cc = cc_compare_signed((int32_t)c->gr[R1(ip)], (int32_t)c->gr[R2(ip)]);
-	NEXT_INSN(c, 2);
+	c->cc = cc_compare_signed((int32_t)c->gr[d->r1], (int32_t)c->gr[d->r2]);
+	return NEXT(d, 2);
 }
 
 /* AR R1,R2 - Add [RR]. */
-void op_ar(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ar(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t *r1 = &c->gr[R1(ip)];
+	uint32_t *r1 = &c->gr[d->r1];
 	bool overflow;
-	c->cc = add_signed(*r1, c->gr[R2(ip)], r1, &overflow);
-	NEXT_INSN(c, 2);
+	c->cc = add_signed(*r1, c->gr[d->r2], r1, &overflow);
 	fixed_overflow(c, overflow);
+	return NEXT(d, 2);
 }
 
 /* SR R1,R2 - Subtract [RR]. */
-void op_sr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_sr(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t *r1 = &c->gr[R1(ip)];
+	uint32_t *r1 = &c->gr[d->r1];
 	bool overflow;
-	c->cc = sub_signed(*r1, c->gr[R2(ip)], r1, &overflow);
-	NEXT_INSN(c, 2);
+	c->cc = sub_signed(*r1, c->gr[d->r2], r1, &overflow);
 	fixed_overflow(c, overflow);
+	return NEXT(d, 2);
 }
 
 /* MR R1,R2 - Multiply [RR]: R1+1 times R2 into the pair R1, R1+1 (R1 even). */
-void op_mr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	EVEN_REG(c, r1);
-	int64_t product = (int64_t)(int32_t)c->gr[r1 + 1] * (int32_t)c->gr[R2(ip)];
+	int64_t product = (int64_t)(int32_t)c->gr[r1 + 1] * (int32_t)c->gr[d->r2];
 	set_pair(c, r1, (uint64_t)product);
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* DR R1,R2 - Divide [RR]: the pair R1, R1+1 by R2; remainder in R1, quotient in R1+1. */
-void op_dr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_dr(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	uint32_t q, r;
 	EVEN_REG(c, r1);
-	if (!divide_signed(pair(c, r1), c->gr[R2(ip)], &q, &r))
+	if (!divide_signed(pair(c, r1), c->gr[d->r2], &q, &r))
 		program_check(c, PIC_FIXED_DIVIDE);
 	c->gr[r1] = r;
 	c->gr[r1 + 1] = q;
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }
 
 /* ALR R1,R2 - Add Logical [RR]. */
-void op_alr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_alr(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t *r1 = &c->gr[R1(ip)];
-	c->cc = add_logical(*r1, c->gr[R2(ip)], r1);
-	NEXT_INSN(c, 2);
+	uint32_t *r1 = &c->gr[d->r1];
+	c->cc = add_logical(*r1, c->gr[d->r2], r1);
+	return NEXT(d, 2);
 }
 
 /* SLR R1,R2 - Subtract Logical [RR]. */
-void op_slr(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_slr(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t *r1 = &c->gr[R1(ip)];
-	c->cc = sub_logical(*r1, c->gr[R2(ip)], r1);
-	NEXT_INSN(c, 2);
+	uint32_t *r1 = &c->gr[d->r1];
+	c->cc = sub_logical(*r1, c->gr[d->r2], r1);
+	return NEXT(d, 2);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -335,33 +327,33 @@ void op_slr(struct cpu *c, const uint8_t *ip)
  */
 
 /* STH R1,D2(X2,B2) - Store Halfword [RX]: R1 bits 16-31. */
-void op_sth(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_sth(struct cpu *c, const struct dinsn *d)
 {
-	vstore2(c, ea_rx(c, ip), (uint16_t)c->gr[R1(ip)]);
-	NEXT_INSN(c, 4);
+	vstore2(c, dea_rx(c, d), (uint16_t)c->gr[d->r1]);
+	return NEXT(d, 4);
 }
 
 /* LA R1,D2(X2,B2) - Load Address [RX]: the 24-bit address, bits 0-7 zero. */
-void op_la(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_la(struct cpu *c, const struct dinsn *d)
 {
-	c->gr[R1(ip)] = ea_rx(c, ip);
-	NEXT_INSN(c, 4);
+	c->gr[d->r1] = dea_rx(c, d);
+	return NEXT(d, 4);
 }
 
 /* STC R1,D2(X2,B2) - Store Character [RX]: R1 bits 24-31. */
-void op_stc(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_stc(struct cpu *c, const struct dinsn *d)
 {
-	vstore1(c, ea_rx(c, ip), (uint8_t)c->gr[R1(ip)]);
-	NEXT_INSN(c, 4);
+	vstore1(c, dea_rx(c, d), (uint8_t)c->gr[d->r1]);
+	return NEXT(d, 4);
 }
 
 /* IC R1,D2(X2,B2) - Insert Character [RX]: into R1 bits 24-31, the rest unchanged. */
-void op_ic(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ic(struct cpu *c, const struct dinsn *d)
 {
-	uint8_t b = vfetch1(c, ea_rx(c, ip));
-	uint32_t *r1 = &c->gr[R1(ip)];
+	uint8_t b = vfetch1(c, dea_rx(c, d));
+	uint32_t *r1 = &c->gr[d->r1];
 	*r1 = (*r1 & 0xFFFFFF00u) | b;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* Fetch the target of EX into buf: the first halfword, then only as much more as its length
@@ -382,232 +374,224 @@ static int fetch_target(struct cpu *c, uint32_t addr, uint8_t buf[6])
 }
 
 /* EX R1,D2(X2,B2) - Execute [RX]: run the instruction at D2(X2,B2), its second byte ORed with R1
- * bits 24-31 (unless R1 is 0). The target runs from a private copy with c->ia placed so that its
- * own NEXT_INSN lands after the EX; in_ex makes any program interruption in it report ILC 2 and
- * point past the EX (nullification: at the EX). */
-void op_ex(struct cpu *c, const uint8_t *ip)
+ * bits 24-31 (unless R1 is 0). The target runs placed so that, in sequence, it goes on after the
+ * EX; in_ex makes any program interruption in it report ILC 2 and point past the EX
+ * (nullification: at the EX). */
+const struct dinsn *op_ex(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
-	uint32_t ex_addr = c->ia;
-	uint32_t target = ea_rx(c, ip);
+	uint32_t target = dea_rx(c, d);
 	uint8_t buf[6];
 
 	require_aligned(c, target, 2);
 	int len = fetch_target(c, target, buf);
 	if (buf[0] == 0x44)
 		program_check(c, PIC_EXECUTE);
-	if (r1)
-		buf[1] |= (uint8_t)c->gr[r1];
+	if (d->r1)
+		buf[1] |= (uint8_t)c->gr[d->r1];
 
-	uint32_t base = (ex_addr + 4 - (uint32_t)len) & AMASK;
-	c->in_ex = true;
-	c->rel_adjust = (int32_t)(target - base);
-	c->ia = base;
-	c->optab[buf[0]](c, buf);
-	c->in_ex = false;
-	c->rel_adjust = 0;
+	uint32_t base = (d->ia + 4 - (uint32_t)len) & AMASK;
+	const struct dinsn *n = execute_target(c, buf, base, (int32_t)(target - base), true);
+	return n ? n : NEXT(d, 4);
 }
 
 /* BAL R1,D2(X2,B2) - Branch and Link [RX]. */
-void op_bal(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_bal(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t target = ea_rx(c, ip);
-	c->gr[R1(ip)] = link_info(c, 2, (c->ia + 4) & AMASK);
-	c->ia = target;
+	uint32_t target = dea_rx(c, d);
+	c->gr[d->r1] = link_info(c, 2, (d->ia + 4) & AMASK);
+	return branch_to(c, target);
 }
 
 /* BCT R1,D2(X2,B2) - Branch on Count [RX]: R1 - 1, branch when nonzero. */
-void op_bct(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_bct(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t target = ea_rx(c, ip);
-	if (--c->gr[R1(ip)])
-		c->ia = target;
-	else
-		NEXT_INSN(c, 4);
+	uint32_t target = dea_rx(c, d);
+	if (--c->gr[d->r1])
+		return branch_to(c, target);
+	return NEXT(d, 4);
 }
 
 /* BC M1,D2(X2,B2) - Branch on Condition [RX]: mask bit 8 >> CC selects. */
-void op_bc(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_bc(struct cpu *c, const struct dinsn *d)
 {
-	if ((ip[1] << c->cc) & 0x80)
-		c->ia = ea_rx(c, ip);
-	else
-		NEXT_INSN(c, 4);
+	if ((d->r1 << 4 << c->cc) & 0x80)
+		return branch_to(c, dea_rx(c, d));
+	return NEXT(d, 4);
 }
 
 /* LH R1,D2(X2,B2) - Load Halfword [RX]: sign-extended. */
-void op_lh(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lh(struct cpu *c, const struct dinsn *d)
 {
-	c->gr[R1(ip)] = (uint32_t)(int16_t)vfetch2(c, ea_rx(c, ip));
-	NEXT_INSN(c, 4);
+	c->gr[d->r1] = (uint32_t)(int16_t)vfetch2(c, dea_rx(c, d));
+	return NEXT(d, 4);
 }
 
 /* CH R1,D2(X2,B2) - Compare Halfword [RX]. */
-void op_ch(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ch(struct cpu *c, const struct dinsn *d)
 {
-	int16_t h = (int16_t)vfetch2(c, ea_rx(c, ip));
-	c->cc = cc_compare_signed((int32_t)c->gr[R1(ip)], h);
-	NEXT_INSN(c, 4);
+	int16_t h = (int16_t)vfetch2(c, dea_rx(c, d));
+	c->cc = cc_compare_signed((int32_t)c->gr[d->r1], h);
+	return NEXT(d, 4);
 }
 
 /* AH R1,D2(X2,B2) - Add Halfword [RX]. */
-void op_ah(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ah(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t h = (uint32_t)(int16_t)vfetch2(c, ea_rx(c, ip));
-	uint32_t *r1 = &c->gr[R1(ip)];
+	uint32_t h = (uint32_t)(int16_t)vfetch2(c, dea_rx(c, d));
+	uint32_t *r1 = &c->gr[d->r1];
 	bool overflow;
 	c->cc = add_signed(*r1, h, r1, &overflow);
-	NEXT_INSN(c, 4);
 	fixed_overflow(c, overflow);
+	return NEXT(d, 4);
 }
 
 /* SH R1,D2(X2,B2) - Subtract Halfword [RX]. */
-void op_sh(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_sh(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t h = (uint32_t)(int16_t)vfetch2(c, ea_rx(c, ip));
-	uint32_t *r1 = &c->gr[R1(ip)];
+	uint32_t h = (uint32_t)(int16_t)vfetch2(c, dea_rx(c, d));
+	uint32_t *r1 = &c->gr[d->r1];
 	bool overflow;
 	c->cc = sub_signed(*r1, h, r1, &overflow);
-	NEXT_INSN(c, 4);
 	fixed_overflow(c, overflow);
+	return NEXT(d, 4);
 }
 
 /* MH R1,D2(X2,B2) - Multiply Halfword [RX]: the low 32 bits of the product, no overflow test. */
-void op_mh(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mh(struct cpu *c, const struct dinsn *d)
 {
-	int16_t h = (int16_t)vfetch2(c, ea_rx(c, ip));
-	uint32_t *r1 = &c->gr[R1(ip)];
+	int16_t h = (int16_t)vfetch2(c, dea_rx(c, d));
+	uint32_t *r1 = &c->gr[d->r1];
 	*r1 = (uint32_t)((int64_t)(int32_t)*r1 * h);
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* BAS R1,D2(X2,B2) - Branch and Save [RX]: the next address with bits 0-7 zero. */
-void op_bas(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_bas(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t target = ea_rx(c, ip);
-	c->gr[R1(ip)] = (c->ia + 4) & AMASK;
-	c->ia = target;
+	uint32_t target = dea_rx(c, d);
+	c->gr[d->r1] = (d->ia + 4) & AMASK;
+	return branch_to(c, target);
 }
 
 /* ST R1,D2(X2,B2) - Store [RX]. */
-void op_st(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_st(struct cpu *c, const struct dinsn *d)
 {
-	vstore4(c, ea_rx(c, ip), c->gr[R1(ip)]);
-	NEXT_INSN(c, 4);
+	vstore4(c, dea_rx(c, d), c->gr[d->r1]);
+	return NEXT(d, 4);
 }
 
 /* N R1,D2(X2,B2) - And [RX]. */
-void op_n(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_n(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t v = vfetch4(c, ea_rx(c, ip));
-	uint32_t r = c->gr[R1(ip)] &= v;
+	uint32_t v = vfetch4(c, dea_rx(c, d));
+	uint32_t r = c->gr[d->r1] &= v;
 	c->cc = r != 0;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* CL R1,D2(X2,B2) - Compare Logical [RX]. */
-void op_cl(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_cl(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t v = vfetch4(c, ea_rx(c, ip));
-	c->cc = cc_compare_unsigned(c->gr[R1(ip)], v);
-	NEXT_INSN(c, 4);
+	uint32_t v = vfetch4(c, dea_rx(c, d));
+	c->cc = cc_compare_unsigned(c->gr[d->r1], v);
+	return NEXT(d, 4);
 }
 
 /* O R1,D2(X2,B2) - Or [RX]. */
-void op_o(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_o(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t v = vfetch4(c, ea_rx(c, ip));
-	uint32_t r = c->gr[R1(ip)] |= v;
+	uint32_t v = vfetch4(c, dea_rx(c, d));
+	uint32_t r = c->gr[d->r1] |= v;
 	c->cc = r != 0;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* X R1,D2(X2,B2) - Exclusive Or [RX]. */
-void op_x(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_x(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t v = vfetch4(c, ea_rx(c, ip));
-	uint32_t r = c->gr[R1(ip)] ^= v;
+	uint32_t v = vfetch4(c, dea_rx(c, d));
+	uint32_t r = c->gr[d->r1] ^= v;
 	c->cc = r != 0;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* L R1,D2(X2,B2) - Load [RX]. */
-void op_l(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_l(struct cpu *c, const struct dinsn *d)
 {
-	c->gr[R1(ip)] = vfetch4(c, ea_rx(c, ip));
-	NEXT_INSN(c, 4);
+	c->gr[d->r1] = vfetch4(c, dea_rx(c, d));
+	return NEXT(d, 4);
 }
 
 /* C R1,D2(X2,B2) - Compare [RX]. */
-void op_c(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_c(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t v = vfetch4(c, ea_rx(c, ip));
-	c->cc = cc_compare_signed((int32_t)c->gr[R1(ip)], (int32_t)v);
-	NEXT_INSN(c, 4);
+	uint32_t v = vfetch4(c, dea_rx(c, d));
+	c->cc = cc_compare_signed((int32_t)c->gr[d->r1], (int32_t)v);
+	return NEXT(d, 4);
 }
 
 /* A R1,D2(X2,B2) - Add [RX]. */
-void op_a(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_a(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t v = vfetch4(c, ea_rx(c, ip));
-	uint32_t *r1 = &c->gr[R1(ip)];
+	uint32_t v = vfetch4(c, dea_rx(c, d));
+	uint32_t *r1 = &c->gr[d->r1];
 	bool overflow;
 	c->cc = add_signed(*r1, v, r1, &overflow);
-	NEXT_INSN(c, 4);
 	fixed_overflow(c, overflow);
+	return NEXT(d, 4);
 }
 
 /* S R1,D2(X2,B2) - Subtract [RX]. */
-void op_s(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_s(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t v = vfetch4(c, ea_rx(c, ip));
-	uint32_t *r1 = &c->gr[R1(ip)];
+	uint32_t v = vfetch4(c, dea_rx(c, d));
+	uint32_t *r1 = &c->gr[d->r1];
 	bool overflow;
 	c->cc = sub_signed(*r1, v, r1, &overflow);
-	NEXT_INSN(c, 4);
 	fixed_overflow(c, overflow);
+	return NEXT(d, 4);
 }
 
 /* M R1,D2(X2,B2) - Multiply [RX]: R1+1 times the operand into the pair R1, R1+1 (R1 even). */
-void op_m(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_m(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	EVEN_REG(c, r1);
-	int32_t v = (int32_t)vfetch4(c, ea_rx(c, ip));
+	int32_t v = (int32_t)vfetch4(c, dea_rx(c, d));
 	set_pair(c, r1, (uint64_t)((int64_t)(int32_t)c->gr[r1 + 1] * v));
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* D R1,D2(X2,B2) - Divide [RX]: the pair R1, R1+1 by the operand (R1 even). */
-void op_d(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_d(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	uint32_t q, r;
 	EVEN_REG(c, r1);
-	uint32_t v = vfetch4(c, ea_rx(c, ip));
+	uint32_t v = vfetch4(c, dea_rx(c, d));
 	if (!divide_signed(pair(c, r1), v, &q, &r))
 		program_check(c, PIC_FIXED_DIVIDE);
 	c->gr[r1] = r;
 	c->gr[r1 + 1] = q;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* AL R1,D2(X2,B2) - Add Logical [RX]. */
-void op_al(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_al(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t v = vfetch4(c, ea_rx(c, ip));
-	uint32_t *r1 = &c->gr[R1(ip)];
+	uint32_t v = vfetch4(c, dea_rx(c, d));
+	uint32_t *r1 = &c->gr[d->r1];
 	c->cc = add_logical(*r1, v, r1);
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* SL R1,D2(X2,B2) - Subtract Logical [RX]. */
-void op_sl(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_sl(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t v = vfetch4(c, ea_rx(c, ip));
-	uint32_t *r1 = &c->gr[R1(ip)];
+	uint32_t v = vfetch4(c, dea_rx(c, d));
+	uint32_t *r1 = &c->gr[d->r1];
 	c->cc = sub_logical(*r1, v, r1);
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -616,132 +600,133 @@ void op_sl(struct cpu *c, const uint8_t *ip)
 
 /* BXH R1,R3,D2(B2) - Branch on Index High [RS]: R1 + R3, branch when above the comparand (R3+1
  * when R3 is even, R3 itself when odd); increment and comparand are read before R1 changes. */
-void op_bxh(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_bxh(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r3 = R3(ip);
-	uint32_t target = ea_s(c, ip);
+	unsigned r1 = d->r1, r3 = d->r2;
+	uint32_t target = dea_s2(c, d);
 	int32_t comparand = (int32_t)c->gr[r3 | 1];
 	uint32_t sum = c->gr[r1] + c->gr[r3];
 	c->gr[r1] = sum;
 	if ((int32_t)sum > comparand)
-		c->ia = target;
-	else
-		NEXT_INSN(c, 4);
+		return branch_to(c, target);
+	return NEXT(d, 4);
 }
 
 /* BXLE R1,R3,D2(B2) - Branch on Index Low or Equal [RS]. */
-void op_bxle(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_bxle(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r3 = R3(ip);
-	uint32_t target = ea_s(c, ip);
+	unsigned r1 = d->r1, r3 = d->r2;
+	uint32_t target = dea_s2(c, d);
 	int32_t comparand = (int32_t)c->gr[r3 | 1];
 	uint32_t sum = c->gr[r1] + c->gr[r3];
 	c->gr[r1] = sum;
 	if ((int32_t)sum <= comparand)
-		c->ia = target;
-	else
-		NEXT_INSN(c, 4);
+		return branch_to(c, target);
+	return NEXT(d, 4);
 }
 
 /* Shift amount: the rightmost six bits of the second-operand address. */
-static inline unsigned shift_amount(const struct cpu *c, const uint8_t *ip)
+static inline unsigned shift_amount(const struct cpu *c, const struct dinsn *d)
 {
-	return ea_s(c, ip) & 63;
+	return dea_s2(c, d) & 63;
 }
 
 /* SRL R1,D2(B2) - Shift Right Single Logical [RS]. */
-void op_srl(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_srl(struct cpu *c, const struct dinsn *d)
 {
-	unsigned n = shift_amount(c, ip);
-	uint32_t *r1 = &c->gr[R1(ip)];
+	unsigned n = shift_amount(c, d);
+	uint32_t *r1 = &c->gr[d->r1];
 	*r1 = n > 31 ? 0 : *r1 >> n;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* SLL R1,D2(B2) - Shift Left Single Logical [RS]. */
-void op_sll(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_sll(struct cpu *c, const struct dinsn *d)
 {
-	unsigned n = shift_amount(c, ip);
-	uint32_t *r1 = &c->gr[R1(ip)];
+	unsigned n = shift_amount(c, d);
+	uint32_t *r1 = &c->gr[d->r1];
 	*r1 = n > 31 ? 0 : *r1 << n;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* SRA R1,D2(B2) - Shift Right Single [RS]: arithmetic, CC by result. */
-void op_sra(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_sra(struct cpu *c, const struct dinsn *d)
 {
-	unsigned n = shift_amount(c, ip);
-	uint32_t *r1 = &c->gr[R1(ip)];
+	unsigned n = shift_amount(c, d);
+	uint32_t *r1 = &c->gr[d->r1];
 	int32_t r = (int32_t)*r1 >> (n > 31 ? 31 : n);
 	*r1 = (uint32_t)r;
 	c->cc = cc_signed(r);
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* SLA R1,D2(B2) - Shift Left Single [RS]: the sign stays; CC 3 on overflow. */
-void op_sla(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_sla(struct cpu *c, const struct dinsn *d)
 {
-	unsigned n = shift_amount(c, ip);
-	uint32_t *r1 = &c->gr[R1(ip)];
+	unsigned n = shift_amount(c, d);
+	uint32_t *r1 = &c->gr[d->r1];
 	bool overflow;
 	uint32_t r = shift_left_single(*r1, n, &overflow);
 	*r1 = r;
 	c->cc = overflow ? 3 : cc_signed((int32_t)r);
-	NEXT_INSN(c, 4);
 	fixed_overflow(c, overflow);
+	return NEXT(d, 4);
 }
 
 /* SRDL R1,D2(B2) - Shift Right Double Logical [RS] (R1 even). */
-void op_srdl(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_srdl(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	EVEN_REG(c, r1);
-	set_pair(c, r1, pair(c, r1) >> shift_amount(c, ip));
-	NEXT_INSN(c, 4);
+	set_pair(c, r1, pair(c, r1) >> shift_amount(c, d));
+	return NEXT(d, 4);
 }
 
 /* SLDL R1,D2(B2) - Shift Left Double Logical [RS] (R1 even). */
-void op_sldl(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_sldl(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	EVEN_REG(c, r1);
-	set_pair(c, r1, pair(c, r1) << shift_amount(c, ip));
-	NEXT_INSN(c, 4);
+	set_pair(c, r1, pair(c, r1) << shift_amount(c, d));
+	return NEXT(d, 4);
 }
 
 /* SRDA R1,D2(B2) - Shift Right Double [RS] (R1 even): arithmetic, CC by result. */
-void op_srda(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_srda(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	EVEN_REG(c, r1);
-	int64_t r = (int64_t)pair(c, r1) >> shift_amount(c, ip);
+	int64_t r = (int64_t)pair(c, r1) >> shift_amount(c, d);
 	set_pair(c, r1, (uint64_t)r);
 	c->cc = r == 0 ? 0 : r < 0 ? 1 : 2;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* SLDA R1,D2(B2) - Shift Left Double [RS] (R1 even): the sign stays; CC 3 on overflow. */
-void op_slda(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_slda(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 	bool overflow;
 	EVEN_REG(c, r1);
-	int64_t r = (int64_t)shift_left_double(pair(c, r1), shift_amount(c, ip), &overflow);
+	int64_t r = (int64_t)shift_left_double(pair(c, r1), shift_amount(c, d), &overflow);
 	set_pair(c, r1, (uint64_t)r);
 	c->cc = overflow ? 3 : r == 0 ? 0 : r < 0 ? 1 : 2;
-	NEXT_INSN(c, 4);
 	fixed_overflow(c, overflow);
+	return NEXT(d, 4);
 }
 
 /* Registers R1 through R3 wrap from 15 to 0: as many as there are, in at most two runs of
  * consecutive registers, R1..15 and then 0..R3. first is the length of the first run. */
-static inline unsigned multiple_count(const uint8_t *ip, unsigned *first)
+static inline unsigned multiple_count(const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), n = ((R3(ip) - r1) & 15) + 1;
-	*first = n < 16 - r1 ? n : 16 - r1;
-	return n;
+	return ((d->r2 - d->r1) & 15u) + 1;
 }
 
+/* How many of the n registers from r1 come before the wrap from 15 to 0. */
+static inline unsigned multiple_first(unsigned r1, unsigned n)
+{
+	return n < 16 - r1 ? n : 16 - r1;
+}
 /* n (0..16) consecutive registers to or from big-endian words: one jump into a straight run of
  * moves, no test per register. */
 static inline void words_to_storage(uint8_t *out, const uint32_t *gr, unsigned n)
@@ -856,69 +841,88 @@ static inline void words_from_storage(uint32_t *gr, const uint8_t *in, unsigned 
 	}
 }
 
+/* The slow halves of STM and LM, apart so that the fast paths need no stack: the operand (n words
+ * at addr) crosses into a block that is not cached or not next to it in host storage. */
+static __attribute__((noinline)) const struct dinsn *stm_slow(struct cpu *c, const struct dinsn *d,
+							     uint32_t addr, unsigned n)
+{
+	unsigned first = multiple_first(d->r1, n);
+	uint8_t buf[64];
+	words_to_storage(buf, &c->gr[d->r1], first);
+	words_to_storage(buf + 4 * first, &c->gr[0], n - first);
+	mem_store_bytes(c, addr, buf, 4 * n);
+	return NEXT(d, 4);
+}
+
+static __attribute__((noinline)) const struct dinsn *lm_slow(struct cpu *c, const struct dinsn *d,
+							    uint32_t addr, unsigned n)
+{
+	unsigned first = multiple_first(d->r1, n);
+	uint8_t buf[64];
+	mem_fetch_bytes(c, addr, buf, 4 * n);
+	words_from_storage(&c->gr[d->r1], buf, first);
+	words_from_storage(&c->gr[0], buf + 4 * first, n - first);
+	return NEXT(d, 4);
+}
+
 /* STM R1,R3,D2(B2) - Store Multiple [RS]: R1 through R3, wrapping from 15 to 0. Across a 2K
  * boundary every byte is checked before the first store. */
-void op_stm(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_stm(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), first, n = multiple_count(ip, &first);
-	uint32_t addr = ea_s(c, ip);
-	uint8_t buf[64];
+	unsigned n = multiple_count(d);
+	uint32_t addr = dea_s2(c, d);
 	uint8_t *p = tlb_span(c, c->tlb_store, addr, 4 * n);
-	uint8_t *out = likely(p) ? p : buf;
-
-	words_to_storage(out, &c->gr[r1], first);
-	words_to_storage(out + 4 * first, &c->gr[0], n - first);
 	if (unlikely(!p))
-		mem_store_bytes(c, addr, buf, 4 * n);
-	NEXT_INSN(c, 4);
+		return stm_slow(c, d, addr, n);
+	unsigned first = multiple_first(d->r1, n);
+	words_to_storage(p, &c->gr[d->r1], first);
+	words_to_storage(p + 4 * first, &c->gr[0], n - first);
+	return NEXT(d, 4);
 }
 
 /* LM R1,R3,D2(B2) - Load Multiple [RS]: R1 through R3, wrapping from 15 to 0. The whole operand is
  * fetched before any register changes (the base may be among the registers loaded). */
-void op_lm(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_lm(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), first, n = multiple_count(ip, &first);
-	uint32_t addr = ea_s(c, ip);
-	uint8_t buf[64];
+	unsigned n = multiple_count(d);
+	uint32_t addr = dea_s2(c, d);
 	const uint8_t *p = tlb_span(c, c->tlb_fetch, addr, 4 * n);
-
-	if (unlikely(!p)) {
-		mem_fetch_bytes(c, addr, buf, 4 * n);
-		p = buf;
-	}
-	words_from_storage(&c->gr[r1], p, first);
+	if (unlikely(!p))
+		return lm_slow(c, d, addr, n);
+	unsigned first = multiple_first(d->r1, n);
+	words_from_storage(&c->gr[d->r1], p, first);
 	words_from_storage(&c->gr[0], p + 4 * first, n - first);
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* CS R1,R3,D2(B2) - Compare and Swap [RS]: fullword operand. Equal: R3 is stored, CC 0; unequal:
  * the operand is loaded into R1, CC 1. The operand is accessed for store either way (as Hercules
  * does), so a protected operand is a protection exception even when the comparison is unequal. */
-void op_cs(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_cs(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t addr = ea_s(c, ip);
+	uint32_t addr = dea_s2(c, d);
 	require_aligned(c, addr, 4);
 	uint8_t *p = mem_store_ptr(c, addr);
 	uint32_t v = be32(p);
-	unsigned r1 = R1(ip);
+	unsigned r1 = d->r1;
 
 	if (c->gr[r1] == v) {
-		put_be32(p, c->gr[R3(ip)]);
+		put_be32(p, c->gr[d->r2]);
 		c->cc = 0;
 	} else {
 		c->gr[r1] = v;
 		c->cc = 1;
 	}
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* CDS R1,R3,D2(B2) - Compare Double and Swap [RS]: R1 and R3 even, doubleword operand. */
-void op_cds(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_cds(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r3 = R3(ip);
+	unsigned r1 = d->r1, r3 = d->r2;
 	if ((r1 | r3) & 1)
 		program_check(c, PIC_SPECIFICATION);
-	uint32_t addr = ea_s(c, ip);
+	uint32_t addr = dea_s2(c, d);
 	require_aligned(c, addr, 8);
 	uint8_t *p = mem_store_ptr(c, addr);
 	uint64_t v = be64(p);
@@ -930,17 +934,17 @@ void op_cds(struct cpu *c, const uint8_t *ip)
 		set_pair(c, r1, v);
 		c->cc = 1;
 	}
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* CLM R1,M3,D2(B2) - Compare Logical Characters under Mask [RS]: the bytes of R1 selected by M3
  * against contiguous storage bytes. Mask 0: CC 0, one byte is still accessed. Across a block
  * boundary bytes are fetched one at a time, stopping at the first inequality (as Hercules). */
-void op_clm(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_clm(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t addr = ea_s(c, ip);
+	uint32_t addr = dea_s2(c, d);
 	uint8_t reg[4];
-	unsigned n = mask_bytes(c->gr[R1(ip)], R3(ip), reg);
+	unsigned n = mask_bytes(c->gr[d->r1], d->r2, reg);
 
 	c->cc = 0;
 	if (n == 0) {
@@ -962,22 +966,22 @@ void op_clm(struct cpu *c, const uint8_t *ip)
 			}
 		}
 	}
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* STCM R1,M3,D2(B2) - Store Characters under Mask [RS]: the bytes of R1 selected by M3, stored
  * contiguously. Mask 0 stores nothing and accesses nothing (as Hercules; the POO allows either). */
-void op_stcm(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_stcm(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t addr = ea_s(c, ip);
+	uint32_t addr = dea_s2(c, d);
 	uint8_t reg[4];
-	unsigned n = mask_bytes(c->gr[R1(ip)], R3(ip), reg);
+	unsigned n = mask_bytes(c->gr[d->r1], d->r2, reg);
 
 	if (n && likely(in_block(addr, n)))
 		memcpy(mem_store_ptr(c, addr), reg, n);
 	else if (n)
 		mem_store_bytes(c, addr, reg, n);
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* ICM R1,M3,D2(B2) - Insert Characters under Mask [RS]: contiguous storage bytes into the bytes of
@@ -1030,70 +1034,70 @@ void op_icm(struct cpu *c, const uint8_t *ip)
  */
 
 /* TM D1(B1),I2 - Test under Mask [SI]: CC 0 selected bits zero (or mask 0), 1 mixed, 3 all one. */
-void op_tm(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_tm(struct cpu *c, const struct dinsn *d)
 {
-	uint8_t mask = I2(ip);
-	uint8_t v = vfetch1(c, ea_s(c, ip)) & mask;
+	uint8_t mask = d->l;
+	uint8_t v = vfetch1(c, dea_s1(c, d)) & mask;
 	c->cc = v == 0 ? 0 : v == mask ? 3 : 1;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* MVI D1(B1),I2 - Move Immediate [SI]. */
-void op_mvi(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mvi(struct cpu *c, const struct dinsn *d)
 {
-	vstore1(c, ea_s(c, ip), I2(ip));
-	NEXT_INSN(c, 4);
+	vstore1(c, dea_s1(c, d), d->l);
+	return NEXT(d, 4);
 }
 
 /* TS D2(B2) - Test and Set [S]: CC from the leftmost bit, then the byte is set to all ones. */
-void op_ts(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ts(struct cpu *c, const struct dinsn *d)
 {
-	uint8_t *p = mem_store_ptr(c, ea_s(c, ip));
+	uint8_t *p = mem_store_ptr(c, dea_s2(c, d));
 	c->cc = *p >> 7;
 	*p = 0xFF;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* NI D1(B1),I2 - And Immediate [SI]. */
-void op_ni(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_ni(struct cpu *c, const struct dinsn *d)
 {
-	uint8_t *p = mem_store_ptr(c, ea_s(c, ip));
-	uint8_t r = *p &= I2(ip);
+	uint8_t *p = mem_store_ptr(c, dea_s1(c, d));
+	uint8_t r = *p &= d->l;
 	c->cc = r != 0;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* CLI D1(B1),I2 - Compare Logical Immediate [SI]. */
-void op_cli(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_cli(struct cpu *c, const struct dinsn *d)
 {
-	c->cc = cc_compare_unsigned(vfetch1(c, ea_s(c, ip)), I2(ip));
-	NEXT_INSN(c, 4);
+	c->cc = cc_compare_unsigned(vfetch1(c, dea_s1(c, d)), d->l);
+	return NEXT(d, 4);
 }
 
 /* OI D1(B1),I2 - Or Immediate [SI]. */
-void op_oi(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_oi(struct cpu *c, const struct dinsn *d)
 {
-	uint8_t *p = mem_store_ptr(c, ea_s(c, ip));
-	uint8_t r = *p |= I2(ip);
+	uint8_t *p = mem_store_ptr(c, dea_s1(c, d));
+	uint8_t r = *p |= d->l;
 	c->cc = r != 0;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* XI D1(B1),I2 - Exclusive Or Immediate [SI]. */
-void op_xi(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_xi(struct cpu *c, const struct dinsn *d)
 {
-	uint8_t *p = mem_store_ptr(c, ea_s(c, ip));
-	uint8_t r = *p ^= I2(ip);
+	uint8_t *p = mem_store_ptr(c, dea_s1(c, d));
+	uint8_t r = *p ^= d->l;
 	c->cc = r != 0;
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* MC D1(B1),I2 - Monitor Call [SI]: I2 bits 8-11 must be zero; when the class (bits 12-15) is
  * enabled in CR8 bits 16-31, a monitor-event program interruption with the class at real X'95'
  * and the monitor code (the D1(B1) address) at X'9C'. Otherwise nothing happens. */
-void op_mc(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mc(struct cpu *c, const struct dinsn *d)
 {
-	uint8_t i2 = I2(ip);
+	uint8_t i2 = d->l;
 	if (i2 & 0xF0)
 		program_check(c, PIC_SPECIFICATION);
 	unsigned monitor_class = i2 & 15;
@@ -1101,10 +1105,10 @@ void op_mc(struct cpu *c, const uint8_t *ip)
 		uint8_t *low = real_ptr(c, 0);
 		low[0x94] = 0;
 		low[0x95] = (uint8_t)monitor_class;
-		put_be32(low + 0x9C, ea_s(c, ip));
+		put_be32(low + 0x9C, dea_s1(c, d));
 		program_check(c, PIC_MONITOR);
 	}
-	NEXT_INSN(c, 4);
+	return NEXT(d, 4);
 }
 
 /* ------------------------------------------------------------------------------------------------

@@ -350,21 +350,21 @@ static __attribute__((noinline)) uint64_t ss_slow(struct cpu *c, enum ss_op op, 
 /* Run one of MVN, MVZ, NC, OC, XC on the instruction at ip. Returns nonzero when a logical result
  * byte is nonzero. Operand 1 is translated first, except for a one-byte NC, OC or XC (as in
  * Hercules 3.13; see ss_slow). */
-static inline uint64_t ss_run(struct cpu *c, const uint8_t *ip, enum ss_op op)
+static inline uint64_t ss_run(struct cpu *c, const struct dinsn *d, enum ss_op op)
 {
-	uint32_t len = ip[1] + 1u;
-	uint32_t a1 = ea_ss1(c, ip), a2 = ea_ss2(c, ip);
+	uint32_t len = d->l + 1u;
+	uint32_t a1 = dea_s1(c, d), a2 = dea_s2(c, d);
 	if (likely(in_block(a1, len) && in_block(a2, len))) {
-		uint8_t *d;
+		uint8_t *dst;
 		const uint8_t *s;
 		if (op >= SS_NC && len == 1) {
 			s = mem_fetch_ptr(c, a2);
-			d = mem_store_ptr(c, a1);
+			dst = mem_store_ptr(c, a1);
 		} else {
-			d = mem_store_ptr(c, a1);
+			dst = mem_store_ptr(c, a1);
 			s = mem_fetch_ptr(c, a2);
 		}
-		return ss_apply(op, d, s, len);
+		return ss_apply(op, dst, s, len);
 	}
 	return ss_slow(c, op, a1, a2, len);
 }
@@ -374,52 +374,51 @@ static inline uint64_t ss_run(struct cpu *c, const uint8_t *ip, enum ss_op op)
  */
 
 /* MVC D1(L,B1),D2(B2) - Move Characters [SS]. */
-void op_mvc(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mvc(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t len = ip[1] + 1u;
-	uint32_t a1 = ea_ss1(c, ip), a2 = ea_ss2(c, ip);
-	const uint8_t *s = tlb_hit(c, c->tlb_fetch, a2, len);
-	uint8_t *d = s ? tlb_hit(c, c->tlb_store, a1, len) : NULL;
-	if (likely(d))
-		move_bytes(d, s, len);
+	uint32_t len = d->l + 1u;
+	uint32_t a1 = dea_s1(c, d), a2 = dea_s2(c, d);
+	struct tlb_entry *e1 = tlb_entry_for(c->tlb_store, a1), *e2 = tlb_entry_for(c->tlb_fetch, a2);
+	if (likely(tlb_hits(c, e2, a2, len) && tlb_hits(c, e1, a1, len)))
+		move_bytes(tlb_host(e1, a1), tlb_host(e2, a2), len);
 	else
 		ss_slow(c, SS_MVC, a1, a2, len);
-	NEXT_INSN(c, 6);
+	return NEXT(d, 6);
 }
 
 /* MVN D1(L,B1),D2(B2) - Move Numerics [SS]: the low four bits of each second-operand byte. */
-void op_mvn(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mvn(struct cpu *c, const struct dinsn *d)
 {
-	ss_run(c, ip, SS_MVN);
-	NEXT_INSN(c, 6);
+	ss_run(c, d, SS_MVN);
+	return NEXT(d, 6);
 }
 
 /* MVZ D1(L,B1),D2(B2) - Move Zones [SS]: the high four bits of each second-operand byte. */
-void op_mvz(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mvz(struct cpu *c, const struct dinsn *d)
 {
-	ss_run(c, ip, SS_MVZ);
-	NEXT_INSN(c, 6);
+	ss_run(c, d, SS_MVZ);
+	return NEXT(d, 6);
 }
 
 /* NC D1(L,B1),D2(B2) - And (character) [SS]. CC 0 result zero, 1 result not zero. */
-void op_nc(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_nc(struct cpu *c, const struct dinsn *d)
 {
-	c->cc = ss_run(c, ip, SS_NC) != 0;
-	NEXT_INSN(c, 6);
+	c->cc = ss_run(c, d, SS_NC) != 0;
+	return NEXT(d, 6);
 }
 
 /* OC D1(L,B1),D2(B2) - Or (character) [SS]. CC 0 result zero, 1 result not zero. */
-void op_oc(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_oc(struct cpu *c, const struct dinsn *d)
 {
-	c->cc = ss_run(c, ip, SS_OC) != 0;
-	NEXT_INSN(c, 6);
+	c->cc = ss_run(c, d, SS_OC) != 0;
+	return NEXT(d, 6);
 }
 
 /* XC D1(L,B1),D2(B2) - Exclusive Or (character) [SS]. CC 0 result zero, 1 result not zero. */
-void op_xc(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_xc(struct cpu *c, const struct dinsn *d)
 {
-	c->cc = ss_run(c, ip, SS_XC) != 0;
-	NEXT_INSN(c, 6);
+	c->cc = ss_run(c, d, SS_XC) != 0;
+	return NEXT(d, 6);
 }
 
 /* CLC across block boundaries: compare block by block, translating a block of either operand only
@@ -457,15 +456,17 @@ static __attribute__((noinline)) uint8_t clc_slow(struct cpu *c, uint32_t a1, ui
 
 /* CLC D1(L,B1),D2(B2) - Compare Logical (character) [SS]. Unsigned, left to right; CC 0 equal,
  * 1 first operand low, 2 first operand high. */
-void op_clc(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_clc(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t len = ip[1] + 1u;
-	uint32_t a1 = ea_ss1(c, ip), a2 = ea_ss2(c, ip);
-	const uint8_t *p1 = tlb_hit(c, c->tlb_fetch, a1, len);
-	const uint8_t *p2 = p1 ? tlb_hit(c, c->tlb_fetch, a2, len) : NULL;
-	if (likely(p2)) {
-		if (len <= 8 && in_block(a1, 8) && in_block(a2, 8)) {
-			/* Short fields: one big-endian compare of the leading len bytes. */
+	uint32_t len = d->l + 1u;
+	uint32_t a1 = dea_s1(c, d), a2 = dea_s2(c, d);
+	struct tlb_entry *e1 = tlb_entry_for(c->tlb_fetch, a1), *e2 = tlb_entry_for(c->tlb_fetch, a2);
+	if (likely(tlb_hits(c, e1, a1, len) && tlb_hits(c, e2, a2, len))) {
+		const uint8_t *p1 = tlb_host(e1, a1), *p2 = tlb_host(e2, a2);
+		if (len <= 8) {
+			/* Short fields: one big-endian compare of the leading len bytes. The 8-byte
+			 * loads may read past the operands, even past the block: host storage is
+			 * readable there (storage, or the zero page after it; see machine_new). */
 			unsigned drop = 64 - 8 * len;
 			uint64_t x = be64(p1) >> drop, y = be64(p2) >> drop;
 			c->cc = x == y ? 0 : x < y ? 1 : 2;
@@ -475,7 +476,7 @@ void op_clc(struct cpu *c, const uint8_t *ip)
 	} else {
 		c->cc = clc_slow(c, a1, a2, len);
 	}
-	NEXT_INSN(c, 6);
+	return NEXT(d, 6);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -544,10 +545,10 @@ void op_tr(struct cpu *c, const uint8_t *ip)
  * byte, GR1 bits 8-31 get the argument byte's address (bits 0-7 unchanged), GR2 bits 24-31 the
  * function byte, and CC is 1, or 2 if it was the last byte. All function bytes zero: CC 0,
  * registers unchanged. Bytes after the first hit are not accessed. */
-void op_trt(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_trt(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t len = ip[1] + 1u;
-	uint32_t a1 = ea_ss1(c, ip), a2 = ea_ss2(c, ip);
+	uint32_t len = d->l + 1u;
+	uint32_t a1 = dea_s1(c, d), a2 = dea_s2(c, d);
 	uint32_t i = 0;
 	uint8_t f = 0;
 
@@ -573,7 +574,7 @@ void op_trt(struct cpu *c, const uint8_t *ip)
 	} else {
 		c->cc = 0;
 	}
-	NEXT_INSN(c, 6);
+	return NEXT(d, 6);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -585,10 +586,10 @@ void op_trt(struct cpu *c, const uint8_t *ip)
  * a time (first-operand byte i gets second-operand byte L-i). An operand that crosses a block is
  * checked whole first (operand 1, then operand 2), so nothing is stored when a later byte is
  * inaccessible. */
-void op_mvcin(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_mvcin(struct cpu *c, const struct dinsn *d)
 {
-	uint32_t len = ip[1] + 1u;
-	uint32_t a1 = ea_ss1(c, ip), a2 = ea_ss2(c, ip);
+	uint32_t len = d->l + 1u;
+	uint32_t a1 = dea_s1(c, d), a2 = dea_s2(c, d);
 	uint32_t left2 = (a2 - (len - 1)) & AMASK;
 
 	if (!in_block(a1, len))
@@ -599,7 +600,7 @@ void op_mvcin(struct cpu *c, const uint8_t *ip)
 		uint8_t b = vfetch1(c, a2 - i);
 		vstore1(c, a1 + i, b);
 	}
-	NEXT_INSN(c, 6);
+	return NEXT(d, 6);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -690,9 +691,9 @@ void op_mvcl(struct cpu *c, const uint8_t *ip)
  * (R2+1 bits 0-7). CC 0 equal (or both lengths zero), 1 first operand low, 2 first operand high.
  * On an inequality the registers address the first unequal byte of each operand (an exhausted
  * operand stays at its end with length zero). */
-void op_clcl(struct cpu *c, const uint8_t *ip)
+const struct dinsn *op_clcl(struct cpu *c, const struct dinsn *d)
 {
-	unsigned r1 = R1(ip), r2 = R2(ip);
+	unsigned r1 = d->r1, r2 = d->r2;
 	EVEN_REG(c, r1);
 	EVEN_REG(c, r2);
 
@@ -749,5 +750,5 @@ void op_clcl(struct cpu *c, const uint8_t *ip)
 	long_regs(c, r1, a1, len1);
 	long_regs(c, r2, a2, len2);
 	c->cc = cc;
-	NEXT_INSN(c, 2);
+	return NEXT(d, 2);
 }

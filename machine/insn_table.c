@@ -2,10 +2,9 @@
  * insn_table.c - the instruction table (insn.def) as data, the dispatch tables built from it, and
  * the disassembler.
  *
- * Dispatch is two-level: a primary table of 256 handlers indexed by the first opcode byte; for a
- * GROUP opcode the primary entry is a small dispatcher that indexes a second table by the
- * second-level opcode. There is one set of tables with the S/370 extension and one without; a CPU
- * points at the set its machine was configured for.
+ * Decoding (cpu.c) finds an instruction's handler in two levels: a primary table indexed by the
+ * first opcode byte, and for a GROUP opcode a second table indexed by the second-level opcode. There
+ * is one set of tables with the S/370 extension and one without.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -14,10 +13,12 @@
 #include "machine/insn_table.h"
 
 const struct insn_desc insn_table[] = {
-#define INSN(op, sub, mn, fn, fmt, flags, name) {op, sub, #mn, name, op_##fn, F_##fmt, flags},
+#define INSN(op, sub, mn, fn, fmt, flags, name) {op, sub, #mn, name, op_##fn, NULL, F_##fmt, flags},
+#define DINSN(op, sub, mn, fn, fmt, flags, name) {op, sub, #mn, name, NULL, op_##fn, F_##fmt, flags},
 #define GROUP(op, where)
 #include "machine/insn.def"
 #undef INSN
+#undef DINSN
 #undef GROUP
 };
 const unsigned insn_table_count = ARRAY_SIZE(insn_table);
@@ -35,8 +36,10 @@ static const struct {
 
 #define NGROUPS ARRAY_SIZE(groups)
 
-static insn_fn *primary[2][256];
-static insn_fn *second[2][NGROUPS][256];
+/* What decoding uses: per first byte (and, for a GROUP, per second-level code), the handler and
+ * the operand format. With and without the extension. */
+static struct insn_handler primary[2][256];
+static struct insn_handler second[2][NGROUPS][256];
 static int8_t group_of[256]; /* index into groups[], or -1 */
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
@@ -60,57 +63,113 @@ static inline unsigned sub_code(enum sub_where where, const uint8_t *ip)
 	}
 }
 
-static void group_byte1(struct cpu *c, const uint8_t *ip)
-{
-	second[c->extension][group_of[ip[0]]][ip[1]](c, ip);
-}
-
-static void group_nibble(struct cpu *c, const uint8_t *ip)
-{
-	second[c->extension][group_of[ip[0]]][ip[1] & 15](c, ip);
-}
-
-static void group_byte5(struct cpu *c, const uint8_t *ip)
-{
-	second[c->extension][group_of[ip[0]]][ip[5]](c, ip);
-}
-
 static void build_tables(void)
 {
-	static insn_fn *const group_fn[] = {
-		[SUB_BYTE1] = group_byte1,
-		[SUB_NIBBLE] = group_nibble,
-		[SUB_BYTE5] = group_byte5,
-	};
+	static const struct insn_handler undefined = {NULL, op_undefined, F_E};
 
 	memset(group_of, -1, sizeof group_of);
 	for (int ext = 0; ext < 2; ext++) {
 		for (int i = 0; i < 256; i++)
-			primary[ext][i] = op_undefined;
+			primary[ext][i] = undefined;
 		for (unsigned g = 0; g < NGROUPS; g++) {
 			group_of[groups[g].op] = (int8_t)g;
-			primary[ext][groups[g].op] = group_fn[groups[g].where];
 			for (int i = 0; i < 256; i++)
-				second[ext][g][i] = op_undefined;
+				second[ext][g][i] = undefined;
 		}
 	}
 	for (unsigned i = 0; i < insn_table_count; i++) {
 		const struct insn_desc *d = &insn_table[i];
+		struct insn_handler h = {d->dfn, d->fn, (uint8_t)d->format};
 		for (int ext = 0; ext < 2; ext++) {
 			if ((d->flags & IF_EXT) && !ext)
 				continue;
 			if (d->sub == NOSUB)
-				primary[ext][d->op] = d->fn;
+				primary[ext][d->op] = h;
 			else
-				second[ext][group_of[d->op]][d->sub] = d->fn;
+				second[ext][group_of[d->op]][d->sub] = h;
 		}
 	}
 }
 
-insn_fn *const *insn_table_primary(bool extension)
+void insn_tables_init(void)
 {
 	pthread_once(&tables_once, build_tables);
-	return primary[extension];
+}
+
+const struct insn_handler *insn_handler_for(bool extension, const uint8_t *ip)
+{
+	int g = group_of[ip[0]];
+	if (g < 0)
+		return &primary[extension][ip[0]];
+	return &second[extension][g][sub_code(groups[g].where, ip)];
+}
+
+/* Operand fields by format, for the DINSN handlers (cpu.h, struct dinsn). An INSN-row handler gets
+ * the bytes instead. */
+void insn_decode(const struct cpu *c, struct dinsn *e, const uint8_t *p, uint32_t ia)
+{
+	const struct insn_handler *h = insn_handler_for(c->extension, p);
+	e->ia = ia;
+	e->op = p[0];
+	e->len = (uint8_t)insn_length(p[0]);
+	e->r1 = p[1] >> 4;
+	e->r2 = p[1] & 15;
+	if (!h->dfn) {
+		e->fn = op_legacy;
+		e->legacy = h->legacy;
+		return;
+	}
+	e->fn = h->dfn;
+	e->x2 = e->b1 = e->b2 = 16;
+	e->l = 0;
+	e->d1 = e->d2 = 0;
+	e->i2 = 0;
+#define ZREG(r) ((r) ? (uint8_t)(r) : 16)
+	switch ((enum insn_format)h->format) {
+	case F_RX:
+	case F_RX_M:
+	case F_RXE:
+		e->x2 = ZREG(p[1] & 15);
+		e->b2 = ZREG(p[2] >> 4);
+		e->d2 = be16(p + 2) & 0xFFF;
+		break;
+	case F_RS:
+	case F_RS_1:
+	case F_RS_M:
+	case F_S:
+		e->b2 = ZREG(p[2] >> 4);
+		e->d2 = be16(p + 2) & 0xFFF;
+		break;
+	case F_SI:
+		e->l = p[1];
+		e->b1 = ZREG(p[2] >> 4);
+		e->d1 = be16(p + 2) & 0xFFF;
+		break;
+	case F_SS_L:
+	case F_SS_LL:
+	case F_SS_I:
+	case F_SS_R:
+	case F_SSE:
+		e->l = p[1];
+		e->b1 = ZREG(p[2] >> 4);
+		e->d1 = be16(p + 2) & 0xFFF;
+		e->b2 = ZREG(p[4] >> 4);
+		e->d2 = be16(p + 4) & 0xFFF;
+		break;
+	case F_RI:
+	case F_RI_M:
+	case F_RI_R:
+		e->i2 = (int16_t)be16(p + 2);
+		break;
+	case F_RIL:
+	case F_RIL_R:
+	case F_RIL_M:
+		e->i2 = (int32_t)be32(p + 2);
+		break;
+	default:
+		break;
+	}
+#undef ZREG
 }
 
 enum sub_where insn_sub_where(uint8_t op)

@@ -76,7 +76,8 @@ struct insn_desc {
 	int16_t sub;
 	const char *mnemonic;
 	const char *name;
-	insn_fn *fn;
+	insn_fn *fn;     /* an INSN row's handler, or NULL */
+	dinsn_fn *dfn;   /* a DINSN row's handler, or NULL */
 	enum insn_format format;
 	unsigned flags;
 };
@@ -93,9 +94,11 @@ const struct insn_desc *insn_lookup(const uint8_t *ip, bool extension);
 
 /* Handlers, declared from the table. */
 #define INSN(op, sub, mn, fn, fmt, flags, name) void op_##fn(struct cpu *c, const uint8_t *ip);
+#define DINSN(op, sub, mn, fn, fmt, flags, name) dinsn_fn op_##fn;
 #define GROUP(op, where)
 #include "machine/insn.def"
 #undef INSN
+#undef DINSN
 #undef GROUP
 
 #endif

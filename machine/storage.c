@@ -19,7 +19,7 @@ void tlb_purge(struct cpu *c)
 {
 	memset(c->tlb_fetch, 0, sizeof c->tlb_fetch);
 	memset(c->tlb_store, 0, sizeof c->tlb_store);
-	c->iblk_va = IBLK_NONE;
+	dcache_purge(c);
 }
 
 static bool dat_on(const struct cpu *c)
@@ -30,7 +30,9 @@ static bool dat_on(const struct cpu *c)
 void tlb_update_bits(struct cpu *c)
 {
 	c->tlb_bits = TLB_VALID | ((uint32_t)c->key << TLB_KEY_SHIFT) | (dat_on(c) ? TLB_DAT : 0);
-	c->iblk_va = IBLK_NONE;
+	/* Decoded blocks are tagged like the TLB: the current one no longer matches. */
+	c->dblk_va = IBLK_NONE;
+	cpu_attention(c);
 }
 
 /* Real to absolute: swap the first 4K page and the prefix page. */
@@ -203,9 +205,9 @@ uint8_t *mem_translate(struct cpu *c, uint32_t va, enum access acc)
 
 	/* Cache the block, except a block that low-address protection covers partly. */
 	if (!(store && low_address_protected(c, va & ~BLOCK_MASK))) {
-		struct tlb_entry *e = store ? &c->tlb_store[tlb_index(va)] : &c->tlb_fetch[tlb_index(va)];
+		struct tlb_entry *e = tlb_entry_for(store ? c->tlb_store : c->tlb_fetch, va);
 		e->tag = (va & ~BLOCK_MASK) | c->tlb_bits;
-		e->host = c->storage + (abs & ~BLOCK_MASK);
+		e->addend = (uintptr_t)(c->storage + (abs & ~BLOCK_MASK)) - (va & ~BLOCK_MASK);
 	}
 	return c->storage + abs;
 }

@@ -124,7 +124,7 @@ static void deliver_external(struct cpu *c, uint16_t code)
 	} else {
 		/* The ILC is unpredictable: that of the last instruction, as Hercules stores it. */
 		c->intcode = code;
-		c->ilc = (uint8_t)(((c->insn_op >> 6) + 3u) >> 1);
+		c->ilc = (uint8_t)(((c->cur->op >> 6) + 3u) >> 1);
 	}
 	psw_swap(c, 0x18, 0x58);
 }
