@@ -1,18 +1,28 @@
 /*
  * cambridge-machine - one bare S/370 from the command line.
  *
- * Builds a machine, loads raw images into real storage, sets the PSW (or takes it from real 0, as
- * after an IPL), runs until the machine stops and, on request, writes the final state as JSON.
- * The manual is docs/cambridge-machine.md; --help is its summary.
+ * Builds a machine - storage and devices from the options and a Hercules configuration file
+ * (hconfig.h, devices.h) - loads raw images into real storage, IPLs from a device or sets the PSW
+ * (or takes it from real 0), runs until the machine stops and, on request, writes the final state
+ * as JSON. The manual is docs/cambridge-machine.md; --help is its summary.
  *
- * Exit status: 0 disabled wait or instruction limit; 1 host error (bad option, unreadable file,
- * image outside storage, unwritable state file); 2 any other stop (enabled wait, DIAGNOSE,
- * program-interruption loop, check-stop); 128+N when signal N (SIGINT, SIGTERM) stopped the run.
- * Only the host errors leave without writing the state file.
+ * The console. With a console device configured, its output goes to stdout and the lines of
+ * stdin are typed on it (attention, then the guest's read gets the line). There are no threads:
+ * between machine_run() bursts the program looks at stdin without blocking, and in an enabled wait
+ * it sleeps in ppoll() on stdin until a line comes or the next timer event is due
+ * (machine_wait_ns), so a guest waiting for its console costs no host CPU. After stdin ends the
+ * run goes on; a wait that nothing can end any more is then the enabled-wait stop.
+ *
+ * Exit status: 0 disabled wait or instruction limit; 1 host error (bad option or configuration,
+ * unreadable file, device that cannot be made, failed IPL, image outside storage, unwritable state
+ * file); 2 any other stop (enabled wait, DIAGNOSE, program-interruption loop, check-stop); 128+N
+ * when signal N (SIGINT, SIGTERM) stopped the run. Only the host errors leave without writing the
+ * state file.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -22,15 +32,21 @@
 #include <stdnoreturn.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lib/compiler.h"
 #include "lib/ebcdic.h"
+#include "machine/channel.h"
+#include "machine/devices.h"
+#include "machine/hconfig.h"
 #include "machine/machine.h"
 
 #define PROG "cambridge-machine"
 
-/* Instructions per machine_run() call: small enough that a signal stops the run at once. */
+/* Instructions per machine_run() call: small enough that a signal stops the run at once, and
+ * with a console, that a typed line is seen soon. */
 #define BURST (1u << 20)
+#define CONSOLE_BURST (1u << 16)
 
 enum {
 	EXIT_STOP_OK = 0,    /* disabled wait, instruction limit */
@@ -49,6 +65,7 @@ struct dump {
 };
 
 struct options {
+	bool have_storage;
 	uint32_t storage;
 	bool extension;
 	struct load *loads;
@@ -64,6 +81,11 @@ struct options {
 	size_t ntexts;
 	bool trace;
 	bool diagnose_nop;
+	const char *config;
+	const char **devices; /* --device statements */
+	size_t ndevices;
+	bool have_ipl;
+	uint16_t ipl;
 };
 
 /* Set by the signal handler; the CPU it stops. */
@@ -75,7 +97,13 @@ static const char usage_text[] =
 	"Run one bare System/370 until it stops.\n"
 	"\n"
 	"  --storage SIZE          main storage: bytes, or with a K or M suffix; a multiple of 2K,\n"
-	"                          4K to 16M (default 16M)\n"
+	"                          4K to 16M (default: MAINSIZE of --config, else 16M)\n"
+	"  --config FILE           read a Hercules configuration file: MAINSIZE, ARCHMODE S/370,\n"
+	"                          device statements (CUU TYPE ARGS...), DEFSYM, INCLUDE, IPL\n"
+	"  --device 'CUU TYPE ARGS' add a device, as a configuration file's device statement\n"
+	"                          (repeatable), e.g. --device '009 3215' --device '00C 3505 deck'\n"
+	"  --ipl CUU               IPL from device CUU (hex) instead of starting from --psw or\n"
+	"                          the PSW at real 0\n"
 	"  --load FILE@HEXADDR     load FILE's bytes at real address HEXADDR (repeatable)\n"
 	"  --psw HEX16             initial PSW, 16 hex digits (spaces and underscores ignored);\n"
 	"                          default: the doubleword at real 0, as after an IPL\n"
@@ -89,21 +117,25 @@ static const char usage_text[] =
 	"  --no-extension          turn off the S/370 extension (ESA/390 problem-state instructions)\n"
 	"  --diagnose-nop          let DIAGNOSE do nothing and continue (default: stop)\n"
 	"  -h, --help              show this help and exit\n"
-	"  --version               show the version and exit\n"
+	"  --version               show the version and exit\n";
+
+/* After the device types. */
+static const char usage_tail[] =
 	"\n"
-	"Stops: disabled-wait, instruction-limit, enabled-wait (no timer can end the wait; a\n"
-	"wait a timer will end sleeps until then and goes on), diagnose, program-interrupt-loop,\n"
-	"check-stop, stopped (SIGINT or SIGTERM).\n"
+	"Stops: disabled-wait, instruction-limit, enabled-wait (nothing can end the wait: no timer,\n"
+	"and no console input to come; a wait a timer or console input will end sleeps until then\n"
+	"and goes on), diagnose, program-interrupt-loop, check-stop, stopped (SIGINT or SIGTERM).\n"
 	"\n"
 	"Exit status:\n"
 	"  0    disabled wait or instruction limit\n"
-	"  1    host error: bad option or number, unreadable file, image outside storage\n"
+	"  1    host error: bad option, number or configuration, unreadable file, device that\n"
+	"       cannot be made, failed IPL, image outside storage\n"
 	"  2    any other stop (the state is written, and a line on stderr says why)\n"
 	"  130  stopped by SIGINT (143 by SIGTERM); the state is written\n"
 	"\n"
 	"See docs/cambridge-machine.md for the JSON format.\n";
 
-/* "cambridge-machine: WHAT: WHY" on stderr, and exit 1. */
+/* "cambridge-machine: WHAT: WHY" on stderr (without "WHAT: " when what is NULL), and exit 1. */
 static noreturn void fail(const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -112,7 +144,9 @@ static noreturn void fail(const char *what, const char *fmt, ...)
 	va_list ap;
 
 	fflush(stdout);
-	fprintf(stderr, PROG ": %s: ", what);
+	fprintf(stderr, PROG ": ");
+	if (what)
+		fprintf(stderr, "%s: ", what);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -289,6 +323,30 @@ static void add_text(struct options *o, const char *arg)
 	o->texts[o->ntexts++] = parse_range("--text", arg);
 }
 
+/* The device types of the registry, one line per class. */
+static void print_device_types(FILE *f)
+{
+	size_t n;
+	const struct device_type *t = devices_table(&n);
+
+	fputs("\nDevice types for --device and --config (a console prints on stdout and gets the lines\n"
+	      "of stdin; a card reader reads FILE... [ascii|ebcdic] [trunc] [autopad] [eof] [multifile]):\n",
+	      f);
+	for (int class = DEVICE_CONSOLE; class <= DEVICE_DASD; class++) {
+		const char *sep = "";
+		for (size_t i = 0; i < n; i++) {
+			if ((int)t[i].class != class)
+				continue;
+			if (!*sep)
+				fprintf(f, "  %-13s", devices_class_str(t[i].class));
+			fprintf(f, "%s%s", sep, t[i].name);
+			sep = ", ";
+		}
+		if (*sep)
+			fputc('\n', f);
+	}
+}
+
 /* ---- Options ---- */
 
 enum {
@@ -302,6 +360,9 @@ enum {
 	OPT_TRACE,
 	OPT_NO_EXTENSION,
 	OPT_DIAGNOSE_NOP,
+	OPT_CONFIG,
+	OPT_DEVICE,
+	OPT_IPL,
 	OPT_VERSION,
 };
 
@@ -316,6 +377,9 @@ static const struct option long_options[] = {
 	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "no-extension", no_argument, NULL, OPT_NO_EXTENSION },
 	{ "diagnose-nop", no_argument, NULL, OPT_DIAGNOSE_NOP },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "ipl", required_argument, NULL, OPT_IPL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -331,6 +395,19 @@ static void parse_options(int argc, char **argv, struct options *o)
 		switch (opt) {
 		case OPT_STORAGE:
 			o->storage = parse_storage(optarg);
+			o->have_storage = true;
+			break;
+		case OPT_CONFIG:
+			o->config = optarg;
+			break;
+		case OPT_DEVICE:
+			o->devices = xrealloc(o->devices, (o->ndevices + 1) * sizeof *o->devices);
+			o->devices[o->ndevices++] = optarg;
+			break;
+		case OPT_IPL:
+			if (!hconfig_devnum(optarg, &o->ipl))
+				fail("--ipl", "'%s' is not a device number (hex, at most FFF)", optarg);
+			o->have_ipl = true;
 			break;
 		case OPT_LOAD:
 			add_load(o, optarg);
@@ -364,6 +441,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
+			print_device_types(stdout);
+			fputs(usage_tail, stdout);
 			exit(0);
 		case OPT_VERSION:
 			printf(PROG " (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
@@ -380,6 +459,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		fail(argv[optind], "unexpected argument (try --help)");
+	if (o->have_ipl && o->have_psw)
+		fail("--ipl", "--ipl and --psw exclude each other (an IPL loads the PSW from real 0)");
 }
 
 /* ---- Loading ---- */
@@ -408,6 +489,92 @@ static void load_file(struct machine *m, const struct load *l)
 	if (!machine_load(m, l->addr, buf, n))
 		fail(l->file, "cannot be loaded at %06" PRIX32, l->addr);
 	free(buf);
+}
+
+/* ---- Configuration and devices ---- */
+
+/* Read --config and the --device statements; warnings go to stderr. Exits on an error. */
+static void read_config(const struct options *o, struct hconfig *h)
+{
+	char err[1024];
+
+	hconfig_init(h);
+	if (o->config && !hconfig_file(h, o->config, err, sizeof err))
+		fail(NULL, "%s", err);
+	for (size_t i = 0; i < o->ndevices; i++)
+		if (!hconfig_device_statement(h, "--device", o->devices[i], err, sizeof err))
+			fail(NULL, "%s", err);
+	for (size_t i = 0; i < h->nwarnings; i++)
+		fprintf(stderr, PROG ": warning: %s\n", h->warnings[i]);
+}
+
+/* Attach every configured device; returns the first console (NULL if none). Exits when a device
+ * cannot be made, naming its statement. */
+static struct chan_dev *attach_devices(struct machine *m, const struct hconfig *h)
+{
+	struct chan_dev *console = NULL;
+	char err[1024];
+
+	for (size_t i = 0; i < h->ndevs; i++) {
+		const struct hconfig_device *d = &h->devs[i];
+		struct chan_dev *dev = devices_attach(m, d->addr, d->type, d->argc, d->argv, err, sizeof err);
+		if (!dev)
+			fail(d->where, "device %03X %s: %s", d->addr, d->type, err);
+		const struct device_type *t = devices_find(d->type);
+		if (!console && t && t->class == DEVICE_CONSOLE)
+			console = dev;
+	}
+	return console;
+}
+
+/* Names of the bits of sense byte 0 that unit-record, DASD and tape devices share. */
+static void describe_sense(char *buf, size_t size, const struct machine_ipl_csw *csw)
+{
+	static const char *const bits[8] = { "command reject", "intervention required",
+					     "bus-out check", "equipment check", "data check",
+					     "overrun", NULL, NULL };
+	if (!csw->sense_len) {
+		snprintf(buf, size, "no sense bytes");
+		return;
+	}
+	size_t n = (size_t)snprintf(buf, size, "sense");
+	for (uint32_t i = 0; i < csw->sense_len && i < 6 && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, " %02X", csw->sense[i]);
+	const char *sep = " (";
+	for (int b = 0; b < 8 && n < size; b++)
+		if (bits[b] && (csw->sense[0] & (0x80 >> b))) {
+			n += (size_t)snprintf(buf + n, size - n, "%s%s", sep, bits[b]);
+			sep = ", ";
+		}
+	if (*sep == ',' && n < size)
+		snprintf(buf + n, size - n, ")");
+}
+
+/* IPL from addr; on failure one line naming what asked for the IPL (where), and exit 1. */
+static void ipl(struct machine *m, uint16_t addr, const char *where)
+{
+	struct machine_ipl_csw csw;
+	enum machine_ipl_status st = machine_ipl(m, addr, &csw);
+	char detail[256] = "";
+
+	switch (st) {
+	case MACHINE_IPL_OK:
+		return;
+	case MACHINE_IPL_UNIT_CHECK:
+		describe_sense(detail, sizeof detail, &csw);
+		break;
+	case MACHINE_IPL_UNIT_STATUS:
+		snprintf(detail, sizeof detail, "unit status %02X", csw.unit);
+		break;
+	case MACHINE_IPL_INCORRECT_LENGTH:
+	case MACHINE_IPL_CHANNEL_CHECK:
+		snprintf(detail, sizeof detail, "channel status %02X at the CCW at %06" PRIX32, csw.chan,
+			 (csw.ccw - 8) & 0xFFFFFFu);
+		break;
+	default:
+		break;
+	}
+	fail(where, "IPL failed: %s%s%s", machine_ipl_str(st), *detail ? "; " : "", detail);
 }
 
 /* ---- Tracing ---- */
@@ -448,26 +615,109 @@ static void catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-/* An enabled wait: sleep until the next timer event that can end it, then run again (true). False
- * when nothing ever could. A signal cuts the sleep short and stops the CPU (machine_stop). */
-static bool wait_for_timer(struct cpu *c)
+/*
+ * The console: stdin, read without blocking between bursts, and given to the console device a line
+ * at a time (the device takes a line once the guest has read the last one). Lines wait here
+ * meanwhile; reading stops while the queue is full.
+ */
+#define CONSOLE_QUEUE 4096
+
+struct console {
+	struct chan_dev *dev; /* NULL: no console device, stdin is not read */
+	bool eof;             /* stdin has ended (or failed) */
+	bool skipping;        /* dropping the rest of a line longer than the queue */
+	size_t len;
+	char queue[CONSOLE_QUEUE];
+};
+
+/* Can more input come, and be kept? */
+static bool console_listening(const struct console *k)
 {
-	uint64_t ns = machine_wait_ns(c);
-	if (ns == UINT64_MAX)
+	return k->dev && !k->eof && k->len < sizeof k->queue;
+}
+
+static void console_read(struct console *k)
+{
+	ssize_t n = read(STDIN_FILENO, k->queue + k->len, sizeof k->queue - k->len);
+	if (n > 0)
+		k->len += (size_t)n;
+	else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+		k->eof = true;
+}
+
+/* Drop n bytes from the front of the queue. */
+static void console_drop(struct console *k, size_t n)
+{
+	k->len -= n;
+	memmove(k->queue, k->queue + n, k->len);
+}
+
+/* Offer the first queued line to the console: a line ended by a newline, a last line without one
+ * once stdin has ended, or as much of an overlong line as fills the queue (its rest is dropped).
+ * True when the console took it. */
+static bool console_offer(struct console *k)
+{
+	char line[CONSOLE_QUEUE + 1];
+
+	if (k->skipping) {
+		char *nl = memchr(k->queue, '\n', k->len);
+		k->skipping = !nl;
+		console_drop(k, nl ? (size_t)(nl + 1 - k->queue) : k->len);
+		if (k->skipping)
+			return false;
+	}
+	char *nl = memchr(k->queue, '\n', k->len);
+	bool full = k->len == sizeof k->queue;
+	if (!nl && !full && !(k->eof && k->len))
+		return false; /* a line still being typed */
+	size_t n = nl ? (size_t)(nl - k->queue) : k->len;
+	memcpy(line, k->queue, n);
+	line[n] = 0;
+	if (!dev3215_input_line(k->dev, line))
 		return false;
-	struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u)};
-	if (!caught_signal)
-		nanosleep(&ts, NULL);
+	k->skipping = !nl && !k->eof;
+	console_drop(k, nl ? n + 1 : n);
+	return true;
+}
+
+/* Wait for console input (when it can come) for at most ns nanoseconds (UINT64_MAX: no limit),
+ * and read what came. */
+static void console_wait(struct console *k, uint64_t ns)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u) };
+	bool listen = console_listening(k);
+
+	if (caught_signal)
+		return;
+	int r = ppoll(listen ? &pfd : NULL, listen ? 1 : 0, ns == UINT64_MAX ? NULL : &ts, NULL);
+	if (r > 0 && listen)
+		console_read(k);
+}
+
+/* An enabled wait: give the console a line if one is ready, else sleep until console input or the
+ * next timer event that can end the wait, then run again (true). False when nothing ever could.
+ * A signal cuts the sleep short and stops the CPU (machine_stop). */
+static bool wait_for_event(struct cpu *c, struct console *k)
+{
+	if (k->dev && console_offer(k))
+		return true;
+	uint64_t ns = machine_wait_ns(c);
+	if (ns == UINT64_MAX && !console_listening(k))
+		return false;
+	console_wait(k, ns);
+	if (k->dev)
+		console_offer(k);
 	return true;
 }
 
 /* Run in bursts until the machine stops for a reason the options do not continue past. */
-static enum machine_exit run(struct cpu *c, const struct options *o)
+static enum machine_exit run(struct cpu *c, const struct options *o, struct console *k)
 {
 	uint64_t start = cpu_instructions(c);
 
 	for (;;) {
-		uint64_t budget = BURST;
+		uint64_t budget = k->dev ? CONSOLE_BURST : BURST;
 		if (o->have_limit) {
 			uint64_t done = cpu_instructions(c) - start;
 			if (done >= o->limit)
@@ -475,12 +725,17 @@ static enum machine_exit run(struct cpu *c, const struct options *o)
 			if (o->limit - done < budget)
 				budget = o->limit - done;
 		}
+		if (k->dev) {
+			if (console_listening(k))
+				console_wait(k, 0);
+			console_offer(k);
+		}
 		enum machine_exit e = machine_run(c, budget);
 		if (e == MACHINE_EXIT_BUDGET)
 			continue;
 		if (e == MACHINE_EXIT_DIAGNOSE && o->diagnose_nop)
 			continue;
-		if (e == MACHINE_EXIT_ENABLED_WAIT && wait_for_timer(c))
+		if (e == MACHINE_EXIT_ENABLED_WAIT && wait_for_event(c, k))
 			continue;
 		return e;
 	}
@@ -581,19 +836,32 @@ static void check_ranges(const char *opt, const struct dump *d, size_t n, uint32
 int main(int argc, char **argv)
 {
 	struct options o;
+	struct hconfig h;
 
 	parse_options(argc, argv, &o);
+	read_config(&o, &h);
+	uint32_t storage = o.have_storage ? o.storage : h.have_mainsize ? h.mainsize : MACHINE_MAX_STORAGE;
+	bool extension = o.extension && (!h.have_extension || h.extension);
+	/* --ipl, else the configuration's IPL statement unless --psw says where to start. */
+	bool do_ipl = o.have_ipl || (h.have_ipl && !o.have_psw);
+	uint16_t ipl_addr = o.have_ipl ? o.ipl : h.ipl;
+	char ipl_where[600];
+	if (o.have_ipl)
+		snprintf(ipl_where, sizeof ipl_where, "--ipl %03X", o.ipl);
+	else if (h.have_ipl)
+		snprintf(ipl_where, sizeof ipl_where, "%s: IPL %03X", h.ipl_where, h.ipl);
 
-	struct machine_config cfg = { .storage_size = o.storage, .extension = o.extension };
+	struct machine_config cfg = { .storage_size = storage, .extension = extension };
 	struct machine *m = machine_new(&cfg);
 	if (!m)
-		fail("--storage", "cannot have %" PRIu32 " bytes of storage: %s", o.storage, strerror(errno));
+		fail("--storage", "cannot have %" PRIu32 " bytes of storage: %s", storage, strerror(errno));
 	struct cpu *c = machine_cpu(m);
 
 	for (size_t i = 0; i < o.nloads; i++)
 		load_file(m, &o.loads[i]);
-	check_ranges("--dump", o.dumps, o.ndumps, o.storage);
-	check_ranges("--text", o.texts, o.ntexts, o.storage);
+	check_ranges("--dump", o.dumps, o.ndumps, storage);
+	check_ranges("--text", o.texts, o.ntexts, storage);
+	struct console console = { .dev = attach_devices(m, &h) };
 
 	/* Open the state file before running, so that an unwritable path fails before a long run. */
 	FILE *state = NULL;
@@ -603,13 +871,18 @@ int main(int argc, char **argv)
 			fail(o.state, "%s", strerror(errno));
 	}
 
-	/* Without --psw, start as an IPL does: from the doubleword at real 0. An invalid PSW is
-	 * still loaded; the CPU then takes the specification exception, as the architecture says. */
-	if (!o.have_psw && !machine_dump(m, 0, o.psw, 8))
-		fail("storage", "cannot read the PSW at real 0");
-	cpu_set_psw(c, o.psw);
+	/* Start: IPL from a device; or from --psw; or, as after an IPL, from the doubleword at real
+	 * 0. An invalid --psw or PSW at 0 is still loaded; the CPU then takes the specification
+	 * exception, as the architecture says. */
+	if (do_ipl) {
+		ipl(m, ipl_addr, ipl_where);
+	} else {
+		if (!o.have_psw && !machine_dump(m, 0, o.psw, 8))
+			fail("storage", "cannot read the PSW at real 0");
+		cpu_set_psw(c, o.psw);
+	}
 
-	struct trace_ctx trace = { .extension = o.extension };
+	struct trace_ctx trace = { .extension = extension };
 	static char trace_buf[1 << 16];
 	if (o.trace) {
 		setvbuf(stderr, trace_buf, _IOFBF, sizeof trace_buf);
@@ -618,7 +891,7 @@ int main(int argc, char **argv)
 
 	running_cpu = c;
 	catch_signals();
-	enum machine_exit e = run(c, &o);
+	enum machine_exit e = run(c, &o, &console);
 	running_cpu = NULL;
 
 	int status = EXIT_STOP_OK;
@@ -627,6 +900,7 @@ int main(int argc, char **argv)
 	else if (e != MACHINE_EXIT_DISABLED_WAIT && e != MACHINE_EXIT_BUDGET)
 		status = EXIT_STOP_OTHER;
 
+	fflush(stdout);
 	if (state) {
 		write_state(state, m, e, &o);
 		if (fflush(state) || ferror(state) || (state != stdout && fclose(state)))
@@ -638,10 +912,12 @@ int main(int argc, char **argv)
 		report_stop(m, e);
 	fflush(stderr);
 	machine_free(m);
+	hconfig_free(&h);
 	for (size_t i = 0; i < o.nloads; i++)
 		free(o.loads[i].file);
 	free(o.loads);
 	free(o.dumps);
 	free(o.texts);
+	free(o.devices);
 	return status;
 }

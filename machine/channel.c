@@ -734,6 +734,166 @@ void op_stidc(struct cpu *c, const uint8_t *ip)
 	c->cc = 0;
 }
 
+/* ------------------------------------------------------------------------------------------------
+ * Initial program loading (GA22-7000 chapter 4, "Resets" and "Initial Program Loading").
+ *
+ * The load key (with the enable-system-clear key in the normal position) performs initial program
+ * reset and then initial program loading. Initial program reset is initial CPU reset plus I/O
+ * system reset: the PSW, prefix, CPU timer and clock comparator become zero, the control registers
+ * take their initial values and pending CPU interruption conditions are cleared; the general and
+ * floating-point registers, main storage, storage keys and the TOD clock are unchanged.
+ *
+ * The IPL I/O operation is a read from the IPL device as if START I/O had been executed with a CAW
+ * of key 0 and an implied CCW
+ *
+ *     02 000000 60 0018      read 24 bytes into location 0, command chaining, SLI
+ *
+ * after which the channel chains to the CCW read into location 8, and from there on as usual
+ * (status modifier skips a CCW, TIC goes anywhere). PCI flags in the IPL CCWs cause no
+ * interruption. The IPL succeeds when the device ends with nothing but channel end, device end
+ * and status modifier and the channel with no check; then the I/O address is stored (in the PSW
+ * at location 0, bits 16-31, when that PSW is in BC mode; at locations 186-187 when in EC mode)
+ * and the PSW is loaded from location 0. Otherwise - device not operational, any other unit or
+ * channel status, or a PSW with a format error - the CPU does not start and the I/O address is not
+ * stored.
+ *
+ * Devices complete synchronously, so the whole channel program runs here; IPL_MAX_CCWS bounds a
+ * program that never ends.
+ */
+#define IPL_MAX_CCWS (1u << 20)
+
+static const uint8_t zero_psw[8];
+
+const char *machine_ipl_str(enum machine_ipl_status s)
+{
+	switch (s) {
+	case MACHINE_IPL_OK:
+		return "IPL complete";
+	case MACHINE_IPL_NOT_OPERATIONAL:
+		return "no device at that address (not operational)";
+	case MACHINE_IPL_UNIT_CHECK:
+		return "the device ended the IPL read with unit check";
+	case MACHINE_IPL_UNIT_EXCEPTION:
+		return "the device ended the IPL read with unit exception (end of file?)";
+	case MACHINE_IPL_UNIT_STATUS:
+		return "the device ended the IPL read with unexpected status";
+	case MACHINE_IPL_INCORRECT_LENGTH:
+		return "incorrect length in an IPL CCW without SLI";
+	case MACHINE_IPL_CHANNEL_CHECK:
+		return "channel program check in the IPL CCWs";
+	case MACHINE_IPL_NO_END:
+		return "the IPL channel program did not end";
+	case MACHINE_IPL_INVALID_PSW:
+		return "the PSW read into location 0 has a format error";
+	}
+	return "unknown IPL status";
+}
+
+/* Initial CPU reset, the CPU half of initial program reset (see above). The control register
+ * values are those cpu.c gives a new machine; the two should become one function in cpu.c. */
+static void initial_cpu_reset(struct cpu *c)
+{
+	memset(c->cr, 0, sizeof c->cr);
+	c->cr[0] = 0x000000E0u;
+	c->cr[2] = 0xFFFFFFFFu;
+	c->cr[14] = 0xC2000000u;
+	c->cr[15] = 0x00000200u;
+	c->prefix = 0;
+	psw_load(c, zero_psw);
+	c->in_ex = false;
+	c->rel_adjust = 0;
+	c->exit_pending = false;
+	c->ckc = 0;
+	c->cpt_end = tod_now(c); /* CPU timer zero */
+	c->itimer_pending = false;
+	atomic_store(&c->key_pending, false);
+	tlb_purge(c);
+}
+
+/* Ask the device for its sense bytes after a unit check (a Sense command, as a program would). */
+static void ipl_sense(struct chan_dev *d, struct machine_ipl_csw *out)
+{
+	uint32_t len = sizeof out->sense;
+	memset(out->sense, 0, sizeof out->sense);
+	d->ops->execute(d, 0x04, out->sense, &len);
+	out->sense_len = len < sizeof out->sense ? len : (uint32_t)sizeof out->sense;
+}
+
+enum machine_ipl_status machine_ipl(struct machine *m, uint16_t addr, struct machine_ipl_csw *csw)
+{
+	struct cpu *c = machine_cpu(m);
+	struct machine_ipl_csw scratch;
+
+	if (!csw)
+		csw = &scratch;
+	memset(csw, 0, sizeof *csw);
+	initial_cpu_reset(c);
+	machine_io_reset(m);
+
+	struct chan_dev *d = find_dev(m, addr);
+	if (!d)
+		return MACHINE_IPL_NOT_OPERATIONAL;
+
+	/* The implied CCW at location 0, then chaining from location 8. */
+	const struct ccw implied = { .addr = 0, .cmd = 0x02, .data = 0, .flags = CCW_CC | CCW_SLI,
+				     .count = 24 };
+	d->key = 0;
+	d->prev_tic = false;
+	d->started = false;
+	d->pci = false;
+	d->siof = false;
+	d->state = SCH_WORKING;
+	int budget = CHAN_CCWS_PER_STEP;
+	run_command(d, &implied, &budget);
+	for (uint32_t steps = 0; d->state == SCH_WORKING; steps++) {
+		if (steps >= IPL_MAX_CCWS / CHAN_CCWS_PER_STEP) {
+			terminate(d);
+			d->state = SCH_IDLE;
+			d->pci = false;
+			csw->ccw = d->ccw_addr;
+			return MACHINE_IPL_NO_END;
+		}
+		chan_step(d);
+	}
+
+	/* The ending status is the IPL's: it is not presented as an interruption. */
+	d->state = SCH_IDLE;
+	d->pci = false;
+	csw->ccw = d->csw_ccw;
+	csw->unit = d->csw_unit;
+	csw->chan = d->csw_chan;
+	csw->count = d->csw_count;
+	if (d->csw_unit & UNIT_UC) {
+		ipl_sense(d, csw);
+		return MACHINE_IPL_UNIT_CHECK;
+	}
+	if (d->csw_chan & CHAN_IL)
+		return MACHINE_IPL_INCORRECT_LENGTH;
+	if (d->csw_chan)
+		return MACHINE_IPL_CHANNEL_CHECK;
+	if (d->csw_unit & UNIT_UX)
+		return MACHINE_IPL_UNIT_EXCEPTION;
+	if ((d->csw_unit & ~(UNIT_CE | UNIT_DE | UNIT_SM)) ||
+	    (d->csw_unit & (UNIT_CE | UNIT_DE)) != (UNIT_CE | UNIT_DE))
+		return MACHINE_IPL_UNIT_STATUS;
+
+	/* Load the PSW from location 0; the I/O address goes where this PSW's mode says. */
+	uint8_t psw[8];
+	memcpy(psw, real_ptr(c, 0), 8);
+	bool ec = psw[1] & 0x08;
+	if (!ec)
+		put_be16(psw + 2, addr);
+	if (!cpu_set_psw(c, psw)) {
+		psw_load(c, zero_psw);
+		return MACHINE_IPL_INVALID_PSW;
+	}
+	if (ec)
+		put_be16(real_ptr(c, 0xBA), addr);
+	else
+		put_be16(real_ptr(c, 2), addr);
+	return MACHINE_IPL_OK;
+}
+
 uint8_t chan_common_command(uint8_t cmd, uint8_t *sense, uint8_t *buf, uint32_t *len)
 {
 	switch (cmd) {

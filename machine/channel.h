@@ -22,9 +22,11 @@
 #ifndef MACHINE_CHANNEL_H
 #define MACHINE_CHANNEL_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "machine/machine.h"
 
@@ -94,12 +96,22 @@ void chan_free(struct machine *m);
 
 /*
  * A device built from a configuration statement "CUU TYPE ARGS..." (Hercules' syntax): type is the
- * statement's device type as written ("3350", "3420", "1403"), argv its remaining words (file name
- * and options). On failure: NULL and a one-line message (no newline) in err. Each device model that
- * can be configured provides one; machine/devices.c maps type names to them.
+ * statement's device type as the registry spells it ("3350", "3420", "1403"; the statement may
+ * use any case), argv its remaining words (file name and options, quotes removed). On failure:
+ * NULL and a one-line message (no newline) in err. Each device model that can be configured
+ * provides one; machine/devices.c maps type names to them.
  */
 typedef struct chan_dev *dev_config_fn(struct machine *m, uint16_t addr, const char *type, int argc,
 				       char *const argv[], char *err, size_t errlen);
+
+/* The text for errno e after machine_attach_device() (or a model's attach) failed, for a
+ * dev_config_fn's message. */
+static inline const char *chan_attach_strerror(int e)
+{
+	return e == EEXIST ? "the device address is already in use"
+	       : e == EINVAL ? "not a device address (channels 0 to F)"
+			     : strerror(e);
+}
 
 /* ---- Device models (dev_*.c): constructors attach to a machine; NULL with errno on failure ---- */
 
@@ -114,13 +126,19 @@ uint32_t devtest_written(const struct chan_dev *d, uint8_t *out, uint32_t max);
 unsigned devtest_commands(const struct chan_dev *d);
 
 /* dev_3215.c: the 3215 console keyboard/printer, line mode. Output lines go to out (ASCII); typed
- * lines come from dev3215_input_line(), which queues the line and signals attention. */
+ * lines come from dev3215_input_line(), which queues the line and signals attention. It returns
+ * false, and keeps nothing, while the last line has not been read or the device cannot present
+ * attention (working, or status pending): the caller offers the line again later.
+ * dev3215_config() makes the console of a configuration statement, printing on stdout. */
 struct chan_dev *dev3215_attach(struct machine *m, uint16_t addr, FILE *out);
 bool dev3215_input_line(struct chan_dev *d, const char *line);
+dev_config_fn dev3215_config;
 
 /* dev_2540r.c: the 2540 (3505) card reader. Reads cards from deck: raw 80-byte EBCDIC records, or
  * (ascii) text lines translated and blank-padded to 80. Unit exception at end of deck. The FILE
- * stays the caller's. */
+ * stays the caller's. dev2540r_config() builds the deck from the files of a configuration
+ * statement, with Hercules' reader options (dev_2540r.c lists them). */
 struct chan_dev *dev2540r_attach(struct machine *m, uint16_t addr, FILE *deck, bool ascii);
+dev_config_fn dev2540r_config;
 
 #endif

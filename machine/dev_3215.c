@@ -4,12 +4,15 @@
  * Commands: 01 write, 09 write with carriage return (a new line after the data), 0A read inquiry,
  * 03 no-op, 0B audible alarm (a no-op here), 04 sense (1 byte). Output is translated from EBCDIC
  * to ASCII and written to the host FILE. A typed line (dev3215_input_line) is queued and the
- * device presents attention; the next read transfers it. A read with no line queued ends with unit
- * check, intervention required (there is no operator to wait for in line mode).
+ * device presents attention; the next read transfers it. One line at a time: the console takes a
+ * new line only when the last one has been read and it can present attention. A read with no line
+ * queued ends with unit check, intervention required (there is no operator to wait for in line
+ * mode).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/ebcdic.h"
 #include "machine/channel.h"
@@ -96,12 +99,34 @@ struct chan_dev *dev3215_attach(struct machine *m, uint16_t addr, FILE *out)
 bool dev3215_input_line(struct chan_dev *d, const char *line)
 {
 	struct dev3215 *t = chan_dev_priv(d);
+	if (t->have_line || !chan_dev_post_status(d, UNIT_ATTN))
+		return false;
 	size_t n = strcspn(line, "\r\n");
 	if (n > DEV3215_LINE)
 		n = DEV3215_LINE;
 	ascii_to_ebcdic_buf(t->line, line, n);
 	t->line_len = (uint32_t)n;
 	t->have_line = true;
-	chan_dev_post_status(d, UNIT_ATTN);
 	return true;
+}
+
+/*
+ * "CUU 3215 [args]" (also 3215-C, 1052, 1052-C), as Hercules' consoles: the console prints on
+ * standard output. Hercules' arguments - noprompt, and a command prefix (-C types) or a terminal
+ * group, address and mask (telnet types) - are accepted and change nothing here; more than three
+ * besides noprompt is an error.
+ */
+struct chan_dev *dev3215_config(struct machine *m, uint16_t addr, const char *type, int argc,
+				char *const argv[], char *err, size_t errlen)
+{
+	int others = 0;
+	for (int i = 0; i < argc; i++)
+		if (strcasecmp(argv[i], "noprompt") && ++others > 3) {
+			snprintf(err, errlen, "%s: too many arguments (from '%s' on)", type, argv[i]);
+			return NULL;
+		}
+	struct chan_dev *d = dev3215_attach(m, addr, stdout);
+	if (!d)
+		snprintf(err, errlen, "%s", chan_attach_strerror(errno));
+	return d;
 }

@@ -87,6 +87,44 @@ struct chan_dev *machine_attach_device(struct machine *m, uint16_t addr, const s
 /* I/O system reset: every subchannel idle, no pending status, each device's reset. */
 void machine_io_reset(struct machine *m);
 
+/* How an IPL ended (machine_ipl). Every value but MACHINE_IPL_OK leaves the CPU not started. */
+enum machine_ipl_status {
+	MACHINE_IPL_OK = 0,
+	MACHINE_IPL_NOT_OPERATIONAL,   /* no device at the address */
+	MACHINE_IPL_UNIT_CHECK,        /* the device ended with unit check (see the sense) */
+	MACHINE_IPL_UNIT_EXCEPTION,    /* ... with unit exception (end of file, empty deck) */
+	MACHINE_IPL_UNIT_STATUS,       /* ... with some other status than channel end, device end
+					* and status modifier (attention, busy, control unit end) */
+	MACHINE_IPL_INCORRECT_LENGTH,  /* a CCW without SLI transferred a different length */
+	MACHINE_IPL_CHANNEL_CHECK,     /* program, protection or chaining check in the channel */
+	MACHINE_IPL_NO_END,            /* the channel program did not end (a TIC loop?) */
+	MACHINE_IPL_INVALID_PSW,       /* the PSW read into location 0 has a format error */
+};
+
+const char *machine_ipl_str(enum machine_ipl_status s);
+
+/* What the IPL I/O operation ended with, for messages: the CSW it would have stored and, after a
+ * unit check, the device's sense bytes. */
+struct machine_ipl_csw {
+	uint32_t ccw;        /* CCW address: the last CCW used + 8 */
+	uint8_t unit, chan;  /* unit and channel status */
+	uint16_t count;      /* residual count */
+	uint8_t sense[32];
+	uint32_t sense_len;  /* 0 unless the IPL ended with unit check */
+};
+
+/*
+ * Initial program loading from the device at addr (GA22-7000 chapter 4, "Initial Program
+ * Loading"), as the load key does it: initial program reset (initial CPU reset and I/O system
+ * reset), then the IPL read - the implied CCW 02 000000 60 0018 (read 24 bytes into location 0,
+ * command chaining, SLI), chaining on to the CCWs read into 8 and 16 - run to its end at once.
+ * On success the device address is stored (BC mode: in bytes 2-3 of the PSW at location 0; EC
+ * mode: at X'BA'-X'BB') and the PSW is loaded from location 0: the CPU is ready to run. On
+ * failure the CPU is left reset with a zero PSW, the device address is not stored, and csw (when
+ * not NULL) says how the I/O ended.
+ */
+enum machine_ipl_status machine_ipl(struct machine *m, uint16_t addr, struct machine_ipl_csw *csw);
+
 /* ---- CPU state, for loaders, tools and tests ---- */
 
 /* The PSW as its 8-byte architected image. machine_set_psw() returns false for an invalid PSW
