@@ -205,56 +205,88 @@ static uint8_t fetch_ccw(struct chan_dev *d, struct ccw *w)
  * Data transfer for one CCW: direct, or through the IDAW list (2K blocks).
  */
 
+/* Read backward (command X'xC'): the device's bytes go to descending addresses from the CCW's
+ * data address (GA22-7000, "Read Backward"). */
+static bool is_backward(uint8_t cmd)
+{
+	return (cmd & 0x0F) == 0x0C;
+}
+
+/* Where byte off of the CCW's data area is, and how many bytes from there on (upward, or downward
+ * for read backward) lie in the same 2K block of storage. Returns 0 or the channel status of an
+ * error. */
+static uint8_t ccw_locate(struct chan_dev *d, const struct ccw *w, uint32_t off, bool backward, uint32_t *addr,
+			  uint32_t *room)
+{
+	struct cpu *c = d->c;
+	if (!(w->flags & CCW_IDA)) {
+		if (backward) {
+			if (off > w->data)
+				return CHAN_PROG; /* below address 0 */
+			*addr = w->data - off;
+			*room = (*addr & BLOCK_MASK) + 1;
+		} else {
+			*addr = (w->data + off) & AMASK;
+			*room = BLOCK_SIZE - (*addr & BLOCK_MASK); /* a block at a time: stops at a bad one */
+		}
+		return 0;
+	}
+	/* The first IDAW names any address; each further one a 2K boundary: the first byte of a
+	 * block, or for read backward the last. */
+	uint8_t err = chan_access(d, w->data, 4, false);
+	if (err)
+		return err;
+	uint32_t first = be32(c->storage + w->data);
+	if (first & ~AMASK)
+		return CHAN_PROG;
+	uint32_t first_len = backward ? (first & (IDAW_BLOCK - 1)) + 1 : IDAW_BLOCK - (first & (IDAW_BLOCK - 1));
+	if (off < first_len) {
+		*addr = backward ? first - off : first + off;
+		*room = first_len - off;
+		return 0;
+	}
+	uint32_t k = (off - first_len) / IDAW_BLOCK + 1;
+	uint32_t idaw_addr = w->data + 4 * k;
+	err = chan_access(d, idaw_addr, 4, false);
+	if (err)
+		return err;
+	uint32_t idaw = be32(c->storage + idaw_addr);
+	uint32_t boundary = backward ? IDAW_BLOCK - 1 : 0;
+	if ((idaw & ~AMASK) || (idaw & (IDAW_BLOCK - 1)) != boundary)
+		return CHAN_PROG;
+	uint32_t into = (off - first_len) % IDAW_BLOCK;
+	*addr = backward ? idaw - into : idaw + into;
+	*room = IDAW_BLOCK - into;
+	return 0;
+}
+
 /* Move n bytes between buf and the CCW's data area starting off bytes into it. store: to storage.
  * Returns 0 or the channel status of the error; *done says how many bytes moved. */
 static uint8_t ccw_move(struct chan_dev *d, const struct ccw *w, uint32_t off, uint8_t *buf,
 			uint32_t n, bool store, uint32_t *done)
 {
 	struct cpu *c = d->c;
+	bool backward = store && is_backward(w->cmd);
 	*done = 0;
 	while (n) {
 		uint32_t addr, room;
-		if (!(w->flags & CCW_IDA)) {
-			addr = (w->data + off) & AMASK;
-			room = BLOCK_SIZE - (addr & BLOCK_MASK); /* a block at a time: stops at a bad one */
-			if (room > n)
-				room = n;
-		} else {
-			/* The first IDAW names any address; each further one a 2K boundary. */
-			uint8_t err = chan_access(d, w->data, 4, false);
-			if (err)
-				return err;
-			uint32_t first = be32(c->storage + w->data);
-			if (first & ~AMASK)
-				return CHAN_PROG;
-			uint32_t first_len = IDAW_BLOCK - (first & (IDAW_BLOCK - 1));
-			uint32_t idaw_addr;
-			if (off < first_len) {
-				addr = first + off;
-				room = first_len - off;
-			} else {
-				uint32_t k = (off - first_len) / IDAW_BLOCK + 1;
-				idaw_addr = w->data + 4 * k;
-				err = chan_access(d, idaw_addr, 4, false);
-				if (err)
-					return err;
-				uint32_t idaw = be32(c->storage + idaw_addr);
-				if ((idaw & ~AMASK) || (idaw & (IDAW_BLOCK - 1)))
-					return CHAN_PROG;
-				uint32_t into = (off - first_len) % IDAW_BLOCK;
-				addr = idaw + into;
-				room = IDAW_BLOCK - into;
-			}
-			if (room > n)
-				room = n;
-		}
-		uint8_t err = chan_access(d, addr, room, store);
+		uint8_t err = ccw_locate(d, w, off, backward, &addr, &room);
 		if (err)
 			return err;
-		if (store)
+		if (room > n)
+			room = n;
+		uint32_t low = backward ? addr - (room - 1) : addr;
+		err = chan_access(d, low, room, store);
+		if (err)
+			return err;
+		if (backward) {
+			for (uint32_t i = 0; i < room; i++)
+				c->storage[addr - i] = buf[i];
+		} else if (store) {
 			memcpy(c->storage + addr, buf, room);
-		else
+		} else {
 			memcpy(buf, c->storage + addr, room);
+		}
 		buf += room;
 		off += room;
 		n -= room;
@@ -578,6 +610,8 @@ static void start_io(struct cpu *c, const uint8_t *ip, bool siof)
 	d->pci = false;
 	d->siof = siof;
 	d->state = SCH_WORKING;
+	if (d->ops->start)
+		d->ops->start(d);
 	if (caw & 0x0F000000u)
 		ccw_check(d, d->ccw_addr - 8, CHAN_PROG, 0);
 	else
@@ -843,6 +877,8 @@ enum machine_ipl_status machine_ipl(struct machine *m, uint16_t addr, struct mac
 	d->pci = false;
 	d->siof = false;
 	d->state = SCH_WORKING;
+	if (d->ops->start)
+		d->ops->start(d);
 	int budget = CHAN_CCWS_PER_STEP;
 	run_command(d, &implied, &budget);
 	for (uint32_t steps = 0; d->state == SCH_WORKING; steps++) {

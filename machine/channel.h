@@ -13,6 +13,8 @@
  *       wanted from (write) this command: a value different from the count is an incorrect
  *       length, which the channel reports unless SLI says otherwise. Returns the unit status
  *       (UNIT_CE | UNIT_DE, plus UNIT_UC or UNIT_UX); completion is synchronous.
+ *   start(d)   optional: a channel program begins (SIO, SIOF, IPL), before its first command;
+ *              for state that lasts one program (a DASD file mask).
  *   halt(d)    optional: HIO/HDV/CLRIO terminated the device's operation.
  *   reset(d)   optional: I/O system reset.
  *   free(priv) optional: release the private state when the machine is freed.
@@ -79,6 +81,7 @@ struct chan_dev;
 struct dev_ops {
 	const char *type; /* "3215", "2540R", ... */
 	uint8_t (*execute)(struct chan_dev *d, uint8_t cmd, uint8_t *buf, uint32_t *len);
+	void (*start)(struct chan_dev *d); /* a channel program begins (SIO, SIOF, IPL) */
 	void (*halt)(struct chan_dev *d);
 	void (*reset)(struct chan_dev *d);
 	void (*free)(void *priv);
@@ -116,7 +119,7 @@ static inline const char *chan_attach_strerror(int e)
 /* ---- Device models (dev_*.c): constructors attach to a machine; NULL with errno on failure ---- */
 
 /* dev_test.c: a test device. Read (02) returns the pattern 00 01 02 ... of the record length
- * (default 16); write (01) keeps what it got; 03 no-op; 04 sense (1 byte); 13 control that ends
+ * (default 16), read backward (0C) the same record last byte first; write (01) keeps what it got; 03 no-op; 04 sense (1 byte); 13 control that ends
  * with unit exception; anything else is a command reject (unit check). */
 struct chan_dev *devtest_attach(struct machine *m, uint16_t addr);
 void devtest_set_record_len(struct chan_dev *d, uint32_t len);

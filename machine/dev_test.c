@@ -34,6 +34,12 @@ static uint8_t devtest_execute(struct chan_dev *d, uint8_t cmd, uint8_t *buf, ui
 		*len = t->record_len;
 		t->sense = 0;
 		return UNIT_CE | UNIT_DE;
+	case 0x0C: /* read backward: the pattern's last byte first */
+		for (uint32_t i = 0; i < *len && i < t->record_len; i++)
+			buf[i] = (uint8_t)(t->record_len - 1 - i);
+		*len = t->record_len;
+		t->sense = 0;
+		return UNIT_CE | UNIT_DE;
 	case 0x13: /* control ending with unit exception */
 		return UNIT_CE | UNIT_DE | UNIT_UX;
 	default: /* no-op, sense, command reject */

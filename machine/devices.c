@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "machine/channel.h"
+#include "machine/dev_dasd.h"
 #include "machine/dev_tape.h"
 #include "machine/devices.h"
 
@@ -35,6 +36,16 @@ static const struct device_type device_types[] = {
 	{ "3211", DEVICE_PRINTER, devprinter_config },
 	/* Tape drives (dev_3420.c). */
 	{ "3420", DEVICE_TAPE, devtape_config },
+	/* Disks: CKD (dev_ckd.c) and FBA (dev_fba.c) over the images of machine/dasd/. */
+	{ "2311", DEVICE_DASD, devckd_config },
+	{ "2314", DEVICE_DASD, devckd_config },
+	{ "3330", DEVICE_DASD, devckd_config },
+	{ "3340", DEVICE_DASD, devckd_config },
+	{ "3350", DEVICE_DASD, devckd_config },
+	{ "3375", DEVICE_DASD, devckd_config },
+	{ "3380", DEVICE_DASD, devckd_config },
+	{ "3310", DEVICE_DASD, devfba_config },
+	{ "3370", DEVICE_DASD, devfba_config },
 };
 
 #define NTYPES (sizeof device_types / sizeof device_types[0])

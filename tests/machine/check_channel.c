@@ -404,6 +404,55 @@ START_TEST(test_chan_ida_unaligned_second_idaw_is_program_check)
 }
 END_TEST
 
+/* Read backward stores at descending addresses from the CCW's address (GA22-7000, "Read
+ * Backward"): the record lands in forward order, ending there. */
+START_TEST(test_chan_read_backward_stores_descending)
+{
+	h_set_word(m, 0x3010, 0xAAAAAAAA);
+	caw(0, 0x2000);
+	ccw(0x2000, 0x0C, 0x300F, 0, 16);
+	ck_assert_uint_eq(start_and_test(0x180), 1);
+	ck_assert_uint_eq(csw_lo(), 0x0C000000u);
+	ck_assert_uint_eq(h_word(m, 0x3000), 0x00010203u);
+	ck_assert_uint_eq(h_word(m, 0x300C), 0x0C0D0E0Fu);
+	ck_assert_uint_eq(h_word(m, 0x3010), 0xAAAAAAAAu);
+}
+END_TEST
+
+/* Read backward with IDA: the first IDAW names the highest byte, and the data runs down to the
+ * start of its 2K block; each further IDAW names the last byte of a block. */
+START_TEST(test_chan_ida_read_backward_runs_down_through_blocks)
+{
+	devtest_set_record_len(dev, 40);
+	h_set_word(m, 0x2100, 0x0000380F); /* 16 bytes down to X'3800' */
+	h_set_word(m, 0x2104, 0x00005FFF);
+	caw(0, 0x2000);
+	ccw(0x2000, 0x0C, 0x2100, CCW_IDA, 40);
+	ck_assert_uint_eq(start_and_test(0x180), 1);
+	ck_assert_uint_eq(csw_lo(), 0x0C000000u);
+	/* Device bytes 27, 26, ... go to 380F, 380E, ...: storage holds 24..39 at 3800..380F. */
+	ck_assert_uint_eq(h_word(m, 0x3800), 0x18191A1Bu);
+	ck_assert_uint_eq(h_word(m, 0x380C), 0x24252627u);
+	/* The other 24 bytes run down from X'5FFF': 0..23 at 5FE8..5FFF. */
+	ck_assert_uint_eq(h_word(m, 0x5FE8), 0x00010203u);
+	ck_assert_uint_eq(h_word(m, 0x5FFC), 0x14151617u);
+	/* A second IDAW that is not the last byte of a block is a program check. */
+	h_set_word(m, 0x2104, 0x00005000);
+	ck_assert_uint_eq(start_and_test(0x180), 1);
+	ck_assert_uint_eq(csw_lo() & 0x00FF0000u, (uint32_t)CHAN_PROG << 16);
+}
+END_TEST
+
+/* Read backward past address 0 is a program check. */
+START_TEST(test_chan_read_backward_below_zero_is_program_check)
+{
+	caw(0, 0x2000);
+	ccw(0x2000, 0x0C, 0x000007, CCW_SLI, 16);
+	ck_assert_uint_eq(start_and_test(0x180), 1);
+	ck_assert_uint_eq(csw_lo() & 0x00FF0000u, (uint32_t)CHAN_PROG << 16);
+}
+END_TEST
+
 START_TEST(test_chan_tic_continues_at_target)
 {
 	caw(0, 0x2000);
@@ -779,6 +828,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_chan_incorrect_length_suppresses_command_chaining);
 	tcase_add_test(tc, test_chan_ida_reads_across_2k_blocks);
 	tcase_add_test(tc, test_chan_ida_unaligned_second_idaw_is_program_check);
+	tcase_add_test(tc, test_chan_read_backward_stores_descending);
+	tcase_add_test(tc, test_chan_ida_read_backward_runs_down_through_blocks);
+	tcase_add_test(tc, test_chan_read_backward_below_zero_is_program_check);
 	tcase_add_test(tc, test_chan_tic_continues_at_target);
 	tcase_add_test(tc, test_chan_tic_to_tic_is_program_check);
 	tcase_add_test(tc, test_chan_invalid_ccw_flags_is_program_check);
