@@ -1,7 +1,7 @@
 #!/bin/sh
 # ipl.sh - cambridge-machine with devices and IPL, end to end: configuration messages (warnings
-# with file:line, errors and their exit status), IPL failures, and a card deck (tests/ipl/echo.s)
-# IPLed from a reader that talks to a console on stdin/stdout. Every run is bounded by
+# with file:line, errors and their exit status), IPL failures, and a program (tests/ipl/echo.s)
+# IPLed from a card reader and from a tape that talks to a console on stdin/stdout. Every run is bounded by
 # --max-instructions and timeout(1).
 #
 # Run from the build directory (make check does). Environment: srcdir (the source tree),
@@ -164,6 +164,29 @@ BYE'
 		bad "slow: status $rc"; sed 's/^/  out: /' slow.out; sed 's/^/  err: /' slow.err
 	elif [ "$cpu" -gt 1000 ]; then
 		bad "slow: the waits used $cpu ms of CPU time"
+	else
+		ok
+	fi
+
+	# The same program from a tape: an AWS image whose blocks are the deck's cards, one 80-byte
+	# block each, then a tapemark. The IPL reads block 1 as the reader reads card 1, and the
+	# program's CCWs read on, block by block. (AWS block header: this block's length and the
+	# previous block's, little-endian, then the flags: X'A0' a whole block, X'40' a tapemark.)
+	cards=$(($(wc -c <"$deck") / 80))
+	i=0
+	prev='\000\000'
+	: > echo.aws
+	while [ $i -lt $cards ]; do
+		printf "\120\000${prev}\240\000" >> echo.aws
+		dd if="$deck" bs=80 skip=$i count=1 2>/dev/null >> echo.aws
+		prev='\120\000'
+		i=$((i + 1))
+	done
+	printf '\000\000\120\000\100\000' >> echo.aws
+	printf 'from tape\nquit\n' > tape.in
+	run tape --device '009 3215' --device '0580 3420 echo.aws ro' --ipl 580 <tape.in
+	if [ $rc -ne 0 ] || [ "$(sed -n 2p tape.out)" != "ECHO: FROM TAPE" ] || [ "$(sed -n 4p tape.out)" != "BYE" ]; then
+		bad "tape: status $rc"; sed 's/^/  out: /' tape.out; sed 's/^/  err: /' tape.err
 	else
 		ok
 	fi
