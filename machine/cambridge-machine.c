@@ -133,7 +133,7 @@ static const char usage_tail[] =
 	"  2    any other stop (the state is written, and a line on stderr says why)\n"
 	"  130  stopped by SIGINT (143 by SIGTERM); the state is written\n"
 	"\n"
-	"See docs/cambridge-machine.md for the JSON format.\n";
+	"See man cambridge-machine (docs/cambridge-machine.md), also for the JSON format.\n";
 
 /* "cambridge-machine: WHAT: WHY" on stderr (without "WHAT: " when what is NULL), and exit 1. */
 static noreturn void fail(const char *what, const char *fmt, ...)

@@ -66,6 +66,8 @@ struct chan_dev {
 
 struct chan_set {
 	struct chan_dev *devs;
+	uint8_t *buf;   /* the data of the command being executed, kept between commands */
+	size_t buf_cap;
 };
 
 struct ccw {
@@ -144,6 +146,7 @@ void chan_free(struct machine *m)
 		free(d);
 		d = next;
 	}
+	free(m->chan->buf);
 	free(m->chan);
 	m->chan = NULL;
 }
@@ -307,6 +310,8 @@ static bool is_read(uint8_t cmd)
 /* End the channel program: status pending with the CSW for the CCW at ccw_addr. */
 static void end_program(struct chan_dev *d, uint32_t ccw_addr, uint8_t unit, uint8_t chan, uint16_t count)
 {
+	if (d->started && d->ops->end)
+		unit |= d->ops->end(d);
 	d->state = SCH_PENDING;
 	d->csw_cc = 0;
 	d->csw_ccw = (ccw_addr + 8) & AMASK;
@@ -388,12 +393,20 @@ static void run_command(struct chan_dev *d, const struct ccw *first, int *budget
 		nseg++;
 	}
 
-	uint8_t *buf = calloc(total, 1);
-	if (!buf) {
-		ccw_check(d, first->addr, CHAN_CCC, first->count);
-		return;
+	struct chan_set *cs = d->c->m->chan;
+	if (total > cs->buf_cap) {
+		uint8_t *grown = realloc(cs->buf, total);
+		if (!grown) {
+			ccw_check(d, first->addr, CHAN_CCC, first->count);
+			return;
+		}
+		cs->buf = grown;
+		cs->buf_cap = total;
 	}
+	uint8_t *buf = cs->buf;
 	bool read = is_read(first->cmd);
+	if (read)
+		memset(buf, 0, total); /* a device that gives less leaves zeros, never older data */
 	uint8_t chan = 0;
 	unsigned s = 0;
 	uint32_t done_in_seg = 0;
@@ -413,7 +426,6 @@ static void run_command(struct chan_dev *d, const struct ccw *first, int *budget
 	}
 	if (chan) {
 		/* The device got nothing: the command ends at the failing CCW. */
-		free(buf);
 		ccw_check(d, seg[s].addr, chan, (uint16_t)(seg[s].count - done_in_seg));
 		return;
 	}
@@ -444,7 +456,6 @@ static void run_command(struct chan_dev *d, const struct ccw *first, int *budget
 	}
 	if (s == nseg)
 		s = nseg - 1;
-	free(buf);
 
 	const struct ccw *last = &seg[s];
 	uint16_t residual = (uint16_t)(last->count - done_in_seg);

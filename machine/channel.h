@@ -15,6 +15,9 @@
  *       (UNIT_CE | UNIT_DE, plus UNIT_UC or UNIT_UX); completion is synchronous.
  *   start(d)   optional: a channel program begins (SIO, SIOF, IPL), before its first command;
  *              for state that lasts one program (a DASD file mask).
+ *   end(d)     optional: the program the device took part in ends, before its status is
+ *              presented: a DASD writes back the track it changed. Returns unit status to add
+ *              (UNIT_UC when that failed, with the sense set) or 0.
  *   halt(d)    optional: HIO/HDV/CLRIO terminated the device's operation.
  *   reset(d)   optional: I/O system reset.
  *   free(priv) optional: release the private state when the machine is freed.
@@ -82,6 +85,7 @@ struct dev_ops {
 	const char *type; /* "3215", "2540R", ... */
 	uint8_t (*execute)(struct chan_dev *d, uint8_t cmd, uint8_t *buf, uint32_t *len);
 	void (*start)(struct chan_dev *d); /* a channel program begins (SIO, SIOF, IPL) */
+	uint8_t (*end)(struct chan_dev *d); /* it ends: more unit status (UNIT_UC) or 0 */
 	void (*halt)(struct chan_dev *d);
 	void (*reset)(struct chan_dev *d);
 	void (*free)(void *priv);

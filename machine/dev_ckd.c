@@ -59,8 +59,12 @@
  * A track image the library finds malformed is a data check, a failing host read or write an
  * equipment check, both with permanent error.
  *
- * Writes. One track is kept in a buffer; a command that changes it writes it back to the image
- * (ckd_write_track) before it ends, so each track in the file is always a whole old or new image.
+ * Writes. One track is kept in a buffer; the commands that change it mark it changed, and it is
+ * written back to the image (ckd_write_track, one whole track) when the device moves to another
+ * track and when the channel program ends - before its ending status is presented (dev_ops.end),
+ * so a guest that has seen its write complete finds it in the image, and each track in the file
+ * is always a whole old or new image. A failed write-back ends the program with unit check,
+ * equipment check.
  *
  * Channel programs. The file mask, the previous command (for sequencing) and the index count last
  * one channel program: the channel calls devckd_program_start() (dev_ops.start) when one begins.
@@ -159,6 +163,7 @@ struct ckd_dev {
 	/* ---- The track buffer: the image of track (tcc, thh) when loaded. ---- */
 	uint8_t *trk;
 	bool loaded;
+	bool changed; /* not yet written back */
 	uint32_t tcc, thh;
 	/* ---- Position: lasts across channel programs. ---- */
 	uint32_t cc, hh;
@@ -232,10 +237,15 @@ void devckd_program_start(struct chan_dev *d)
  */
 
 /* Make the buffer hold track (cc, hh). 0 or the status of a unit check. */
+static uint8_t write_back(struct ckd_dev *t, uint32_t *len);
+
 static uint8_t load(struct ckd_dev *t, uint32_t *len)
 {
 	if (t->loaded && t->tcc == t->cc && t->thh == t->hh)
 		return 0;
+	uint8_t st = write_back(t, len);
+	if (st)
+		return st;
 	t->loaded = false;
 	enum dasd_status s = ckd_read_track(t->vol, t->cc, t->hh, t->trk);
 	if (s != DASD_OK)
@@ -246,13 +256,30 @@ static uint8_t load(struct ckd_dev *t, uint32_t *len)
 	return 0;
 }
 
-/* Write the buffer back to the image. */
+/* The buffer has changed: it goes back to the image at the latest when the program ends. */
 static uint8_t store(struct ckd_dev *t, uint32_t *len)
 {
+	(void)len;
+	t->changed = true;
+	return 0;
+}
+
+/* Write a changed buffer back to the image. 0, or the status of a unit check. */
+static uint8_t write_back(struct ckd_dev *t, uint32_t *len)
+{
+	if (!t->changed)
+		return 0;
+	t->changed = false;
 	enum dasd_status s = ckd_write_track(t->vol, t->tcc, t->thh, t->trk, t->trksize);
 	if (s != DASD_OK)
 		return image_error(t, s, len);
 	return 0;
+}
+
+static uint8_t ckd_end(struct chan_dev *d)
+{
+	uint32_t len = 0;
+	return write_back(chan_dev_priv(d), &len) & UNIT_UC;
 }
 
 /* The record whose count field is at off; *end: the offset just past its data. */
@@ -979,6 +1006,8 @@ static uint8_t ckd_execute(struct chan_dev *d, uint8_t cmd, uint8_t *buf, uint32
 static void ckd_reset(struct chan_dev *d)
 {
 	struct ckd_dev *t = chan_dev_priv(d);
+	uint32_t len = 0;
+	(void)write_back(t, &len);
 	program_begin(t);
 	t->orient = AT_INDEX;
 	memset(t->sense, 0, sizeof t->sense);
@@ -987,6 +1016,8 @@ static void ckd_reset(struct chan_dev *d)
 static void ckd_free(void *priv)
 {
 	struct ckd_dev *t = priv;
+	uint32_t len = 0;
+	(void)write_back(t, &len);
 	ckd_close(t->vol);
 	free(t->trk);
 	free(t);
@@ -996,6 +1027,7 @@ static const struct dev_ops ckd_ops = {
 	.type = "CKD",
 	.execute = ckd_execute,
 	.start = devckd_program_start,
+	.end = ckd_end,
 	.reset = ckd_reset,
 	.free = ckd_free,
 };

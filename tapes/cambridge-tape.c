@@ -35,7 +35,9 @@ static void usage(FILE *f)
 	      "  --format aws|het       format of the new tape (default: from the name, .het is HET)\n"
 	      "  --compress zlib|bzip2|none\n"
 	      "                         compression of HET blocks (default zlib)\n"
-	      "  --help                 this text\n", f);
+	      "  --help                 this text\n"
+	      "\n"
+	      "See man cambridge-tape (docs/cambridge-tape.md).\n", f);
 }
 
 /* Report "cambridge-tape: FILE: what: why" for a tape status. */

@@ -33,7 +33,9 @@ static const char usage[] =
 	"list   print the device type, geometry, volume label and VTOC data set names.\n"
 	"check  read every track and report the first inconsistency with its file and offset; for\n"
 	"       CCKD also the L1/L2 tables, extents and free space. --repair (CCKD): drop bad L1/L2\n"
-	"       entries (their tracks become empty), rebuild the free space, mark the file closed.\n";
+	"       entries (their tracks become empty), rebuild the free space, mark the file closed.\n"
+	"\n"
+	"See man cambridge-dasd (docs/cambridge-dasd.md).\n";
 
 static bool parse_compress(const char *s, int *algo)
 {
