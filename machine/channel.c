@@ -834,27 +834,6 @@ const char *machine_ipl_str(enum machine_ipl_status s)
 	return "unknown IPL status";
 }
 
-/* Initial CPU reset, the CPU half of initial program reset (see above). The control register
- * values are those cpu.c gives a new machine; the two should become one function in cpu.c. */
-static void initial_cpu_reset(struct cpu *c)
-{
-	memset(c->cr, 0, sizeof c->cr);
-	c->cr[0] = 0x000000E0u;
-	c->cr[2] = 0xFFFFFFFFu;
-	c->cr[14] = 0xC2000000u;
-	c->cr[15] = 0x00000200u;
-	c->prefix = 0;
-	psw_load(c, zero_psw);
-	c->in_ex = false;
-	c->rel_adjust = 0;
-	c->exit_pending = false;
-	c->ckc = 0;
-	c->cpt_end = tod_now(c); /* CPU timer zero */
-	c->itimer_pending = false;
-	atomic_store(&c->key_pending, false);
-	tlb_purge(c);
-}
-
 /* Ask the device for its sense bytes after a unit check (a Sense command, as a program would). */
 static void ipl_sense(struct chan_dev *d, struct machine_ipl_csw *out)
 {
@@ -872,7 +851,7 @@ enum machine_ipl_status machine_ipl(struct machine *m, uint16_t addr, struct mac
 	if (!csw)
 		csw = &scratch;
 	memset(csw, 0, sizeof *csw);
-	initial_cpu_reset(c);
+	cpu_reset(c, true); /* initial CPU reset: the CPU half of initial program reset */
 	machine_io_reset(m);
 
 	struct chan_dev *d = find_dev(m, addr);

@@ -3,7 +3,9 @@
  *
  * machine_run() is the hot loop: fetch through the TLB, dispatch through the primary table, and look
  * at c->attention (events, waits, tracing, exits) only when something set it. Program interruptions
- * are raised by program_check(), which swaps PSWs and longjmps back to the loop.
+ * are raised by program_check(), which swaps PSWs and longjmps back to the loop. The other
+ * interruptions (machine check, external, I/O, restart) are taken between instructions, when the
+ * loop looks at the CPU's state; so are the stopped and check-stop states, resets and store status.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -60,7 +62,7 @@ static void cpu_initial_reset(struct cpu *c)
 	c->progmask = 0;
 	c->sysmask = 0;
 	c->key = 0;
-	c->ec = c->mcheck = c->wait = c->problem = false;
+	c->ec = c->mcheck = c->wait = c->problem = c->secondary = false;
 	c->intcode = 0;
 	c->ilc = 0;
 	c->psw_invalid = false;
@@ -179,7 +181,7 @@ void psw_store(const struct cpu *c, uint8_t out[8])
 	out[0] = c->sysmask;
 	out[1] = (uint8_t)(c->key << 4 | c->ec << 3 | c->mcheck << 2 | c->wait << 1 | c->problem);
 	if (c->ec) {
-		out[2] = (uint8_t)(c->cc << 4 | c->progmask);
+		out[2] = (uint8_t)(c->secondary << 7 | c->cc << 4 | c->progmask);
 		out[3] = 0;
 		out[4] = 0;
 	} else {
@@ -195,8 +197,9 @@ static bool psw_valid(const uint8_t p[8])
 {
 	if (!(p[1] & 0x08))
 		return true; /* BC mode has no reserved bits */
-	/* EC mode: bits 0, 2-4, 16 (no DAS), 17 and 24-39 must be zero. */
-	return !(p[0] & 0xB8) && !(p[2] & 0xC0) && !p[3] && !p[4];
+	/* EC mode: bits 0, 2-4, 17 and 24-39 must be zero (bit 16 is the secondary-space control of
+	 * the dual-address-space facility, which this machine has). */
+	return !(p[0] & 0xB8) && !(p[2] & 0x40) && !p[3] && !p[4];
 }
 
 bool psw_load(struct cpu *c, const uint8_t in[8])
@@ -207,6 +210,7 @@ bool psw_load(struct cpu *c, const uint8_t in[8])
 	c->mcheck = in[1] & 0x04;
 	c->wait = in[1] & 0x02;
 	c->problem = in[1] & 0x01;
+	c->secondary = c->ec && (in[2] & 0x80);
 	if (c->ec) {
 		c->cc = (in[2] >> 4) & 3;
 		c->progmask = in[2] & 15;
@@ -278,6 +282,12 @@ noreturn void program_check_nullify(struct cpu *c, enum pic code)
 	raise_program(c, code, true);
 }
 
+noreturn void program_check_completed(struct cpu *c, enum pic code)
+{
+	deliver_program(c, code, c->in_ex ? 2 : ilc_of(c->cur->op));
+	longjmp(c->recover, 1);
+}
+
 /* A specification exception for an invalid PSW format, recognised as soon as the PSW is loaded:
  * ILC 0, and the old PSW is the invalid image as loaded (there is no valid state to compose it
  * from). Only EC-mode PSWs can be invalid, so the code goes to X'8E'. */
@@ -292,6 +302,175 @@ static void psw_exception(struct cpu *c)
 	psw_load(c, low + 0x68);
 	if (c->psw_invalid || (c->ia & 1))
 		cpu_request_exit(c, MACHINE_EXIT_PROGRAM_LOOP);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Machine check, restart, resets and store status (GA22-7000 chapters 4, 6 and 11)
+ *
+ * An emulated machine has no failing hardware: machine-check conditions are what the host reports
+ * with machine_check(), as an interruption code. They are taken between instructions: an exigent
+ * condition (system damage, instruction-processing damage) when PSW bit 13 is one, a repressible
+ * one when its subclass mask in CR14 is one too. An exigent condition while PSW bit 13 is zero and
+ * the check-stop control (CR14 bit 0) is one puts the CPU in the check-stop state.
+ */
+
+#define MCIC_EXIGENT (MACHINE_MCIC_SD | MACHINE_MCIC_PD)
+#define MCIC_CONDITIONS                                                                         \
+	(MCIC_EXIGENT | MACHINE_MCIC_SR | MACHINE_MCIC_TD | MACHINE_MCIC_CD | MACHINE_MCIC_ED |  \
+	 MACHINE_MCIC_DG | MACHINE_MCIC_W)
+
+/* CR14 machine-check controls. */
+#define CR14_CHECKSTOP 0x80000000u /* bit 0: check-stop control */
+#define CR14_RECOVERY 0x08000000u  /* bit 4: recovery (system recovery) subclass mask */
+#define CR14_DEGRADE 0x04000000u   /* bit 5: degradation subclass mask */
+#define CR14_DAMAGE 0x02000000u    /* bit 6: external-damage subclass mask (and timer damage) */
+#define CR14_WARNING 0x01000000u   /* bit 7: warning subclass mask */
+
+/* The repressible conditions of code that CR14 masks off. */
+static uint64_t mcheck_masked(const struct cpu *c, uint64_t code)
+{
+	uint32_t cr14 = c->cr[14];
+	uint64_t off = 0;
+	if (!(cr14 & CR14_RECOVERY))
+		off |= MACHINE_MCIC_SR;
+	if (!(cr14 & CR14_DEGRADE))
+		off |= MACHINE_MCIC_DG;
+	if (!(cr14 & CR14_DAMAGE))
+		off |= MACHINE_MCIC_TD | MACHINE_MCIC_CD | MACHINE_MCIC_ED;
+	if (!(cr14 & CR14_WARNING))
+		off |= MACHINE_MCIC_W;
+	return code & off;
+}
+
+bool mcheck_deliverable(struct cpu *c)
+{
+	uint64_t code = atomic_load_explicit(&c->mcheck_pending, memory_order_relaxed);
+	return code && c->mcheck && (code & MCIC_CONDITIONS & ~mcheck_masked(c, code));
+}
+
+/* An exigent condition with the machine-check mask off and the check-stop control on: the CPU
+ * enters the check-stop state, which ends the condition. */
+static bool mcheck_checkstop(struct cpu *c)
+{
+	uint64_t code = atomic_load_explicit(&c->mcheck_pending, memory_order_relaxed);
+	if (likely(!(code & MCIC_EXIGENT)) || c->mcheck || !(c->cr[14] & CR14_CHECKSTOP))
+		return false;
+	atomic_store(&c->mcheck_pending, 0);
+	c->checkstop = true;
+	return true;
+}
+
+/* The machine-check interruption: the code at X'E8', the register save areas, the old PSW at X'30'
+ * and the new one from X'70' (all real addresses). Conditions still masked stay pending, with the
+ * code's other bits. */
+static bool mcheck_deliver(struct cpu *c)
+{
+	uint64_t code = atomic_load_explicit(&c->mcheck_pending, memory_order_relaxed), masked;
+	if (likely(!code) || !c->mcheck)
+		return false;
+	do {
+		masked = mcheck_masked(c, code);
+		if (!(code & MCIC_CONDITIONS & ~masked))
+			return false;
+	} while (!atomic_compare_exchange_weak(&c->mcheck_pending, &code,
+					       masked ? masked | (code & ~MCIC_CONDITIONS) : 0));
+	uint8_t *low = real_ptr(c, 0);
+	put_be64(low + 0xD8, c->cpt_end - tod_now(c));
+	put_be64(low + 0xE0, c->ckc);
+	put_be64(low + 0xE8, code & ~masked);
+	for (int i = 0; i < 4; i++)
+		put_be64(low + 0x160 + 8 * i, c->fpr[i]);
+	for (int i = 0; i < 16; i++) {
+		put_be32(low + 0x180 + 4 * i, c->gr[i]);
+		put_be32(low + 0x1C0 + 4 * i, c->cr[i]);
+	}
+	if (!c->ec) {
+		c->intcode = 0; /* BC mode: interruption code zero; the ILC is unpredictable */
+		c->ilc = 0;
+	}
+	psw_swap(c, 0x30, 0x70);
+	return true;
+}
+
+void machine_check(struct cpu *c, uint64_t code)
+{
+	atomic_fetch_or(&c->mcheck_pending, code);
+	atomic_store(&c->attention, 1);
+}
+
+/* The restart interruption: old PSW at real X'08', new PSW from X'00'. Not maskable; taken after
+ * every other pending interruption the CPU is enabled for. */
+static bool restart_deliver(struct cpu *c)
+{
+	if (likely(!atomic_load_explicit(&c->restart_pending, memory_order_relaxed)))
+		return false;
+	atomic_store(&c->restart_pending, false);
+	if (!c->ec) {
+		c->intcode = 0; /* BC mode: interruption code zero; the ILC is unpredictable */
+		c->ilc = 0;
+	}
+	psw_swap(c, 0x08, 0x00);
+	return true;
+}
+
+void machine_restart(struct cpu *c)
+{
+	atomic_store(&c->restart_pending, true);
+	atomic_store(&c->attention, 1);
+}
+
+void cpu_reset(struct cpu *c, bool initial)
+{
+	static const uint8_t zero_psw[8];
+	c->in_ex = false;
+	c->rel_adjust = 0;
+	c->exit_pending = false;
+	c->ext_call_pending = false;
+	c->emergency_pending = false;
+	c->stop_pending = STOP_NONE;
+	c->checkstop = false;
+	c->itimer_pending = false;
+	atomic_store(&c->key_pending, false);
+	atomic_store(&c->restart_pending, false);
+	atomic_store(&c->mcheck_pending, 0);
+	if (initial) {
+		memset(c->cr, 0, sizeof c->cr);
+		c->cr[0] = 0x000000E0u;
+		c->cr[2] = 0xFFFFFFFFu;
+		c->cr[14] = 0xC2000000u;
+		c->cr[15] = 0x00000200u;
+		c->prefix = 0;
+		psw_load(c, zero_psw);
+		c->ckc = 0;
+		c->cpt_end = tod_now(c); /* CPU timer zero */
+	}
+	tlb_purge(c);
+}
+
+/*
+ * Store status: the CPU timer, clock comparator, current PSW, prefix and registers at their
+ * absolute locations (GA22-7000 chapter 4, "Store Status"):
+ *
+ *   D8 CPU timer   E0 clock comparator   100 PSW   108 prefix   160 FPR 0-6   180 GR 0-15   1C0 CR 0-15
+ *
+ * In the BC mode the PSW's interruption code is stored as zeros (its ILC is unpredictable).
+ */
+void machine_store_status(struct machine *m)
+{
+	struct cpu *c = &m->cpu;
+	uint8_t *a = m->storage;
+	put_be64(a + 0xD8, c->cpt_end - tod_now(c));
+	put_be64(a + 0xE0, c->ckc);
+	cpu_get_psw(c, a + 0x100);
+	if (!(a[0x101] & 0x08))
+		a[0x102] = a[0x103] = 0;
+	put_be32(a + 0x108, c->prefix);
+	for (int i = 0; i < 4; i++)
+		put_be64(a + 0x160 + 8 * i, c->fpr[i]);
+	for (int i = 0; i < 16; i++) {
+		put_be32(a + 0x180 + 4 * i, c->gr[i]);
+		put_be32(a + 0x1C0 + 4 * i, c->cr[i]);
+	}
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -351,12 +530,26 @@ static bool service(struct cpu *c)
 			psw_exception(c); /* loads the program new PSW: look again */
 			continue;
 		}
+		if (mcheck_checkstop(c)) {
+			c->exit_reason = MACHINE_EXIT_CHECKSTOP;
+			return true;
+		}
 		/* Pending interruptions, in the architected priority order after the program and
-		 * SVC interruptions (which happen inside instructions): external, then I/O. Each
-		 * returns true when it swapped PSWs; the new PSW needs a look of its own. */
-		if (delivered < MAX_DELIVERIES && (timer_deliver(c) || chan_deliver(c))) {
+		 * SVC interruptions (which happen inside instructions): machine check, external,
+		 * I/O, restart. Each returns true when it swapped PSWs; the new PSW needs a look of
+		 * its own. */
+		if (delivered < MAX_DELIVERIES &&
+		    (mcheck_deliver(c) || timer_deliver(c) || chan_deliver(c) || restart_deliver(c))) {
 			delivered++; /* an interruption loop runs a slice every MAX_DELIVERIES */
 			continue;
+		}
+		/* SIGP stop: the CPU stops once the interruptions it is enabled for are taken. */
+		if (c->stop_pending) {
+			if (c->stop_pending == STOP_STORE_STATUS)
+				machine_store_status(c->m);
+			c->stop_pending = STOP_NONE;
+			c->exit_reason = MACHINE_EXIT_STOPPED;
+			return true;
 		}
 		if (c->wait) {
 			/* Deterministic time jumps over an enabled wait to the next timer event. */
@@ -522,7 +715,7 @@ static const struct dinsn *redecode(struct cpu *c, struct dinsn *e)
 	c->fault.op = p[0]; /* an exception in the next block: the ILC is the instruction's */
 	c->cur = &c->fault;
 	for (unsigned i = 2; i < len; i++)
-		t[i] = *mem_fetch_ptr(c, (e->ia + i) & AMASK);
+		t[i] = *insn_fetch_ptr(c, (e->ia + i) & AMASK);
 	return decode_tmp(c, t, len, e->ia);
 }
 
@@ -578,6 +771,21 @@ const struct dinsn *op_legacy(struct cpu *c, const struct dinsn *d)
 	if (likely(c->ia == ((d->ia + d->len) & AMASK)))
 		return d + d->len / 2;
 	return resolve(c);
+}
+
+int insn_fetch_target(struct cpu *c, uint32_t addr, uint8_t buf[6])
+{
+	const uint8_t *p = insn_fetch_ptr(c, addr); /* addr is even: the halfword is in one block */
+	buf[0] = p[0];
+	buf[1] = p[1];
+	int len = insn_length(buf[0]);
+	if (likely(in_block(addr, (uint32_t)len))) {
+		memcpy(buf + 2, p + 2, (size_t)len - 2);
+	} else {
+		for (int i = 2; i < len; i++)
+			buf[i] = *insn_fetch_ptr(c, (addr + (uint32_t)i) & AMASK);
+	}
+	return len;
 }
 
 const struct dinsn *execute_target(struct cpu *c, const uint8_t *t, uint32_t base, int32_t rel_adjust,
@@ -675,9 +883,16 @@ static __attribute__((noinline)) void run_loop(struct cpu *c)
 
 enum machine_exit machine_run(struct cpu *c, uint64_t budget)
 {
+	if (c->checkstop)
+		return MACHINE_EXIT_CHECKSTOP;
 	c->budget = budget;
 	c->run_budget = budget;
 	c->slice = 0; /* look first */
+	/* Leaving the stopped state: a pending restart is taken before any other interruption. */
+	if (c->stopped) {
+		c->stopped = false;
+		restart_deliver(c);
+	}
 
 	/*
 	 * Recovery point: program_check() has already swapped PSWs when it longjmps here, and the
@@ -689,6 +904,7 @@ enum machine_exit machine_run(struct cpu *c, uint64_t budget)
 	uint64_t left = c->budget + c->slice;
 	c->instructions += budget - left;
 	c->budget = c->slice = c->run_budget = 0;
+	c->stopped = c->exit_reason == MACHINE_EXIT_STOPPED;
 	return c->exit_reason;
 }
 
@@ -706,6 +922,7 @@ void cpu_get_psw(const struct cpu *c, uint8_t psw[8])
 
 bool cpu_set_psw(struct cpu *c, const uint8_t psw[8])
 {
+	c->checkstop = false; /* the operator's way out of the check-stop state (with a reset) */
 	return psw_load(c, psw);
 }
 

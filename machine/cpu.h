@@ -73,6 +73,15 @@ enum pic {
 	PIC_PAGE_TRANSLATION = 0x11,
 	PIC_TRANSLATION_SPEC = 0x12,
 	PIC_SPECIAL_OPERATION = 0x13,
+	PIC_ASN_TRANSLATION_SPEC = 0x17,
+	PIC_SPACE_SWITCH = 0x1C,
+	PIC_PC_TRANSLATION_SPEC = 0x1F,
+	PIC_AFX_TRANSLATION = 0x20,
+	PIC_ASX_TRANSLATION = 0x21,
+	PIC_LX_TRANSLATION = 0x22,
+	PIC_EX_TRANSLATION = 0x23,
+	PIC_PRIMARY_AUTHORITY = 0x24,
+	PIC_SECONDARY_AUTHORITY = 0x25,
 	PIC_MONITOR = 0x40,
 };
 
@@ -86,8 +95,21 @@ enum pic {
 enum access { ACC_FETCH, ACC_STORE, ACC_IFETCH };
 
 /* One TLB entry maps a 2K block of logical addresses to host memory. The tag is the logical block
- * address ORed with c->tlb_bits (PSW key, DAT mode, valid bit), so a change of PSW key or DAT mode
- * needs no purge. Fetch and store entries are separate because protection differs. */
+ * address ORed with c->tlb_bits (PSW key, DAT mode, address space, valid bit), so a change of PSW
+ * key, DAT mode or space mode needs no purge. Fetch and store entries are separate because
+ * protection differs.
+ *
+ *    31      24 23                     11 10     7  6     5   4       1  0
+ *   +----------+-------------------------+--------+-----+-----+---------+---+
+ *   |   zero   | logical block address   |  zero  | SEC | DAT | PSW key | V |
+ *   +----------+-------------------------+--------+-----+-----+---------+---+
+ * (bit numbers from the right.) SEC is set in the secondary-space mode (DAT on, PSW bit 16):
+ * operands then come from the secondary space (CR7), while instructions are still fetched from
+ * the primary space (CR1), and in that mode not through the TLB (see insn_fetch_ptr). */
+#define TLB_VALID 0x001u
+#define TLB_KEY_SHIFT 1
+#define TLB_DAT 0x020u
+#define TLB_SEC 0x040u
 #define TLB_ENTRIES 256
 struct tlb_entry {
 	uint32_t tag;
@@ -174,6 +196,7 @@ struct cpu {
 	bool mcheck;          /* bit 13: machine-check mask */
 	bool wait;            /* bit 14: wait state */
 	bool problem;         /* bit 15: problem state */
+	bool secondary;       /* bit 16 (EC mode): secondary-space mode when DAT is on (DAS) */
 	uint16_t intcode;     /* BC mode bits 16-31: interruption code of the last old PSW */
 	uint8_t ilc;          /* BC mode bits 32-33 as stored */
 	uint8_t psw_bad[8];   /* the invalid PSW image while psw_invalid is set */
@@ -215,7 +238,20 @@ struct cpu {
 	uint64_t itimer_rem;  /* the remainder of that update, in thirds of a TOD unit */
 	bool itimer_pending;  /* interval timer went from positive or zero to negative */
 	atomic_bool key_pending; /* interrupt key pressed (machine_interrupt_key) */
+
+	/* ---- CPU signals, restart, machine check and the stopped state (cpu.c, insn_control.c). ---- */
+	bool ext_call_pending;   /* SIGP external call: external interruption X'1202' */
+	uint16_t ext_call_cpu;   /* the address of the CPU that sent it */
+	bool emergency_pending;  /* SIGP emergency signal from CPU 0 (the only CPU): X'1201' */
+	uint8_t stop_pending;    /* SIGP stop (STOP_*): stop once the enabled interruptions are taken */
+	bool stopped;            /* machine_run() last returned MACHINE_EXIT_STOPPED */
+	bool checkstop;          /* check-stop state: machine_run() returns MACHINE_EXIT_CHECKSTOP */
+	atomic_bool restart_pending;      /* restart key (machine_restart) or SIGP restart */
+	_Atomic uint64_t mcheck_pending;  /* machine-check interruption code(s) the host reported */
 };
+
+/* c->stop_pending: what SIGP asked for. */
+enum { STOP_NONE, STOP_STOP, STOP_STORE_STATUS };
 
 /* c->dblk_va when no block is current: far from any 24-bit address (see branch_to). */
 #define IBLK_NONE 0x80000000u
@@ -237,6 +273,9 @@ struct machine {
 noreturn void program_check(struct cpu *c, enum pic code);
 /* Nullification: the old PSW points at the instruction. */
 noreturn void program_check_nullify(struct cpu *c, enum pic code);
+/* An event at the completion of an instruction that loaded a new instruction address (the
+ * space-switch event of PC and PT): the old PSW is the one the instruction left, c->ia included. */
+noreturn void program_check_completed(struct cpu *c, enum pic code);
 
 /* ------------------------------------------------------------------------------------------------
  * Storage access. The fast path is a TLB hit; mem_translate() is the slow path: it applies DAT,
@@ -245,11 +284,35 @@ noreturn void program_check_nullify(struct cpu *c, enum pic code);
  */
 uint8_t *mem_translate(struct cpu *c, uint32_t va, enum access acc);
 
-/* Dynamic address translation of va through the tables that CR0 and CR1 designate, whatever the
- * PSW's T bit (for LRA). DAT_OK: *out is the real address. Otherwise *out is the real address of
- * the segment- or page-table entry that was invalid or (for a length violation) would have been
- * used. Translation-specification, addressing (table outside storage) and segment-protection
- * (store) exceptions are raised here. */
+/* The same checks for an access in a given address space with a given key, for the instructions
+ * that name them (MVCK, MVCP, MVCS): the host address of va's byte, valid for the rest of its 2K
+ * block. DAT applies when the PSW's T bit is on, through CR7 when secondary, else CR1. Fills no
+ * TLB entry. */
+uint8_t *mem_access(struct cpu *c, uint32_t va, enum access acc, unsigned key, bool secondary);
+
+/* Real address of logical address va in the primary or secondary space (DAT when the PSW's T bit
+ * is on, else va): a translation exception (nullifying) or, for a store, segment protection is
+ * raised. Prefixing and the addressing check are the caller's. */
+uint32_t mem_real(struct cpu *c, uint32_t va, bool secondary, bool store);
+
+/* True in the secondary-space mode: EC mode, DAT on, PSW bit 16. */
+static inline bool secondary_mode(const struct cpu *c)
+{
+	return c->tlb_bits & TLB_SEC;
+}
+
+/* The segment-table designation of the primary or secondary space (CR1 or CR7). */
+static inline uint32_t space_std(const struct cpu *c, bool secondary)
+{
+	return c->cr[secondary ? 7 : 1];
+}
+
+/* Dynamic address translation of va through the segment table that std (a CR1 or CR7 image)
+ * designates and the page and segment sizes in CR0, whatever the PSW's T bit. DAT_OK: *out is the
+ * real address and *protect tells whether the segment is protected against stores. Otherwise *out
+ * is the real address of the segment- or page-table entry that was invalid or (for a length
+ * violation) would have been used. Translation-specification and addressing (table outside
+ * storage) exceptions are raised here. */
 enum dat_result {
 	DAT_OK,
 	DAT_SEGMENT_INVALID,
@@ -257,12 +320,18 @@ enum dat_result {
 	DAT_SEGMENT_LENGTH,
 	DAT_PAGE_LENGTH,
 };
-enum dat_result dat_translate(struct cpu *c, uint32_t va, bool store, uint32_t *out);
+enum dat_result dat_translate(struct cpu *c, uint32_t std, uint32_t va, uint32_t *out, bool *protect);
+/* Absolute address of real address ra (prefixing). */
+uint32_t real_to_abs(const struct cpu *c, uint32_t ra);
+/* A word (or byte) of a table in real storage (ASN, linkage and entry tables): prefixing, no
+ * protection, addressing exception when outside storage. */
+uint32_t real_fetch4(struct cpu *c, uint32_t ra);
+uint8_t real_fetch1(struct cpu *c, uint32_t ra);
 /* The segment and page sizes in CR0 as shifts (16 or 20; 11 or 12), or the
  * translation-specification exception. */
 void dat_geometry(struct cpu *c, unsigned *seg_shift, unsigned *page_shift);
 void tlb_purge(struct cpu *c);
-/* Recompute c->tlb_bits after the PSW key or DAT mode changed. */
+/* Recompute c->tlb_bits after the PSW key, DAT mode or space mode changed. */
 void tlb_update_bits(struct cpu *c);
 
 /* The TLB entry for va's block: the index (block number mod TLB_ENTRIES) scaled to the entry size
@@ -312,6 +381,15 @@ void mem_store_bytes(struct cpu *c, uint32_t va, const void *in, uint32_t len);
 /* Check that [va, va+len) may be accessed (len 1..4096), raising the exception if not. Use before
  * a multi-block operation whose stores must not start when a later byte is inaccessible. */
 void mem_check(struct cpu *c, uint32_t va, uint32_t len, enum access acc);
+
+/* Host address of the instruction byte at va: instructions come from the primary space also in
+ * the secondary-space mode, where the fetch TLB holds secondary-space operands. */
+static inline uint8_t *insn_fetch_ptr(struct cpu *c, uint32_t va)
+{
+	if (unlikely(secondary_mode(c)))
+		return mem_translate(c, va & AMASK, ACC_IFETCH);
+	return mem_fetch_ptr(c, va);
+}
 
 static inline uint8_t vfetch1(struct cpu *c, uint32_t va)
 {
@@ -569,11 +647,19 @@ static inline void cpu_attention(struct cpu *c)
 /* Leave machine_run() with reason e once the current instruction has finished. */
 void cpu_request_exit(struct cpu *c, enum machine_exit e);
 
+/* CPU reset (GA22-7000 chapter 4, "Resets"): the interruption conditions of this CPU are cleared,
+ * and the TLB; registers and PSW stay. Initial CPU reset also sets the PSW, prefix, CPU timer and
+ * clock comparator to zero and the control registers to their initial values. The caller puts the
+ * CPU in the stopped state. */
+void cpu_reset(struct cpu *c, bool initial);
+
 /* Interruption sources, asked by the dispatch loop between slices and whenever it looks at the
  * CPU's state. Each delivers at most one interruption if one is pending and enabled (storing the
  * old PSW and loading the new one) and returns true, else returns false. */
-bool timer_deliver(struct cpu *c); /* timer.c: external interruptions */
+bool timer_deliver(struct cpu *c); /* timer.c: external interruptions, CPU signals included */
 bool chan_deliver(struct cpu *c);  /* channel.c: I/O interruptions */
+/* A machine-check condition is pending that the CPU would take now (cpu.c). */
+bool mcheck_deliverable(struct cpu *c);
 
 /* Timing facilities (timer.c). */
 void timer_init(struct cpu *c, bool deterministic);
@@ -611,6 +697,12 @@ static inline const struct dinsn *branch_to(struct cpu *c, uint32_t target)
 	c->ia = target;
 	return resolve(c);
 }
+
+/* Fetch the target of EX or EXRL at addr (even) into buf: the first halfword, then only as much
+ * more as its length needs, so that an access exception is recognised only for bytes the target
+ * uses. An instruction fetch: from the primary space also in the secondary-space mode. Returns
+ * the length. */
+int insn_fetch_target(struct cpu *c, uint32_t addr, uint8_t buf[6]);
 
 /* Run the target of EX or EXRL: bytes t (byte 1 already modified) as if at base, with relative
  * operands from base + rel_adjust; in_ex (EX) makes its exceptions report the EX's ILC 2. Returns

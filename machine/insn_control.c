@@ -1,7 +1,8 @@
 /*
  * insn_control.c - control instructions (GA22-7000 chapter 10): PSW, system mask, storage keys,
- * control registers, CPU identification, DIAGNOSE, and the DAT instructions (LRA,
- * PTLB, IPTE), prefixing (SPX) and reference bits (RRB).
+ * control registers, CPU identification, DIAGNOSE, SIGNAL PROCESSOR, and the DAT instructions
+ * (LRA, PTLB, IPTE), prefixing (SPX) and reference bits (RRB). The dual-address-space
+ * instructions are in insn_das.c.
  *
  * Handlers follow cpu.h's contract: c->ia is the instruction's address on entry; set it to the next
  * instruction or load a new PSW before returning.
@@ -201,17 +202,129 @@ const struct dinsn *op_stap(struct cpu *c, const struct dinsn *d)
 }
 
 /* ------------------------------------------------------------------------------------------------
+ * CPU signaling and response (GA22-7000 chapter 4, "CPU Signaling and Response").
+ *
+ * This machine has one CPU, CPU address 0: SIGNAL PROCESSOR reaches that CPU itself, and any other
+ * address is not operational (CC 3). Orders that change the CPU's state take effect at the end of
+ * the instruction: external call and emergency signal become pending external interruptions,
+ * restart a pending restart interruption, stop and stop-and-store-status stop the CPU once the
+ * interruptions it is enabled for are taken (machine_run() returns MACHINE_EXIT_STOPPED), and the
+ * resets reset the CPU (and for the program resets the I/O system) and stop it.
+ */
+
+enum sigp_order {
+	SIGP_SENSE = 0x01,
+	SIGP_EXTERNAL_CALL = 0x02,
+	SIGP_EMERGENCY_SIGNAL = 0x03,
+	SIGP_START = 0x04,
+	SIGP_STOP = 0x05,
+	SIGP_RESTART = 0x06,
+	SIGP_INITIAL_PROGRAM_RESET = 0x07,
+	SIGP_PROGRAM_RESET = 0x08,
+	SIGP_STOP_AND_STORE_STATUS = 0x09,
+	SIGP_INITIAL_MICROPROGRAM_LOAD = 0x0A, /* not provided: an invalid order */
+	SIGP_INITIAL_CPU_RESET = 0x0B,
+	SIGP_CPU_RESET = 0x0C,
+};
+
+/* Status, stored in R1 with CC 1. */
+#define SIGP_STATUS_EXTERNAL_CALL_PENDING 0x00000080u /* bit 24 */
+#define SIGP_STATUS_INVALID_ORDER 0x00000002u         /* bit 30 */
+
+/* The reset orders: CC 0, then the reset, and the CPU stops. CPU reset keeps the PSW (past the
+ * SIGP); initial CPU reset clears it. */
+static const struct dinsn *sigp_reset(struct cpu *c, const struct dinsn *d, unsigned order)
+{
+	c->cc = 0;
+	c->ia = (d->ia + 4) & AMASK;
+	cpu_reset(c, order == SIGP_INITIAL_CPU_RESET || order == SIGP_INITIAL_PROGRAM_RESET);
+	if (order == SIGP_INITIAL_PROGRAM_RESET || order == SIGP_PROGRAM_RESET)
+		machine_io_reset(c->m);
+	cpu_request_exit(c, MACHINE_EXIT_STOPPED);
+	return resolve(c);
+}
+
+/* SIGP R1,R3,D2(B2) - Signal Processor [RS]: order code in bits 24-31 of the second-operand
+ * address, CPU address in R3 bits 16-31. CC 0 order accepted, 1 status stored in R1, 2 busy, 3 not
+ * operational. */
+const struct dinsn *op_sigp(struct cpu *c, const struct dinsn *d)
+{
+	PRIVILEGED(c);
+	unsigned order = dea_s2(c, d) & 0xFF;
+	if ((uint16_t)c->gr[d->r2] != 0) {
+		c->cc = 3;
+		return NEXT(d, 4);
+	}
+	bool reset = order == SIGP_INITIAL_PROGRAM_RESET || order == SIGP_PROGRAM_RESET ||
+		     order == SIGP_INITIAL_CPU_RESET || order == SIGP_CPU_RESET;
+	/* A stop or restart still in progress makes the CPU busy to all but the resets (it can be
+	 * seen when the operator's restart key was pressed within the current slice). */
+	if (!reset && (c->stop_pending || atomic_load(&c->restart_pending))) {
+		c->cc = 2;
+		return NEXT(d, 4);
+	}
+	uint32_t status = 0;
+	switch (order) {
+	case SIGP_SENSE:
+		/* The CPU is operating (it executes this), so only external call pending can show. */
+		if (c->ext_call_pending)
+			status = SIGP_STATUS_EXTERNAL_CALL_PENDING;
+		break;
+	case SIGP_EXTERNAL_CALL:
+		/* One external call can be pending at a time: a second is rejected with status. */
+		if (c->ext_call_pending) {
+			status = SIGP_STATUS_EXTERNAL_CALL_PENDING;
+			break;
+		}
+		c->ext_call_pending = true;
+		c->ext_call_cpu = 0;
+		cpu_attention(c);
+		break;
+	case SIGP_EMERGENCY_SIGNAL:
+		c->emergency_pending = true; /* one per sending CPU: this one */
+		cpu_attention(c);
+		break;
+	case SIGP_START:
+		break; /* already operating */
+	case SIGP_STOP:
+	case SIGP_STOP_AND_STORE_STATUS:
+		c->stop_pending = order == SIGP_STOP ? STOP_STOP : STOP_STORE_STATUS;
+		cpu_attention(c);
+		break;
+	case SIGP_RESTART:
+		atomic_store(&c->restart_pending, true);
+		cpu_attention(c);
+		break;
+	case SIGP_INITIAL_PROGRAM_RESET:
+	case SIGP_PROGRAM_RESET:
+	case SIGP_INITIAL_CPU_RESET:
+	case SIGP_CPU_RESET:
+		return sigp_reset(c, d, order);
+	default: /* unassigned, and initial microprogram load, which this CPU does not provide */
+		status = SIGP_STATUS_INVALID_ORDER;
+		break;
+	}
+	if (status)
+		c->gr[d->r1] = status;
+	c->cc = status ? 1 : 0;
+	return NEXT(d, 4);
+}
+
+/* ------------------------------------------------------------------------------------------------
  * Dynamic address translation, prefixing and reference bits (GA22-7000 chapters 3 and 10).
  */
 
-/* LRA R1,D2(X2,B2) - Load Real Address [RX]. Translates whatever the PSW's T bit. CC 0: the real
- * address; CC 1 segment-table entry invalid, CC 2 page-table entry invalid, CC 3 segment- or
- * page-table length violation: R1 gets the address of that table entry. */
+/* LRA R1,D2(X2,B2) - Load Real Address [RX]. Translates whatever the PSW's T bit, through the
+ * secondary segment table (CR7) when the PSW is an EC-mode one with bit 16 on, else the primary one
+ * (CR1). CC 0: the real address; CC 1 segment-table entry invalid, CC 2 page-table entry invalid,
+ * CC 3 segment- or page-table length violation: R1 gets the address of that table entry. */
 const struct dinsn *op_lra(struct cpu *c, const struct dinsn *d)
 {
 	PRIVILEGED(c);
 	uint32_t addr;
-	enum dat_result r = dat_translate(c, dea_rx(c, d), false, &addr);
+	bool protect;
+	uint32_t std = space_std(c, c->ec && c->secondary);
+	enum dat_result r = dat_translate(c, std, dea_rx(c, d), &addr, &protect);
 	static const uint8_t cc[] = {
 		[DAT_OK] = 0,
 		[DAT_SEGMENT_INVALID] = 1,

@@ -932,10 +932,7 @@ const struct dinsn *op_exrl(struct cpu *c, const struct dinsn *d)
 		program_check(c, PIC_EXECUTE);
 	uint32_t target = drel(c, d, d->i2);
 	uint8_t t[6];
-	put_be16(t, vfetch2(c, target));
-	unsigned len = (unsigned)insn_length(t[0]);
-	for (unsigned i = 2; i < len; i += 2)
-		put_be16(t + i, vfetch2(c, (target + i) & AMASK));
+	unsigned len = (unsigned)insn_fetch_target(c, target, t);
 	if (d->r1)
 		t[1] |= (uint8_t)c->gr[d->r1];
 	if (t[0] == 0x44 || (t[0] == 0xC6 && (t[1] & 15) == 0))

@@ -356,23 +356,6 @@ const struct dinsn *op_ic(struct cpu *c, const struct dinsn *d)
 	return NEXT(d, 4);
 }
 
-/* Fetch the target of EX into buf: the first halfword, then only as much more as its length
- * needs, so that an access exception is recognised only for bytes the target uses. */
-static int fetch_target(struct cpu *c, uint32_t addr, uint8_t buf[6])
-{
-	const uint8_t *p = mem_fetch_ptr(c, addr); /* addr is even: the halfword is in one block */
-	buf[0] = p[0];
-	buf[1] = p[1];
-	int len = insn_length(buf[0]);
-	if (likely(in_block(addr, (uint32_t)len))) {
-		memcpy(buf + 2, p + 2, (size_t)len - 2);
-	} else {
-		for (int i = 2; i < len; i++)
-			buf[i] = vfetch1(c, (addr + (uint32_t)i) & AMASK);
-	}
-	return len;
-}
-
 /* EX R1,D2(X2,B2) - Execute [RX]: run the instruction at D2(X2,B2), its second byte ORed with R1
  * bits 24-31 (unless R1 is 0). The target runs placed so that, in sequence, it goes on after the
  * EX; in_ex makes any program interruption in it report ILC 2 and point past the EX
@@ -383,7 +366,7 @@ const struct dinsn *op_ex(struct cpu *c, const struct dinsn *d)
 	uint8_t buf[6];
 
 	require_aligned(c, target, 2);
-	int len = fetch_target(c, target, buf);
+	int len = insn_fetch_target(c, target, buf);
 	if (buf[0] == 0x44)
 		program_check(c, PIC_EXECUTE);
 	if (d->r1)

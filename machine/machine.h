@@ -72,6 +72,43 @@ uint64_t machine_wait_ns(struct cpu *c);
  * thread. */
 void machine_interrupt_key(struct cpu *c);
 
+/* Press the restart key: a restart interruption (old PSW at real X'08', new PSW from real X'00')
+ * becomes pending. A running CPU takes it within a slice, after the other interruptions it is
+ * enabled for; a stopped CPU (MACHINE_EXIT_STOPPED) takes it first when machine_run() is called
+ * again. Safe from another thread. */
+void machine_restart(struct cpu *c);
+
+/* Store status, as the operator's store-status key does it: CPU timer, clock comparator, current
+ * PSW, prefix, floating-point, general and control registers at absolute X'D8', X'E0', X'100',
+ * X'108', X'160', X'180' and X'1C0'. Call it between machine_run() calls. */
+void machine_store_status(struct machine *m);
+
+/*
+ * Machine checks. An emulated machine has no failing hardware of its own, so machine-check
+ * conditions come only from the host, which reports one (a storage failure it detected in a
+ * backing file, say) as a machine-check interruption code (GA22-7000 chapter 11). The CPU takes
+ * it between instructions: the code at real X'E8', the register save areas (X'D8', X'E0', X'160',
+ * X'180', X'1C0'), the old PSW at X'30', the new PSW from X'70'. System damage and
+ * instruction-processing damage need PSW bit 13; the repressible conditions also their CR14
+ * subclass mask (bit 4 recovery, 5 degradation, 6 external damage and timer damage, 7 warning),
+ * and stay pending until enabled. An exigent condition while PSW bit 13 is zero and CR14 bit 0
+ * (check-stop control) is one puts the CPU in the check-stop state: machine_run() returns
+ * MACHINE_EXIT_CHECKSTOP until cpu_set_psw() (or IPL) starts it afresh. The code should carry
+ * the validity bits of what the CPU stores (MACHINE_MCIC_VALID). Safe from another thread.
+ */
+#define MACHINE_MCIC_SD (1ull << 63)    /* bit 0: system damage (exigent) */
+#define MACHINE_MCIC_PD (1ull << 62)    /* bit 1: instruction-processing damage (exigent) */
+#define MACHINE_MCIC_SR (1ull << 61)    /* bit 2: system recovery */
+#define MACHINE_MCIC_TD (1ull << 60)    /* bit 3: interval-timer damage */
+#define MACHINE_MCIC_CD (1ull << 59)    /* bit 4: timing-facility damage */
+#define MACHINE_MCIC_ED (1ull << 58)    /* bit 5: external damage */
+#define MACHINE_MCIC_DG (1ull << 56)    /* bit 7: degradation */
+#define MACHINE_MCIC_W (1ull << 55)     /* bit 8: warning */
+/* Bits 20-23 (PSW), 27-29 (FPR, GPR, CR), 31 (storage logical validity), 46-47 (CPU timer, clock
+ * comparator). */
+#define MACHINE_MCIC_VALID 0x00000F1D00030000ull
+void machine_check(struct cpu *c, uint64_t code);
+
 /* ---- Channel and devices (channel.c; device models in channel.h) ---- */
 
 struct dev_ops;

@@ -10,11 +10,6 @@
 
 #include "machine/cpu.h"
 
-/* Tag bits below the 2K block address: valid, PSW key, DAT on. */
-#define TLB_VALID 0x001u
-#define TLB_KEY_SHIFT 1
-#define TLB_DAT 0x020u
-
 void tlb_purge(struct cpu *c)
 {
 	memset(c->tlb_fetch, 0, sizeof c->tlb_fetch);
@@ -29,7 +24,8 @@ static bool dat_on(const struct cpu *c)
 
 void tlb_update_bits(struct cpu *c)
 {
-	c->tlb_bits = TLB_VALID | ((uint32_t)c->key << TLB_KEY_SHIFT) | (dat_on(c) ? TLB_DAT : 0);
+	uint32_t dat = dat_on(c) ? (c->secondary ? TLB_DAT | TLB_SEC : TLB_DAT) : 0;
+	c->tlb_bits = TLB_VALID | ((uint32_t)c->key << TLB_KEY_SHIFT) | dat;
 	/* Decoded blocks are tagged like the TLB: the current one no longer matches. */
 	c->dblk_va = IBLK_NONE;
 	cpu_attention(c);
@@ -51,6 +47,11 @@ uint8_t *real_ptr(struct cpu *c, uint32_t ra)
 	return c->storage + prefixed(c, ra & AMASK);
 }
 
+uint32_t real_to_abs(const struct cpu *c, uint32_t ra)
+{
+	return prefixed(c, ra & AMASK);
+}
+
 /* Low-address protection (CR0 bit 3) covers stores to logical 0-511. */
 static inline bool low_address_protected(const struct cpu *c, uint32_t va)
 {
@@ -61,11 +62,11 @@ static inline bool low_address_protected(const struct cpu *c, uint32_t va)
  * Dynamic address translation (GA22-7000 chapter 3).
  *
  * CR0 bits 8-9 page size (01 2K, 10 4K), bits 10-12 segment size (000 64K, 010 1M).
- * CR1:
- *   0      7 8                       25 26  31
- *  +--------+---------------------------+------+
- *  |  STL   | segment-table origin      |//////|   STL: table has (STL + 1) * 16 entries
- *  +--------+---------------------------+------+
+ * CR1 (primary space) and CR7 (secondary space, DAS), the segment-table designations:
+ *   0      7 8                       25 26  30 31
+ *  +--------+---------------------------+------+--+
+ *  |  STL   | segment-table origin      |//////| X|   STL: table has (STL + 1) * 16 entries
+ *  +--------+---------------------------+------+--+   X: space-switch-event control (PC, PT)
  * Segment-table entry (4 bytes):
  *   0  3 4  7 8                          28 29 30 31
  *  +----+----+------------------------------+--+--+--+
@@ -91,13 +92,24 @@ static inline bool low_address_protected(const struct cpu *c, uint32_t va)
 #define STE_PROTECT 0x00000004u
 #define STE_INVALID 0x00000001u
 
-/* Fetch a table entry of len bytes (2 or 4) at real address ra: prefixing applies, no keys. */
+/* Fetch a table entry of len bytes (1, 2 or 4) at real address ra: prefixing applies, no keys. */
 static uint32_t table_entry(struct cpu *c, uint32_t ra, unsigned len)
 {
 	uint32_t abs = prefixed(c, ra & AMASK);
 	if (abs > c->storage_size - len)
 		program_check(c, PIC_ADDRESSING);
-	return len == 4 ? be32(c->storage + abs) : be16(c->storage + abs);
+	const uint8_t *p = c->storage + abs;
+	return len == 4 ? be32(p) : len == 2 ? be16(p) : p[0];
+}
+
+uint32_t real_fetch4(struct cpu *c, uint32_t ra)
+{
+	return table_entry(c, ra, 4);
+}
+
+uint8_t real_fetch1(struct cpu *c, uint32_t ra)
+{
+	return (uint8_t)table_entry(c, ra, 1);
 }
 
 void dat_geometry(struct cpu *c, unsigned *seg_shift, unsigned *page_shift)
@@ -125,7 +137,7 @@ void dat_geometry(struct cpu *c, unsigned *seg_shift, unsigned *page_shift)
 	}
 }
 
-enum dat_result dat_translate(struct cpu *c, uint32_t va, bool store, uint32_t *out)
+enum dat_result dat_translate(struct cpu *c, uint32_t std, uint32_t va, uint32_t *out, bool *protect)
 {
 	unsigned seg_shift, page_shift;
 	dat_geometry(c, &seg_shift, &page_shift);
@@ -134,9 +146,9 @@ enum dat_result dat_translate(struct cpu *c, uint32_t va, bool store, uint32_t *
 	/* Segment table: the length field counts 16 entries, checked against the index's top bits
 	 * (with 1M segments the index has 4 bits and always fits). */
 	uint32_t sx = va >> seg_shift;
-	uint32_t ste_addr = (c->cr[1] & CR1_STO) + sx * 4;
+	uint32_t ste_addr = (std & CR1_STO) + sx * 4;
 	*out = ste_addr;
-	if ((sx >> 4) > (c->cr[1] & CR1_STL) >> 24)
+	if ((sx >> 4) > (std & CR1_STL) >> 24)
 		return DAT_SEGMENT_LENGTH;
 	uint32_t ste = table_entry(c, ste_addr, 4);
 	if (ste & STE_INVALID)
@@ -164,37 +176,47 @@ enum dat_result dat_translate(struct cpu *c, uint32_t va, bool store, uint32_t *
 		*out = (pte & 0xFFF8u) << 8 | (va & 0x7FF);
 	}
 	/* Segment protection (extended facility): stores into the segment are not allowed. */
-	if (store && (ste & STE_PROTECT))
-		program_check(c, PIC_PROTECTION);
+	*protect = ste & STE_PROTECT;
 	return DAT_OK;
 }
 
 /* A segment- or page-translation exception: the translation-exception address at real X'90'
- * (bits 8-31 the virtual address), and the instruction is nullified. */
-static noreturn void translation_exception(struct cpu *c, uint32_t va, enum dat_result r)
+ * (bits 8-31 the virtual address; bit 0 one when the secondary segment table was used, DAS), and
+ * the instruction is nullified. */
+static noreturn void translation_exception(struct cpu *c, uint32_t va, enum dat_result r, bool secondary)
 {
-	put_be32(real_ptr(c, 0x90), va & AMASK);
+	put_be32(real_ptr(c, 0x90), (va & AMASK) | (secondary ? 0x80000000u : 0));
 	program_check_nullify(c, r == DAT_SEGMENT_INVALID || r == DAT_SEGMENT_LENGTH ?
 					 PIC_SEGMENT_TRANSLATION : PIC_PAGE_TRANSLATION);
 }
 
-uint8_t *mem_translate(struct cpu *c, uint32_t va, enum access acc)
+uint32_t mem_real(struct cpu *c, uint32_t va, bool secondary, bool store)
 {
 	va &= AMASK;
-	uint32_t ra = va;
-	if (dat_on(c)) {
-		enum dat_result r = dat_translate(c, va, acc == ACC_STORE, &ra);
-		if (r != DAT_OK)
-			translation_exception(c, va, r);
-	}
-	uint32_t abs = prefixed(c, ra);
+	if (!dat_on(c))
+		return va;
+	uint32_t ra;
+	bool protect;
+	enum dat_result r = dat_translate(c, space_std(c, secondary), va, &ra, &protect);
+	if (r != DAT_OK)
+		translation_exception(c, va, r, secondary);
+	if (store && protect)
+		program_check(c, PIC_PROTECTION);
+	return ra;
+}
+
+/* Translation, prefixing, the addressing check, protection with the given key, and the reference
+ * and change bits, for an access to va in the given space. Returns the absolute address. */
+static uint32_t access_check(struct cpu *c, uint32_t va, enum access acc, unsigned key, bool secondary)
+{
+	bool store = acc == ACC_STORE;
+	uint32_t abs = prefixed(c, mem_real(c, va, secondary, store));
 	if (abs >= c->storage_size)
 		program_check(c, PIC_ADDRESSING);
 
 	uint8_t *skey = &c->keys[abs >> BLOCK_SHIFT];
-	bool store = acc == ACC_STORE;
-	if (c->key != 0) {
-		bool mismatch = (*skey >> 4) != c->key;
+	if (key != 0) {
+		bool mismatch = (*skey >> 4) != key;
 		if (mismatch && (store || (*skey & SKEY_FETCH)))
 			program_check(c, PIC_PROTECTION);
 	}
@@ -202,14 +224,33 @@ uint8_t *mem_translate(struct cpu *c, uint32_t va, enum access acc)
 		program_check(c, PIC_PROTECTION);
 
 	*skey |= store ? SKEY_REF | SKEY_CHANGE : SKEY_REF;
+	return abs;
+}
 
-	/* Cache the block, except a block that low-address protection covers partly. */
-	if (!(store && low_address_protected(c, va & ~BLOCK_MASK))) {
+uint8_t *mem_translate(struct cpu *c, uint32_t va, enum access acc)
+{
+	va &= AMASK;
+	/* Operands come from the space the PSW names; instructions always from the primary one. */
+	bool secondary = secondary_mode(c) && acc != ACC_IFETCH;
+	uint32_t abs = access_check(c, va, acc, c->key, secondary);
+	bool store = acc == ACC_STORE;
+
+	/* Cache the block, except a block that low-address protection covers partly, and except a
+	 * primary-space instruction fetch in the secondary-space mode (the tag would name the
+	 * secondary space). */
+	bool partly_protected = store && low_address_protected(c, va & ~BLOCK_MASK);
+	if (!partly_protected && !(acc == ACC_IFETCH && secondary_mode(c))) {
 		struct tlb_entry *e = tlb_entry_for(store ? c->tlb_store : c->tlb_fetch, va);
 		e->tag = (va & ~BLOCK_MASK) | c->tlb_bits;
 		e->addend = (uintptr_t)(c->storage + (abs & ~BLOCK_MASK)) - (va & ~BLOCK_MASK);
 	}
 	return c->storage + abs;
+}
+
+uint8_t *mem_access(struct cpu *c, uint32_t va, enum access acc, unsigned key, bool secondary)
+{
+	va &= AMASK;
+	return c->storage + access_check(c, va, acc, key, secondary);
 }
 
 void mem_check(struct cpu *c, uint32_t va, uint32_t len, enum access acc)

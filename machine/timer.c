@@ -17,8 +17,9 @@
  * word is decremented by the units elapsed since the last call; a guest store into it sets the
  * value the next update starts from. Its precision is thus one slice.
  *
- * External interruptions are presented one at a time in this order: clock comparator, CPU timer,
- * interval timer, interrupt key.
+ * External interruptions are presented one at a time in the manual's order of priority (GA22-7000
+ * chapter 6, "External Interruption"): emergency signal, external call (both made pending by SIGP,
+ * insn_control.c), clock comparator, CPU timer, interval timer, interrupt key.
  */
 #include <time.h>
 
@@ -34,6 +35,8 @@
 #define DET_EPOCH_S 3155673600ull
 
 /* CR0 external subclass masks. */
+#define CR0_EMERGENCY 0x00004000u /* bit 17 */
+#define CR0_EXT_CALL 0x00002000u  /* bit 18 */
 #define CR0_CKC 0x00000800u    /* bit 20 */
 #define CR0_CPT 0x00000400u    /* bit 21 */
 #define CR0_ITIMER 0x00000080u /* bit 24 */
@@ -43,6 +46,8 @@
 #define EXT_ITIMER 0x0080
 #define EXT_CKC 0x1004
 #define EXT_CPT 0x1005
+#define EXT_EMERGENCY 0x1201
+#define EXT_CALL 0x1202
 
 static uint64_t host_tod(void)
 {
@@ -129,6 +134,14 @@ static void deliver_external(struct cpu *c, uint16_t code)
 	psw_swap(c, 0x18, 0x58);
 }
 
+/* An external interruption from another CPU (here: from this one, by SIGP): the sender's CPU
+ * address goes to real X'84'-X'85'. */
+static void deliver_signal(struct cpu *c, uint16_t code, uint16_t cpu_addr)
+{
+	put_be16(real_ptr(c, 0x84), cpu_addr);
+	deliver_external(c, code);
+}
+
 bool timer_deliver(struct cpu *c)
 {
 	uint64_t tod = tod_now(c);
@@ -136,7 +149,13 @@ bool timer_deliver(struct cpu *c)
 	if (!(c->sysmask & 0x01)) /* PSW bit 7, external mask, in both modes */
 		return false;
 	uint32_t cr0 = c->cr[0];
-	if ((cr0 & CR0_CKC) && tod > c->ckc) {
+	if ((cr0 & CR0_EMERGENCY) && c->emergency_pending) {
+		c->emergency_pending = false;
+		deliver_signal(c, EXT_EMERGENCY, 0);
+	} else if ((cr0 & CR0_EXT_CALL) && c->ext_call_pending) {
+		c->ext_call_pending = false;
+		deliver_signal(c, EXT_CALL, c->ext_call_cpu);
+	} else if ((cr0 & CR0_CKC) && tod > c->ckc) {
 		deliver_external(c, EXT_CKC);
 	} else if ((cr0 & CR0_CPT) && (int64_t)(c->cpt_end - tod) < 0) {
 		deliver_external(c, EXT_CPT);
@@ -159,6 +178,8 @@ static uint64_t until_event(struct cpu *c, uint64_t tod)
 	uint32_t cr0 = c->cr[0];
 	uint64_t best = UINT64_MAX, d;
 	if ((cr0 & CR0_KEY) && atomic_load(&c->key_pending))
+		return 0;
+	if (((cr0 & CR0_EMERGENCY) && c->emergency_pending) || ((cr0 & CR0_EXT_CALL) && c->ext_call_pending))
 		return 0;
 	if (cr0 & CR0_CKC) {
 		d = tod > c->ckc ? 0 : c->ckc - tod + 1;
@@ -194,6 +215,8 @@ bool timer_skip_wait(struct cpu *c)
 
 uint64_t machine_wait_ns(struct cpu *c)
 {
+	if (atomic_load(&c->restart_pending) || mcheck_deliverable(c))
+		return 0;
 	uint64_t tod = tod_now(c);
 	itimer_update(c, tod);
 	uint64_t d = until_event(c, tod);
