@@ -33,8 +33,9 @@
 #include "machine/channel.h"
 #include "machine/insn_table.h"
 
-#define CHAN_CCWS_PER_STEP 64   /* CCWs (TICs included) one step may fetch */
-#define CHAN_MAX_DATA_CHAIN 256 /* data-chained CCWs one command may span */
+#define CHAN_CCWS_PER_STEP 64   /* work one step may do: CCWs (TICs included), and 4K of data */
+#define CHAN_MAX_DATA_CHAIN 4096 /* data-chained CCWs gathered for one command at most */
+#define CHAN_MAX_DATA (1u << 20) /* bytes gathered for one command at most */
 #define CHAN_COUNT 16
 
 
@@ -68,6 +69,8 @@ struct chan_set {
 	struct chan_dev *devs;
 	uint8_t *buf;   /* the data of the command being executed, kept between commands */
 	size_t buf_cap;
+	struct ccw *seg; /* its CCWs (data chaining), kept likewise */
+	unsigned seg_cap;
 };
 
 struct ccw {
@@ -147,6 +150,7 @@ void chan_free(struct machine *m)
 		d = next;
 	}
 	free(m->chan->buf);
+	free(m->chan->seg);
 	free(m->chan);
 	m->chan = NULL;
 }
@@ -365,35 +369,51 @@ static bool next_ccw(struct chan_dev *d, struct ccw *w, int *budget)
 	return true;
 }
 
-/* Run one command: its CCW w and any data-chained CCWs after it. */
+/*
+ * Run one command: its CCW w and any data-chained CCWs after it. The chain is gathered first, as
+ * far as CHAN_MAX_DATA_CHAIN CCWs or CHAN_MAX_DATA bytes - far more than any device's record, so
+ * that a device sees the same data as with no limit and ends the transfer (incorrect length) where
+ * it would have; only a device that takes all of an overlong chain (an endless one, through TICs)
+ * finds the program ended with a program check. Each CCW and each 4K of data count against
+ * *budget.
+ */
 static void run_command(struct chan_dev *d, const struct ccw *first, int *budget)
 {
-	struct ccw seg[CHAN_MAX_DATA_CHAIN];
-	unsigned nseg = 1;
-	uint32_t total = first->count;
-	seg[0] = *first;
+	struct chan_set *cs = d->c->m->chan;
 	if ((first->cmd & 0x0F) == 0) { /* invalid command code */
 		ccw_check(d, first->addr, CHAN_PROG, first->count);
 		return;
 	}
-	while (seg[nseg - 1].flags & CCW_CD) {
-		if (nseg == CHAN_MAX_DATA_CHAIN) {
-			ccw_check(d, seg[nseg - 1].addr, CHAN_CCC, seg[nseg - 1].count);
-			return;
+	struct ccw *seg = cs->seg;
+	unsigned nseg = 0;
+	uint32_t total = 0;
+	struct ccw next = *first;
+	for (;;) {
+		if (nseg == cs->seg_cap) {
+			unsigned cap = cs->seg_cap ? 2 * cs->seg_cap : 16;
+			struct ccw *grown = realloc(cs->seg, cap * sizeof *grown);
+			if (!grown) {
+				ccw_check(d, first->addr, CHAN_CCC, first->count);
+				return;
+			}
+			cs->seg = seg = grown;
+			cs->seg_cap = cap;
 		}
-		int unlimited = CHAN_MAX_DATA_CHAIN * 2;
-		if (!next_ccw(d, &seg[nseg], &unlimited)) {
+		seg[nseg++] = next;
+		total += next.count;
+		if (!(next.flags & CCW_CD) || nseg == CHAN_MAX_DATA_CHAIN || total >= CHAN_MAX_DATA)
+			break;
+		int tics = CHAN_CCWS_PER_STEP * 2;
+		if (!next_ccw(d, &next, &tics)) {
 			if (d->state != SCH_PENDING)
 				ccw_check(d, seg[nseg - 1].addr, CHAN_PROG, 0);
 			return;
 		}
 		--*budget;
-		seg[nseg].cmd = first->cmd; /* data chaining keeps the command */
-		total += seg[nseg].count;
-		nseg++;
+		next.cmd = first->cmd; /* data chaining keeps the command */
 	}
+	*budget -= (int)(total >> 12);
 
-	struct chan_set *cs = d->c->m->chan;
 	if (total > cs->buf_cap) {
 		uint8_t *grown = realloc(cs->buf, total);
 		if (!grown) {
@@ -432,6 +452,9 @@ static void run_command(struct chan_dev *d, const struct ccw *first, int *budget
 
 	uint32_t len = total;
 	uint8_t unit = d->ops->execute(d, first->cmd, buf, &len);
+	/* A chain longer than what was gathered, and the device took all of it: the channel cannot
+	 * give it the rest. The program ends with a program check at the next CCW. */
+	bool cut = seg[nseg - 1].flags & CCW_CD;
 	d->started = true;
 	uint32_t moved = len < total ? len : total;
 
@@ -459,6 +482,10 @@ static void run_command(struct chan_dev *d, const struct ccw *first, int *budget
 
 	const struct ccw *last = &seg[s];
 	uint16_t residual = (uint16_t)(last->count - done_in_seg);
+	if (cut && !chan && len >= total && s == nseg - 1) {
+		end_program(d, d->ccw_addr, unit, CHAN_PROG, 0);
+		return;
+	}
 	/* Incorrect length: the device's length differs from the count. SLI suppresses it in the CCW
 	 * where the transfer ended, unless that CCW also chains data. Not reported with unit check or
 	 * unit exception, or after a storage error. */
@@ -476,7 +503,7 @@ static void run_command(struct chan_dev *d, const struct ccw *first, int *budget
 }
 
 /* Run up to CHAN_CCWS_PER_STEP CCWs of a working subchannel. */
-static void chan_step(struct chan_dev *d)
+static unsigned chan_step(struct chan_dev *d)
 {
 	int budget = CHAN_CCWS_PER_STEP;
 	while (d->state == SCH_WORKING && budget > 0) {
@@ -485,6 +512,7 @@ static void chan_step(struct chan_dev *d)
 			break;
 		run_command(d, &w, &budget);
 	}
+	return (unsigned)(CHAN_CCWS_PER_STEP - budget); /* the work done: CCWs and 4K units */
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -503,7 +531,7 @@ static void store_csw(struct chan_dev *d, uint8_t extra_unit)
 {
 	uint8_t *p = real_ptr(d->c, 0x40);
 	uint8_t chan = d->csw_chan | (d->pci ? CHAN_PCI : 0);
-	put_be32(p, (uint32_t)d->key << 28 | (uint32_t)d->csw_cc << 25 | d->csw_ccw);
+	put_be32(p, (uint32_t)d->key << 28 | (uint32_t)d->csw_cc << 25 | (d->csw_ccw & AMASK));
 	p[4] = d->csw_unit | extra_unit;
 	p[5] = chan;
 	put_be16(p + 6, d->csw_count);
@@ -802,10 +830,10 @@ void op_stidc(struct cpu *c, const uint8_t *ip)
  * channel status, or a PSW with a format error - the CPU does not start and the I/O address is not
  * stored.
  *
- * Devices complete synchronously, so the whole channel program runs here; IPL_MAX_CCWS bounds a
- * program that never ends.
+ * Devices complete synchronously, so the whole channel program runs here; IPL_MAX_WORK bounds a
+ * program that never ends (in chan_step's units: a CCW, or 4K of data moved).
  */
-#define IPL_MAX_CCWS (1u << 20)
+#define IPL_MAX_WORK (1u << 14)
 
 static const uint8_t zero_psw[8];
 
@@ -871,15 +899,14 @@ enum machine_ipl_status machine_ipl(struct machine *m, uint16_t addr, struct mac
 		d->ops->start(d);
 	int budget = CHAN_CCWS_PER_STEP;
 	run_command(d, &implied, &budget);
-	for (uint32_t steps = 0; d->state == SCH_WORKING; steps++) {
-		if (steps >= IPL_MAX_CCWS / CHAN_CCWS_PER_STEP) {
+	for (uint32_t work = 0; d->state == SCH_WORKING; work += chan_step(d)) {
+		if (work >= IPL_MAX_WORK) {
 			terminate(d);
 			d->state = SCH_IDLE;
 			d->pci = false;
 			csw->ccw = d->ccw_addr;
 			return MACHINE_IPL_NO_END;
 		}
-		chan_step(d);
 	}
 
 	/* The ending status is the IPL's: it is not presented as an interruption. */

@@ -330,10 +330,28 @@ static enum dasd_status cckd_load(struct cckd *k, const uint8_t *devhdr, struct 
 		return cckd_at(w, DASD_E_BAD_HEADER, k->name, CCKD_HDR_OFF + CDH_NUML2, 0);
 	if (k->cyls == 0 || k->cyls > 65536)
 		return cckd_at(w, DASD_E_BAD_HEADER, k->name, CCKD_HDR_OFF + CDH_CYLS, 0);
+	/* The geometry before anything sized by it: a wild heads or track size must not become a
+	 * track count or a buffer. */
+	const struct dasd_geom *g = dasd_geom_ckd(devhdr[16], k->heads, k->cyls);
+	if (!g) {
+		/* A known device type with other heads: the heads field is wrong; else the type. */
+		bool known = false;
+		for (size_t i = 0; i < dasd_geom_count(); i++)
+			known |= !dasd_geom_at(i)->fba && dasd_geom_at(i)->devtyp == devhdr[16];
+		return cckd_at(w, DASD_E_BAD_HEADER, k->name, known ? 8 : 16, 0);
+	}
+	if (g->trksize != k->trksize)
+		return cckd_at(w, DASD_E_BAD_HEADER, k->name, 12, 0);
+	k->work = malloc(k->trksize);
+	if (!k->work)
+		return DASD_E_NOMEM;
+	/* Null format 2 (12 records of 4096) fits a 3390's track, not a 3350's: there a null track
+	 * of that format is as corrupt as an unknown format. */
+	unsigned nullfmts = cckd_null_track(k->work, k->trksize, 0, 0, 2) == DASD_OK ? 3 : 2;
 	k->ntrk = k->cyls * k->heads;
 	if (k->nl1 < (k->ntrk + CCKD_L2_ENTRIES - 1) / CCKD_L2_ENTRIES || k->nl1 > (1u << 20))
 		return cckd_at(w, DASD_E_BAD_HEADER, k->name, CCKD_HDR_OFF + CDH_NUML1, 0);
-	if (k->nullfmt > 2) {
+	if (k->nullfmt >= nullfmts) {
 		if (!rep)
 			return cckd_at(w, DASD_E_BAD_HEADER, k->name, CCKD_HDR_OFF + CDH_NULLFMT, 0);
 		cckd_problem(k, rep, w, DASD_E_BAD_HEADER, CCKD_HDR_OFF + CDH_NULLFMT);
@@ -412,7 +430,7 @@ static enum dasd_status cckd_load(struct cckd *k, const uint8_t *devhdr, struct 
 				continue;
 			}
 			if (e->off == 0) {
-				if (e->len > 2) {
+				if (e->len >= nullfmts) {
 					s = cckd_problem(k, rep, w, DASD_E_BAD_HEADER, ewhere);
 					cckd_drop(k, i, j, rep);
 					if (s != DASD_OK)
@@ -462,9 +480,6 @@ static enum dasd_status cckd_load(struct cckd *k, const uint8_t *devhdr, struct 
 	free(use);
 	if (s != DASD_OK)
 		return s;
-	k->work = malloc(k->trksize);
-	if (!k->work)
-		return DASD_E_NOMEM;
 	if (rep) {
 		uint8_t *buf = malloc(k->trksize);
 		struct dasd_where tw;
@@ -677,8 +692,10 @@ static enum dasd_status cckd_check_image(struct cckd *k, uint32_t trk, uint8_t *
 	s = ckd_track_check(buf, k->trksize, trk / k->heads, trk % k->heads, NULL, &bad);
 	if (s != DASD_OK) {
 		const struct cckd_l2 *e = &k->l2[trk / CCKD_L2_ENTRIES][trk % CCKD_L2_ENTRIES];
-		/* Offset in the file for a stored uncompressed image; else the image's start. */
-		return cckd_at(w, s, k->name, e->off + (k->work[0] == 0 ? bad : 0), 0);
+		/* Offset in the file for a stored uncompressed image, when the bad byte is in it (past
+		 * its end are the zeros the image lacks); else the image's start. */
+		bool inside = k->work[0] == DASD_COMPRESS_NONE && bad < e->len;
+		return cckd_at(w, s, k->name, e->off + (inside ? bad : 0), 0);
 	}
 	return DASD_OK;
 }
@@ -851,8 +868,8 @@ static bool cckd_free_agrees(struct cckd *k, uint64_t fsize)
 
 	if (!off)
 		return k->nfree == 0;
-	if (num > (1u << 24))
-		return false;
+	if (num > fsize / 8)
+		return false; /* each record (or free block) takes 8 bytes of the file at least */
 	rec = calloc(num + 1, sizeof *rec);
 	if (!rec)
 		return false;
@@ -912,11 +929,6 @@ enum dasd_status ckd_check_compressed(const char *path, bool repair, struct cckd
 		s = cckd_at(&w, DASD_E_IO, path, 0, errno);
 	else
 		s = cckd_load(k, devhdr, r, &w);
-	if (s == DASD_OK) {
-		const struct dasd_geom *g = dasd_geom_ckd(devhdr[16], k->heads, k->cyls);
-		if (!g || g->trksize != k->trksize)
-			s = cckd_at(&w, DASD_E_BAD_HEADER, path, g ? 12 : 16, 0);
-	}
 	if (s != DASD_OK) {
 		cckd_free_all(k);
 		close(fd);
