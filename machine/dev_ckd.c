@@ -1148,6 +1148,10 @@ bool devdasd_options(const char *type, int argc, char *const argv[], int first, 
 /*
  * "CUU TYPE file [options]" for the CKD types. The type must be the image's device type; the
  * model (3330 or 3330-11, 3380 or 3380-E ...) follows from the image's cylinders.
+ *
+ * sf=NAME (CKD only; the last one counts) opens the image as the read-only base of the shadow
+ * files NAME names (ckd_open_shadow(), dasd.h): the guest's writes go to the newest shadow, made if
+ * there is none. As in Hercules, ro then only says the base is read-only, which it always is.
  */
 struct chan_dev *devckd_config(struct machine *m, uint16_t addr, const char *type, int argc,
 			       char *const argv[], char *err, size_t errlen)
@@ -1163,12 +1167,39 @@ struct chan_dev *devckd_config(struct machine *m, uint16_t addr, const char *typ
 		return NULL;
 	}
 	bool readonly = false;
-	if (!devdasd_options(type, argc, argv, 1, &readonly, err, errlen))
+	const char *sf = NULL;
+	char **opts = malloc(sizeof *opts * (size_t)argc);
+	int nopts = 0;
+	if (!opts) {
+		snprintf(err, errlen, "%s %s: out of memory", type, argv[0]);
 		return NULL;
+	}
+	for (int i = 0; i < argc; i++) {
+		if (i > 0 && devdasd_option(argv[i]) == DEVDASD_OPT_SHADOW)
+			sf = argv[i] + 3;	/* the others are shared with FBA */
+		else
+			opts[nopts++] = argv[i];
+	}
+	bool ok = devdasd_options(type, nopts, opts, 1, &readonly, err, errlen);
+	free(opts);
+	if (!ok)
+		return NULL;
+	if (sf && !*sf) {
+		snprintf(err, errlen, "%s %s: sf= needs a shadow file name", type, argv[0]);
+		return NULL;
+	}
+	if (sf)
+		readonly = false;
 	struct ckd *vol;
 	struct dasd_where w;
 	memset(&w, 0, sizeof w);
-	enum dasd_status s = ckd_open(argv[0], readonly, &vol, &w);
+	enum dasd_status s = sf ? ckd_open_shadow(argv[0], sf, false, &vol, &w)
+				: ckd_open(argv[0], readonly, &vol, &w);
+	if (s == DASD_E_BAD_SHADOW) {
+		snprintf(err, errlen, "%s: %s (at offset %llu)", w.file, dasd_status_str(s),
+			 (unsigned long long)w.offset);
+		return NULL;
+	}
 	if (s != DASD_OK) {
 		devdasd_error(err, errlen, argv[0], s, &w, readonly);
 		return NULL;

@@ -68,8 +68,10 @@ void devfba_program_start(struct chan_dev *d);
  * The statement's type must be the image's (a CKD image knows its type; an FBA image must fit the
  * model). Options, any case: ro, readonly, rdonly (the guest cannot write); Hercules options that
  * change nothing the guest sees are accepted and ignored (cu=, ser=, lazywrite, nolazywrite,
- * fulltrackio, fulltrkio, ftio, nofulltrackio, syncio, syncios, nosyncio, nosyncios); sf=
- * (shadow files) and any other option are refused. The device owns the file it opens.
+ * fulltrackio, fulltrkio, ftio, nofulltrackio, syncio, syncios, nosyncio, nosyncios). A CKD disk
+ * takes sf=NAME: the image is a read-only base and the guest's writes go to Hercules-compatible
+ * shadow files (machine/dasd/shadow.c); an FBA disk refuses it. Any other option is refused. The
+ * device owns the files it opens.
  */
 dev_config_fn devckd_config;
 dev_config_fn devfba_config;
@@ -79,7 +81,7 @@ dev_config_fn devfba_config;
 enum devdasd_opt {
 	DEVDASD_OPT_RO,      /* ro, readonly, rdonly */
 	DEVDASD_OPT_IGNORED, /* a Hercules option that changes nothing the guest sees */
-	DEVDASD_OPT_SHADOW,  /* sf=: shadow files, not supported */
+	DEVDASD_OPT_SHADOW,  /* sf=: shadow files (CKD only) */
 	DEVDASD_OPT_UNKNOWN,
 };
 enum devdasd_opt devdasd_option(const char *arg);

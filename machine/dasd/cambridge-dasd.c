@@ -5,6 +5,7 @@
  *   cambridge-dasd convert IN OUT [--compress zlib|bzip2|none]
  *   cambridge-dasd list FILE
  *   cambridge-dasd check [--repair] FILE
+ *   cambridge-dasd shadow list|add|merge [--force]|remove|check BASE SF
  *
  * Exit status: 0 success, 1 the image is bad or an operation failed, 2 usage error.
  */
@@ -19,6 +20,8 @@ static const char usage[] =
 	"       cambridge-dasd convert IN OUT [--compress zlib|bzip2|none]\n"
 	"       cambridge-dasd list FILE\n"
 	"       cambridge-dasd check [--repair] FILE\n"
+	"       cambridge-dasd shadow list|add|remove|check BASE SF\n"
+	"       cambridge-dasd shadow merge [--force] BASE SF\n"
 	"       cambridge-dasd --help\n"
 	"\n"
 	"init   create an empty volume in Hercules format: CKD (every track with R0, IPL records,\n"
@@ -34,6 +37,14 @@ static const char usage[] =
 	"check  read every track and report the first inconsistency with its file and offset; for\n"
 	"       CCKD also the L1/L2 tables, extents and free space. --repair (CCKD): drop bad L1/L2\n"
 	"       entries (their tracks become empty), rebuild the free space, mark the file closed.\n"
+	"       A shadow file (CKD_S370) is checked alone the same way.\n"
+	"shadow the shadow files SF over the read-only volume BASE, as Hercules' sf=SF: the\n"
+	"       character before the last '.' of SF's file name (by convention a '*') is the\n"
+	"       shadow number 1-8. list: each file, the tracks it holds and the volume label seen\n"
+	"       through them. add: a new empty shadow over the newest (Hercules sf+). merge: the\n"
+	"       newest shadow into the one below, then delete it (sf-); into BASE only with\n"
+	"       --force. remove: delete the newest shadow and what was written to it (sf- nomerge).\n"
+	"       check: every shadow file as check does, then every track through the stack.\n"
 	"\n"
 	"See man cambridge-dasd (docs/cambridge-dasd.md).\n";
 
@@ -213,9 +224,14 @@ static int check_cckd(const char *path, bool repair)
 		return fail(path, s, &r.where);
 	if (r.problems && !repair)
 		return 1;
-	printf("%s: CCKD (%s), %u tracks, %u stored, %u L2 tables, %u free blocks (%llu bytes): %s\n", path,
-	       algo_names[r.algo], r.tracks, r.stored, r.l2_tables, r.free_blocks,
-	       (unsigned long long)r.free_bytes, r.problems ? "repaired" : "ok");
+	if (r.shadow)
+		printf("%s: CCKD shadow (%s), %u tracks, %u here, %u stored, %u L2 tables, %u free blocks (%llu bytes): "
+		       "%s\n", path, algo_names[r.algo], r.tracks, r.held, r.stored, r.l2_tables, r.free_blocks,
+		       (unsigned long long)r.free_bytes, r.problems ? "repaired" : "ok");
+	else
+		printf("%s: CCKD (%s), %u tracks, %u stored, %u L2 tables, %u free blocks (%llu bytes): %s\n", path,
+		       algo_names[r.algo], r.tracks, r.stored, r.l2_tables, r.free_blocks,
+		       (unsigned long long)r.free_bytes, r.problems ? "repaired" : "ok");
 	return 0;
 }
 
@@ -237,7 +253,7 @@ static int cmd_check(int argc, char **argv)
 			id[0] = 0;
 		fclose(fp);
 	}
-	if (!memcmp(id, "CKD_C370", 8))
+	if (!memcmp(id, "CKD_C370", 8) || !memcmp(id, "CKD_S370", 8))
 		return check_cckd(path, repair);
 	if (repair) {
 		fprintf(stderr, "cambridge-dasd: %s: --repair works on CCKD volumes only\n", path);
@@ -322,6 +338,159 @@ static int cmd_convert(int argc, char **argv)
 	return 0;
 }
 
+/* ---- shadow files ---- */
+
+static int open_stack(const char *base, const char *sf, bool readonly, struct ckd **c)
+{
+	struct dasd_where w = {.file = "", .offset = 0, .err = 0};
+	enum dasd_status s = ckd_open_shadow(base, sf, readonly, c, &w);
+
+	return s == DASD_OK ? 0 : fail(sf, s, &w);
+}
+
+/* How many shadow files exist (opening the stack read-only); -1 after a message. */
+static int count_shadows(const char *base, const char *sf)
+{
+	struct ckd *c;
+
+	if (open_stack(base, sf, true, &c))
+		return -1;
+	int n = (int)ckd_shadow_count(c);
+	ckd_close(c);
+	return n;
+}
+
+static int shadow_list(const char *base, const char *sf)
+{
+	struct ckd_shadow_info in;
+	struct dasd_label l;
+	struct ckd *c;
+
+	if (open_stack(base, sf, true, &c))
+		return 1;
+	ckd_shadow_info(c, 0, &in);
+	printf("%s: %s %s, %u cylinders, base (read-only): %u tracks, %u stored, %llu bytes\n", in.file,
+	       ckd_compressed(c) ? "CCKD" : "CKD", ckd_geom(c)->name, ckd_cyls(c), in.tracks, in.stored,
+	       (unsigned long long)in.size);
+	for (unsigned i = 1; i <= ckd_shadow_count(c); i++) {
+		ckd_shadow_info(c, i, &in);
+		printf("shadow %u %s: %u track%s, %u stored, %llu bytes\n", i, in.file, in.tracks,
+		       in.tracks == 1 ? "" : "s", in.stored, (unsigned long long)in.size);
+	}
+	if (!ckd_shadow_count(c))
+		printf("no shadow files (%s)\n", sf);
+	enum dasd_status s = dasd_ckd_read_label(c, &l);
+	int rc = 0;
+	if (s == DASD_OK)
+		printf("volume %s, owner %s\n", l.volser, l.owner[0] ? l.owner : "-");
+	else if (s == DASD_E_NO_LABEL)
+		printf("no volume label\n");
+	else
+		rc = fail(sf, s, ckd_where(c));
+	ckd_close(c);
+	return rc;
+}
+
+static int shadow_change(const char *what, const char *base, const char *sf, bool force)
+{
+	int n = count_shadows(base, sf);
+	struct ckd *c;
+
+	if (n < 0)
+		return 1;
+	if (strcmp(what, "add") && n == 0) {
+		fprintf(stderr, "cambridge-dasd: %s: no shadow files\n", sf);
+		return 1;
+	}
+	if (!strcmp(what, "merge") && n == 1 && !force) {
+		fprintf(stderr, "cambridge-dasd: %s: merging shadow 1 writes into the base %s: --force\n", sf, base);
+		return 1;
+	}
+	if (open_stack(base, sf, false, &c))
+		return 1;
+	enum dasd_status s = DASD_OK;
+	if (!strcmp(what, "add") && n > 0)
+		s = ckd_shadow_add(c);
+	else if (!strcmp(what, "merge"))
+		s = ckd_shadow_merge(c, force);
+	else if (!strcmp(what, "remove"))
+		s = ckd_shadow_remove(c);
+	if (s != DASD_OK) {
+		struct dasd_where w = *ckd_where(c);
+		ckd_close(c);
+		return fail(sf, s, &w);
+	}
+	unsigned now = ckd_shadow_count(c);
+	struct ckd_shadow_info in;
+	ckd_shadow_info(c, now, &in);
+	if (!strcmp(what, "add"))
+		printf("%s: shadow %u added\n", in.file, now);
+	else if (!strcmp(what, "merge"))
+		printf("shadow %d merged into %s\n", n, in.file);
+	else
+		printf("shadow %d removed; %s is the newest file\n", n, in.file);
+	s = ckd_close(c);
+	return s == DASD_OK ? 0 : fail(sf, s, NULL);
+}
+
+static int shadow_check(const char *base, const char *sf)
+{
+	struct cckd_report r;
+	struct ckd *c;
+	int rc = 0;
+
+	if (open_stack(base, sf, true, &c))
+		return 1;
+	for (unsigned i = 1; i <= ckd_shadow_count(c); i++) {
+		struct ckd_shadow_info in;
+		ckd_shadow_info(c, i, &in);
+		enum dasd_status s = ckd_shadow_check(c, i, &r);
+		if (s != DASD_OK) {
+			rc = fail(in.file, s, &r.where);
+			fprintf(stderr, "cambridge-dasd: %s: %u problem(s)\n", in.file, r.problems);
+		} else {
+			printf("shadow %u %s: %u tracks, %u stored, %u L2 tables: ok\n", i, in.file, r.held, r.stored,
+			       r.l2_tables);
+		}
+	}
+	uint8_t *trk = malloc(ckd_trksize(c));
+	enum dasd_status s = trk ? DASD_OK : DASD_E_NOMEM;
+	for (uint32_t cc = 0; cc < ckd_cyls(c) && s == DASD_OK; cc++)
+		for (uint32_t hh = 0; hh < ckd_heads(c) && s == DASD_OK; hh++)
+			s = ckd_read_track(c, cc, hh, trk);
+	free(trk);
+	if (s != DASD_OK)
+		rc = fail(sf, s, ckd_where(c));
+	else
+		printf("%s with %u shadow file(s): %u tracks read: %s\n", base, ckd_shadow_count(c),
+		       ckd_cyls(c) * ckd_heads(c), rc ? "bad" : "ok");
+	ckd_close(c);
+	return rc;
+}
+
+static int cmd_shadow(int argc, char **argv)
+{
+	bool force = argc == 4 && !strcmp(argv[0], "merge") && !strcmp(argv[1], "--force");
+
+	if (force) {
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
+	if (argc != 3) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (!strcmp(argv[0], "list"))
+		return shadow_list(argv[1], argv[2]);
+	if (!strcmp(argv[0], "check"))
+		return shadow_check(argv[1], argv[2]);
+	if (!strcmp(argv[0], "add") || !strcmp(argv[0], "merge") || !strcmp(argv[0], "remove"))
+		return shadow_change(argv[0], argv[1], argv[2], force);
+	fputs(usage, stderr);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -336,6 +505,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "convert"))
 		return cmd_convert(argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "shadow"))
+		return cmd_shadow(argc - 2, argv + 2);
 	fputs(usage, stderr);
 	return 2;
 }

@@ -14,6 +14,11 @@
  * Numbers in the compressed header, L1/L2 and free space are in the byte order named by the
  * header's BIGEND bit; we read either order and write back in the file's own order.
  *
+ * Shadow files (CKD_S370, shadow.c) have the same layout. In them an L1 entry or an L2 entry's
+ * offset X'FFFFFFFF' (CCKD_NOT_HERE; Hercules fills a new L2 table with X'FF' bytes) means "not in
+ * this file, look in the file below", while 0 keeps its base-file meaning: a null track, which hides
+ * whatever the files below hold for that track. In memory a shadow keeps those entries as they are.
+ *
  * An open volume keeps every L1 and L2 entry in memory (a full 3390-9 needs 587 tables, 1.2 MB) and
  * the free space as a sorted list of gaps between extents, rebuilt from the tables at every open:
  * the free space recorded on disk is never used to allocate, only compared by the check.
@@ -51,6 +56,7 @@
 /* cdh_opts bits */
 #define CCKD_NOFUDGE	0x01
 #define CCKD_BIGEND	0x02
+#define CCKD_SPERRS	0x20
 #define CCKD_ORDWR	0x40
 #define CCKD_OPENED	0x80
 
@@ -79,6 +85,12 @@ struct cckd_ext {
 	uint64_t off, len;
 };
 
+/* An entry with a track image in this file (not a null track, not "not here"). */
+static bool cckd_stored(const struct cckd_l2 *e)
+{
+	return e->off != 0 && e->off != CCKD_NOT_HERE;
+}
+
 /* One extent of the file in use, for the space map built at open. */
 struct cckd_use {
 	uint64_t off, len;
@@ -90,6 +102,7 @@ struct cckd {
 	int fd;
 	const char *name;	/* borrowed from the owner */
 	bool readonly, bigend;
+	bool shadow;		/* CKD_S370: entries may say CCKD_NOT_HERE */
 	uint32_t heads, trksize, cyls, ntrk, nl1;
 	uint8_t nullfmt, algo;
 	int16_t parm;
@@ -285,10 +298,13 @@ static void cckd_drop(struct cckd *k, uint32_t i, int32_t j, struct cckd_report 
 {
 	if (rep)
 		rep->dropped++;
+	/* In a shadow a dropped entry lets the file below show through; in a base it is a null track. */
 	if (j < 0) {
-		k->l1[i] = 0;
+		k->l1[i] = k->shadow ? CCKD_NOT_HERE : 0;
 		free(k->l2[i]);
 		k->l2[i] = NULL;
+	} else if (k->shadow) {
+		k->l2[i][j] = (struct cckd_l2){CCKD_NOT_HERE, 0xFFFF, 0xFFFF};
 	} else {
 		k->l2[i][j].off = 0;
 		k->l2[i][j].len = k->l2[i][j].size = k->nullfmt <= 2 ? k->nullfmt : 0;
@@ -310,6 +326,7 @@ static enum dasd_status cckd_load(struct cckd *k, const uint8_t *devhdr, struct 
 
 	if (fstat(k->fd, &st) < 0)
 		return cckd_at(w, DASD_E_IO, k->name, 0, errno);
+	k->shadow = !memcmp(devhdr, "CKD_S370", 8);
 	k->heads = devhdr[8] | devhdr[9] << 8 | devhdr[10] << 16 | (uint32_t)devhdr[11] << 24;
 	k->trksize = devhdr[12] | devhdr[13] << 8 | devhdr[14] << 16 | (uint32_t)devhdr[15] << 24;
 	if ((uint64_t)st.st_size < CCKD_L1_OFF)
@@ -389,12 +406,17 @@ static enum dasd_status cckd_load(struct cckd *k, const uint8_t *devhdr, struct 
 	for (uint32_t i = 0; i < k->nl1 && s == DASD_OK; i++) {
 		uint32_t off = cckd_get32(k, l1raw + 4 * i);
 		uint64_t where = CCKD_L1_OFF + 4ull * i;
-		if (off == 0 || off == 0xFFFFFFFF)
+		if (off == 0 || off == CCKD_NOT_HERE) {
+			if (k->shadow)
+				k->l1[i] = off;	/* a base reads X'FFFFFFFF' as no table: null tracks */
 			continue;
+		}
 		if (off < l1end || off + (uint64_t)CCKD_L2_SIZE > bound) {
 			s = cckd_problem(k, rep, w, off < l1end ? DASD_E_BAD_HEADER : DASD_E_TRUNCATED, where);
 			if (rep)
 				rep->dropped++;
+			if (k->shadow)
+				k->l1[i] = CCKD_NOT_HERE;	/* dropped: the file below shows through */
 			continue;
 		}
 		k->l1[i] = off;
@@ -424,8 +446,12 @@ static enum dasd_status cckd_load(struct cckd *k, const uint8_t *devhdr, struct 
 			e->off = cckd_get32(k, raw + 8 * j);
 			e->len = cckd_get16(k, raw + 8 * j + 4);
 			e->size = cckd_get16(k, raw + 8 * j + 6);
-			if ((uint64_t)i * CCKD_L2_ENTRIES + j >= k->ntrk || e->off == 0xFFFFFFFF) {
-				e->off = 0;	/* beyond the volume, or a shadow "not here": unused */
+			if (e->off == CCKD_NOT_HERE && k->shadow) {
+				e->len = e->size = 0xFFFF;	/* not in this file */
+				continue;
+			}
+			if ((uint64_t)i * CCKD_L2_ENTRIES + j >= k->ntrk || e->off == CCKD_NOT_HERE) {
+				e->off = 0;	/* beyond the volume, or X'FFFFFFFF' in a base: unused */
 				e->len = e->size = k->nullfmt <= 2 ? k->nullfmt : 0;
 				continue;
 			}
@@ -488,7 +514,7 @@ static enum dasd_status cckd_load(struct cckd *k, const uint8_t *devhdr, struct 
 		for (uint32_t i = 0; i < k->nl1; i++)
 			for (uint32_t j = 0; k->l2[i] && j < CCKD_L2_ENTRIES; j++) {
 				uint32_t trk = i * CCKD_L2_ENTRIES + j;
-				if (trk >= k->ntrk || !k->l2[i][j].off)
+				if (trk >= k->ntrk || !cckd_stored(&k->l2[i][j]))
 					continue;
 				rep->stored++;
 				enum dasd_status ts = cckd_check_image(k, trk, buf, &tw);
@@ -528,7 +554,7 @@ static enum dasd_status cckd_rebuild_free(struct cckd *k)
 			continue;
 		use[n++] = (struct cckd_use){k->l1[i], CCKD_L2_SIZE, i, -1};
 		for (uint32_t j = 0; j < CCKD_L2_ENTRIES; j++)
-			if (k->l2[i][j].off)
+			if (cckd_stored(&k->l2[i][j]))
 				use[n++] = (struct cckd_use){k->l2[i][j].off, k->l2[i][j].size, i, (int32_t)j};
 	}
 	if (n)
@@ -559,7 +585,7 @@ static enum dasd_status cckd_write_header(struct cckd *k, uint8_t opts, uint64_t
 	}
 	for (uint32_t i = 0; i < k->nl1; i++)
 		for (uint32_t j = 0; k->l2[i] && j < CCKD_L2_ENTRIES; j++)
-			if (k->l2[i][j].off)
+			if (cckd_stored(&k->l2[i][j]))
 				imbed += k->l2[i][j].size - k->l2[i][j].len;
 	h[CDH_OPTS] = opts;
 	cckd_put32(k, h + CDH_SIZE, (uint32_t)k->end);
@@ -651,6 +677,8 @@ static enum dasd_status cckd_image(struct cckd *k, uint32_t trk, uint8_t *buf, s
 							       : NULL;
 	uint64_t eoff = k->l1[trk / CCKD_L2_ENTRIES] + 8ull * (trk % CCKD_L2_ENTRIES);
 
+	if (!cckd_holds(k, trk))
+		return DASD_E_NOT_FOUND;
 	if (!e || !e->off) {
 		enum dasd_status s = cckd_null_track(buf, k->trksize, cc, hh, e ? e->len : k->nullfmt);
 		return s == DASD_OK ? s : cckd_at(w, DASD_E_BAD_TRACK, k->name, e ? eoff : CCKD_HDR_OFF + CDH_NULLFMT, 0);
@@ -704,7 +732,32 @@ uint64_t cckd_track_pos(const struct cckd *k, uint32_t trk)
 {
 	if (trk >= k->ntrk || !k->l2[trk / CCKD_L2_ENTRIES])
 		return 0;
-	return k->l2[trk / CCKD_L2_ENTRIES][trk % CCKD_L2_ENTRIES].off;
+	const struct cckd_l2 *e = &k->l2[trk / CCKD_L2_ENTRIES][trk % CCKD_L2_ENTRIES];
+	return cckd_stored(e) ? e->off : 0;
+}
+
+bool cckd_holds(const struct cckd *k, uint32_t trk)
+{
+	if (trk >= k->ntrk)
+		return false;
+	if (!k->shadow)
+		return true;
+	uint32_t i = trk / CCKD_L2_ENTRIES;
+	if (!k->l2[i])
+		return k->l1[i] != CCKD_NOT_HERE;
+	return k->l2[i][trk % CCKD_L2_ENTRIES].off != CCKD_NOT_HERE;
+}
+
+void cckd_count(const struct cckd *k, uint32_t *held, uint32_t *stored)
+{
+	*held = *stored = 0;
+	for (uint32_t t = 0; t < k->ntrk; t++) {
+		if (!cckd_holds(k, t))
+			continue;
+		++*held;
+		if (cckd_track_pos(k, t))
+			++*stored;
+	}
 }
 
 enum dasd_status cckd_read(struct cckd *k, uint32_t trk, uint8_t *buf, struct dasd_where *w)
@@ -784,17 +837,21 @@ enum dasd_status cckd_write(struct cckd *k, uint32_t trk, const uint8_t *img, si
 	cckd_put16(k, ent + 4, ne.len);
 	cckd_put16(k, ent + 6, ne.size);
 	if (!k->l2[i]) {
-		if (!ne.off && ne.len == k->nullfmt)
+		/* No table: every track of the group null (L1 0), or, in a shadow, not in this file
+		 * (L1 X'FFFFFFFF'); the new table keeps that meaning for the other 255 tracks. */
+		bool absent = k->l1[i] == CCKD_NOT_HERE;
+		if (!absent && !ne.off && ne.len == k->nullfmt)
 			return DASD_OK;	/* still what the missing table means */
 		struct cckd_l2 *t = malloc(CCKD_L2_ENTRIES * sizeof *t);
 		uint8_t raw[CCKD_L2_SIZE];
 		if (!t)
 			return DASD_E_NOMEM;
 		for (unsigned x = 0; x < CCKD_L2_ENTRIES; x++) {
-			t[x] = (struct cckd_l2){0, k->nullfmt, k->nullfmt};
-			cckd_put32(k, raw + 8 * x, 0);
-			cckd_put16(k, raw + 8 * x + 4, k->nullfmt);
-			cckd_put16(k, raw + 8 * x + 6, k->nullfmt);
+			t[x] = absent ? (struct cckd_l2){CCKD_NOT_HERE, 0xFFFF, 0xFFFF}
+				      : (struct cckd_l2){0, k->nullfmt, k->nullfmt};
+			cckd_put32(k, raw + 8 * x, t[x].off);
+			cckd_put16(k, raw + 8 * x + 4, t[x].len);
+			cckd_put16(k, raw + 8 * x + 6, t[x].size);
 		}
 		memcpy(raw + 8 * j, ent, 8);
 		uint64_t off = cckd_alloc(k, CCKD_L2_SIZE);
@@ -817,7 +874,7 @@ enum dasd_status cckd_write(struct cckd *k, uint32_t trk, const uint8_t *img, si
 		return s;
 	struct cckd_l2 old = k->l2[i][j];
 	k->l2[i][j] = ne;
-	return old.off ? cckd_free_add(k, old.off, old.size) : DASD_OK;
+	return cckd_stored(&old) ? cckd_free_add(k, old.off, old.size) : DASD_OK;
 }
 
 /* ---- creation ---- */
@@ -849,6 +906,52 @@ enum dasd_status cckd_format(int fd, const char *name, const struct dasd_geom *g
 	h[CDH_NULLFMT] = 1;
 	h[CDH_ALGO] = algo;
 	cckd_put16(&k, h + CDH_PARM, 0xFFFF);
+	enum dasd_status s = cckd_pwrite(&k, b, n, 0, w);
+	free(b);
+	return s;
+}
+
+enum dasd_status cckd_format_shadow(int fd, const char *name, const uint8_t *devhdr, const uint8_t *cdh,
+				    const struct dasd_geom *g, uint32_t cyls, struct dasd_where *w)
+{
+	struct cckd k = {.fd = fd, .name = name};
+	uint32_t nl1 = (cyls * g->heads + CCKD_L2_ENTRIES - 1) / CCKD_L2_ENTRIES;
+	uint8_t h[CCKD_L1_OFF];
+
+	memcpy(h, devhdr, CKD_HDR_SIZE);
+	memcpy(h, "CKD_S370", 8);
+	uint8_t *c = h + CCKD_HDR_OFF;
+	if (cdh) {
+		/* As Hercules makes a shadow: the file below's compressed header, in its byte order,
+		 * emptied; its L1 size (never smaller than the volume's, as the base was loaded). */
+		memcpy(c, cdh, CKD_HDR_SIZE);
+		k.bigend = c[CDH_OPTS] & CCKD_BIGEND;
+		c[CDH_OPTS] &= ~(CCKD_OPENED | CCKD_ORDWR | CCKD_SPERRS);
+		nl1 = cckd_get32(&k, c + CDH_NUML1);
+	} else {
+		h[17] = h[18] = h[19] = 0;	/* a split base's sequence and high cylinder */
+		memset(c, 0, CKD_HDR_SIZE);
+		c[0] = 0;
+		c[1] = 3;
+		c[2] = 1;
+		c[CDH_OPTS] = CCKD_NOFUDGE;
+		cckd_put32(&k, c + CDH_NUML1, nl1);
+		cckd_put32(&k, c + CDH_NUML2, CCKD_L2_ENTRIES);
+		cckd_put32(&k, c + CDH_CYLS, cyls);
+		c[CDH_NULLFMT] = 1;
+		c[CDH_ALGO] = DASD_COMPRESS_ZLIB;
+		cckd_put16(&k, c + CDH_PARM, 0xFFFF);
+	}
+	size_t n = CCKD_L1_OFF + (size_t)nl1 * 4;
+	cckd_put32(&k, c + CDH_SIZE, (uint32_t)n);
+	cckd_put32(&k, c + CDH_USED, (uint32_t)n);
+	for (unsigned f = CDH_FREE; f <= CDH_FREE_IMBED; f += 4)
+		cckd_put32(&k, c + f, 0);
+	uint8_t *b = malloc(n);
+	if (!b)
+		return DASD_E_NOMEM;
+	memcpy(b, h, sizeof h);
+	memset(b + CCKD_L1_OFF, 0xFF, n - CCKD_L1_OFF);	/* every group: not in this file */
 	enum dasd_status s = cckd_pwrite(&k, b, n, 0, w);
 	free(b);
 	return s;
@@ -901,7 +1004,7 @@ static bool cckd_free_agrees(struct cckd *k, uint64_t fsize)
 	return ok;
 }
 
-enum dasd_status ckd_check_compressed(const char *path, bool repair, struct cckd_report *r)
+enum dasd_status cckd_check_file(const char *path, bool repair, bool live, struct cckd_report *r)
 {
 	uint8_t devhdr[CKD_HDR_SIZE];
 	struct dasd_where w;
@@ -923,7 +1026,7 @@ enum dasd_status ckd_check_compressed(const char *path, bool repair, struct cckd
 	ssize_t n = pread(fd, devhdr, sizeof devhdr, 0);
 	if (n != (ssize_t)sizeof devhdr)
 		s = cckd_at(&w, DASD_E_SHORT_HEADER, path, n < 0 ? 0 : (uint64_t)n, 0);
-	else if (memcmp(devhdr, "CKD_C370", 8))
+	else if (memcmp(devhdr, "CKD_C370", 8) && memcmp(devhdr, "CKD_S370", 8))
 		s = cckd_at(&w, DASD_E_BAD_ID, path, 0, 0);
 	else if (fstat(fd, &st) < 0)
 		s = cckd_at(&w, DASD_E_IO, path, 0, errno);
@@ -937,11 +1040,15 @@ enum dasd_status ckd_check_compressed(const char *path, bool repair, struct cckd
 		r->problems++;
 		return s;
 	}
-	if (!r->not_closed && !cckd_free_agrees(k, (uint64_t)st.st_size)) {
+	uint32_t stored;
+	r->shadow = k->shadow;
+	cckd_count(k, &r->held, &stored);
+	/* A file open read/write elsewhere (live) records no free space and has OPENED set. */
+	if (!live && !r->not_closed && !cckd_free_agrees(k, (uint64_t)st.st_size)) {
 		r->free_bad = true;
 		cckd_problem(k, r, NULL, DASD_E_BAD_HEADER, CCKD_HDR_OFF + CDH_FREE);
 	}
-	if (r->not_closed)
+	if (!live && r->not_closed)
 		cckd_problem(k, r, NULL, DASD_E_BAD_HEADER, CCKD_HDR_OFF + CDH_OPTS);
 	if (!repair) {
 		cckd_free_all(k);
@@ -975,4 +1082,9 @@ enum dasd_status ckd_check_compressed(const char *path, bool repair, struct cckd
 		cckd_free_all(k);
 	close(fd);
 	return s;
+}
+
+enum dasd_status ckd_check_compressed(const char *path, bool repair, struct cckd_report *r)
+{
+	return cckd_check_file(path, repair, false, r);
 }

@@ -6,6 +6,9 @@
  * track slots of trksize bytes, track t of the file at 512 + (t - first track of file) * trksize.
  * Invariant of an open struct ckd: files[i] hold cylinders first_cyl .. first_cyl + ncyls - 1, in
  * order, without gaps, and each file is at least 512 + ncyls * heads * trksize bytes long.
+ *
+ * A volume opened with shadow files (shadow.c) has its base here, opened read-only, and the stack in
+ * sf: reads ask the stack first, writes go only to it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +38,7 @@ struct ckd {
 	struct ckd_file files[CKD_MAX_FILES];
 	struct dasd_where where;
 	struct cckd *cckd;	/* CKD_C370 volume (one file): its tables; NULL for CKD_P370 */
+	struct shadow_stack *sf;	/* shadow files over this base; NULL without */
 };
 
 static const uint8_t eot[CKD_COUNT_SIZE] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
@@ -47,7 +51,8 @@ const char *dasd_status_str(enum dasd_status s)
 	case DASD_E_NOMEM: return "out of memory";
 	case DASD_E_SHORT_HEADER: return "file shorter than the 512-byte device header";
 	case DASD_E_BAD_ID: return "not a CKD image (unknown device header identifier)";
-	case DASD_E_COMPRESSED: return "CCKD64, shadow and compressed FBA images are not supported";
+	case DASD_E_COMPRESSED:
+		return "CCKD64 and compressed FBA images are not supported; a shadow file opens only with its base (sf=)";
 	case DASD_E_BAD_HEADER: return "inconsistent device header (heads, track size, type or file sequence)";
 	case DASD_E_TRUNCATED: return "image file shorter than its cylinders, or than an extent its tables point to";
 	case DASD_E_BAD_TRACK: return "track image with an inconsistent home address or count field";
@@ -60,6 +65,10 @@ const char *dasd_status_str(enum dasd_status s)
 	case DASD_E_READONLY: return "volume is read-only";
 	case DASD_E_NO_LABEL: return "no VOL1 label";
 	case DASD_E_BAD_COMPRESSION: return "track image with an unknown compression or that does not decompress";
+	case DASD_E_BAD_SHADOW:
+		return "shadow file not of this base (device header, serial or cylinders differ), the base itself, "
+		       "or out of sequence";
+	case DASD_E_SHADOW_LIMIT: return "no shadow file to merge or remove, or already 8 (the most Hercules allows)";
 	}
 	return "unknown status";
 }
@@ -267,6 +276,8 @@ static char *seq_name(const char *name, unsigned seq, bool insert)
 
 static void free_ckd(struct ckd *c)
 {
+	shadow_close(c->sf, NULL);
+	c->sf = NULL;
 	cckd_detach(c->cckd, NULL);
 	c->cckd = NULL;
 	for (unsigned i = 0; i < c->nfiles; i++) {
@@ -524,14 +535,18 @@ enum dasd_status ckd_flush(struct ckd *c)
 	for (unsigned i = 0; i < c->nfiles; i++)
 		if (!c->readonly && fdatasync(c->files[i].fd) < 0)
 			return at(&c->where, DASD_E_IO, c->files[i].name, 0, errno);
-	return DASD_OK;
+	return c->sf ? shadow_flush(c->sf, &c->where) : DASD_OK;
 }
 
 enum dasd_status ckd_close(struct ckd *c)
 {
 	if (!c)
 		return DASD_OK;
-	enum dasd_status s = cckd_detach(c->cckd, &c->where);
+	enum dasd_status s = shadow_close(c->sf, &c->where);
+	c->sf = NULL;
+	enum dasd_status s1 = cckd_detach(c->cckd, &c->where);
+	if (s == DASD_OK)
+		s = s1;
 	c->cckd = NULL;
 	enum dasd_status s2 = ckd_flush(c);
 	if (s == DASD_OK)
@@ -546,6 +561,24 @@ uint32_t ckd_heads(const struct ckd *c) { return c->heads; }
 uint32_t ckd_trksize(const struct ckd *c) { return c->trksize; }
 unsigned ckd_files(const struct ckd *c) { return c->nfiles; }
 const struct dasd_where *ckd_where(const struct ckd *c) { return &c->where; }
+
+struct dasd_where *ckd_where_rw(struct ckd *c) { return &c->where; }
+void ckd_set_shadows(struct ckd *c, struct shadow_stack *s) { c->sf = s; }
+struct shadow_stack *ckd_get_shadows(const struct ckd *c) { return c->sf; }
+const char *ckd_file_name(const struct ckd *c, unsigned i) { return i < c->nfiles ? c->files[i].name : NULL; }
+struct cckd *ckd_base_cckd(const struct ckd *c) { return c->cckd; }
+
+void ckd_replace_base(struct ckd *c, struct ckd *n)
+{
+	struct ckd old = *c;
+
+	*c = *n;
+	c->sf = old.sf;
+	c->where = old.where;
+	old.sf = NULL;
+	*n = old;
+	free_ckd(n);
+}
 
 static const struct ckd_file *locate(const struct ckd *c, uint32_t cc, uint32_t hh, uint64_t *off)
 {
@@ -568,9 +601,11 @@ enum dasd_status ckd_track_offset(const struct ckd *c, uint32_t cc, uint32_t hh,
 
 	if (!f)
 		return DASD_E_RANGE;
+	*file = f->name;
 	if (c->cckd)
 		*offset = cckd_track_pos(c->cckd, cc * c->heads + hh);
-	*file = f->name;
+	if (c->sf)
+		shadow_locate(c->sf, cc * c->heads + hh, file, offset);
 	return DASD_OK;
 }
 
@@ -582,6 +617,17 @@ enum dasd_status ckd_read_track(struct ckd *c, uint32_t cc, uint32_t hh, uint8_t
 
 	if (!f)
 		return DASD_E_RANGE;
+	if (c->sf) {
+		const char *name;
+		uint64_t pos;
+		enum dasd_status s = shadow_read(c->sf, cc * c->heads + hh, buf, &name, &pos, &c->where);
+		if (s == DASD_OK) {
+			s = ckd_track_check(buf, c->trksize, cc, hh, NULL, &bad);
+			return s == DASD_OK ? s : at(&c->where, s, name, pos, 0);
+		}
+		if (s != DASD_E_NOT_FOUND)
+			return s;
+	}
 	if (c->cckd) {
 		enum dasd_status s = cckd_read(c->cckd, cc * c->heads + hh, buf, &c->where);
 		if (s != DASD_OK)
@@ -609,13 +655,15 @@ enum dasd_status ckd_write_track(struct ckd *c, uint32_t cc, uint32_t hh, const 
 
 	if (!f)
 		return DASD_E_RANGE;
-	if (c->readonly)
+	if (c->sf ? !shadow_writable(c->sf) : c->readonly)
 		return DASD_E_READONLY;
 	if (len > c->trksize)
 		return DASD_E_INVAL;
 	enum dasd_status s = ckd_track_check(buf, len, cc, hh, &used, &bad);
 	if (s != DASD_OK)
 		return at(&c->where, s, "(caller's buffer)", bad, 0);
+	if (c->sf)
+		return shadow_write(c->sf, cc * c->heads + hh, buf, used, &c->where);
 	if (c->cckd)
 		return cckd_write(c->cckd, cc * c->heads + hh, buf, used, &c->where);
 	uint8_t *slot = calloc(1, c->trksize);

@@ -1,6 +1,6 @@
 /*
  * dasd.h - CKD and FBA disk images in Hercules' formats (uncompressed CKD_P370, compressed CKD_C370,
- * plain FBA).
+ * shadow files CKD_S370 over either, plain FBA).
  *
  * Sans-I/O where it can be: track images are validated, searched and built in caller buffers by the
  * ckd_track_*() functions, which never touch a file. The handles (struct ckd, struct fba) own the
@@ -15,8 +15,8 @@
  * A track write is validated before it is issued, so a good track is never replaced by a malformed
  * one; a process killed mid-write can leave at most that one slot torn, never the header or another
  * track. ckd_flush()/fba_flush() make acknowledged writes durable (fdatasync). Compressed (CKD_C370)
- * volumes write each new track image before the table entry that points at it; cckd.c says what a
- * kill leaves.
+ * volumes and shadow files write each new track image before the table entry that points at it;
+ * cckd.c says what a kill leaves, and the shadow-file section below what changing the stack does.
  */
 #ifndef MACHINE_DASD_DASD_H
 #define MACHINE_DASD_DASD_H
@@ -31,7 +31,7 @@ enum dasd_status {
 	DASD_E_NOMEM,
 	DASD_E_SHORT_HEADER,	/* file shorter than the 512-byte device header */
 	DASD_E_BAD_ID,		/* not a CKD_P370 image */
-	DASD_E_COMPRESSED,	/* CCKD64, shadow files, compressed FBA: not supported */
+	DASD_E_COMPRESSED,	/* CCKD64, compressed FBA: not supported; a shadow file opened alone */
 	DASD_E_BAD_HEADER,	/* heads, track size, device type or file sequence inconsistent */
 	DASD_E_TRUNCATED,	/* file shorter than the cylinders it claims, or a partial cylinder */
 	DASD_E_BAD_TRACK,	/* track image with an inconsistent home address or count field */
@@ -44,6 +44,8 @@ enum dasd_status {
 	DASD_E_READONLY,	/* write to a volume opened read-only */
 	DASD_E_NO_LABEL,	/* no VOL1 label at cylinder 0 head 0 record 3 */
 	DASD_E_BAD_COMPRESSION,	/* CCKD track image: unknown compression byte or does not decompress */
+	DASD_E_BAD_SHADOW,	/* shadow file of another base, the base itself, or after a gap in the numbers */
+	DASD_E_SHADOW_LIMIT,	/* no shadow file to merge or remove, or already CKD_MAX_SHADOWS */
 };
 
 /* Track compression of a CKD_C370 volume: the values of the track header's byte 0. */
@@ -204,12 +206,73 @@ struct cckd_report {
 	uint32_t free_blocks;			/* gaps between extents (rebuilt free space) */
 	uint64_t free_bytes, file_size;
 	bool not_closed;			/* "opened" bit set: not closed cleanly */
+	bool shadow;				/* a CKD_S370 shadow file */
+	uint32_t held;				/* tracks the file has (a shadow: not "not here") */
 	bool free_bad;				/* recorded free space differs from the gaps */
 	enum dasd_compress algo;		/* the header's default compression */
 	enum dasd_status first;
 	struct dasd_where where;
 };
 enum dasd_status ckd_check_compressed(const char *path, bool repair, struct cckd_report *r);
+
+/* ---- shadow files (shadow.c) ---- */
+
+/*
+ * A read-only base volume (plain or compressed CKD) with up to CKD_MAX_SHADOWS shadow files over
+ * it, numbered 1 up: compressed (CKD_S370) files that hold the tracks written since each was made.
+ * A track is read from the newest shadow that has it, else from the base; writes go to the newest
+ * (current) shadow, so the base file is never written except by merging the first shadow into it.
+ * Hercules' layout and naming (its "sf=" option), so that both read each other's stacks over a
+ * CCKD base (Hercules refuses shadows over a plain CKD base; we allow them).
+ *
+ * Naming: sf is a template; the character before the last '.' of its file name (or its last
+ * character, if the name has no '.') is replaced by the shadow number 1-8, by convention a '*':
+ * "shadows/vm_*.cckd" names shadows/vm_1.cckd, shadows/vm_2.cckd, ... The shadows present are
+ * 1 .. n without a gap.
+ *
+ * A shadow's device header is a copy of the base's (identifier CKD_S370, same heads, track size,
+ * device type and serial) and its compressed header the base's emptied (same cylinders, byte
+ * order, compression); one whose header does not match the base is refused (DASD_E_BAD_SHADOW).
+ * Crash safety as for CKD_C370: a new shadow appears under its name only complete (written under a
+ * temporary name, then linked); in it each track image is written before the table entry that
+ * points at it. A merge copies tracks one by one and deletes the merged shadow only at the end, so
+ * a merge cut short leaves the same contents visible (the merged shadow still on top); run it again.
+ */
+#define CKD_MAX_SHADOWS 8
+
+/*
+ * Open base read-only and the shadow files sf names that exist, in order; the newest read/write
+ * unless readonly (then writes fail with DASD_E_READONLY). Opened read/write with no shadow yet,
+ * shadow 1 is created; a newest shadow that cannot be opened read/write (permissions) gets a new
+ * one over it, as in Hercules.
+ */
+enum dasd_status ckd_open_shadow(const char *base, const char *sf, bool readonly, struct ckd **out,
+				 struct dasd_where *where);
+
+struct ckd_shadow_info {
+	const char *file;	/* valid until the stack changes */
+	uint32_t tracks;	/* tracks the file has: all for the base */
+	uint32_t stored;	/* of those, with a track image (the rest: null tracks) */
+	uint64_t size;		/* bytes (a split base: all its files) */
+	bool current;		/* writes go to this file */
+};
+/* Shadow files over c (0 for a volume opened without, or after merging or removing the last). */
+unsigned ckd_shadow_count(const struct ckd *c);
+/* File i of c's stack: 0 the base, 1 .. ckd_shadow_count() the shadows. */
+enum dasd_status ckd_shadow_info(const struct ckd *c, unsigned i, struct ckd_shadow_info *info);
+/* Put a new empty shadow file over the current one (Hercules "sf+"); the old one becomes read-only. */
+enum dasd_status ckd_shadow_add(struct ckd *c);
+/*
+ * Merge the newest shadow into the file below it and delete it (Hercules "sf-" with merge): the
+ * shadow below becomes the current one. Into the base only with into_base (Hercules' "force"): the
+ * base file is rewritten track by track and no shadow is left, so writes fail (DASD_E_READONLY)
+ * until ckd_shadow_add().
+ */
+enum dasd_status ckd_shadow_merge(struct ckd *c, bool into_base);
+/* Delete the newest shadow, dropping what was written to it (Hercules "sf-" nomerge). */
+enum dasd_status ckd_shadow_remove(struct ckd *c);
+/* Check shadow file i (1 .. ckd_shadow_count()) as ckd_check_compressed() does, without repair. */
+enum dasd_status ckd_shadow_check(struct ckd *c, unsigned i, struct cckd_report *r);
 
 /* ---- volume label and VTOC (vtoc.c) ---- */
 

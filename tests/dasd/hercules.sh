@@ -3,7 +3,7 @@
 # a dasdinit volume passes cambridge-dasd check and list shows its VOLSER; a cambridge-dasd volume is
 # read by Hercules' dasdls (label and VTOC found). CCKD: dasdinit -z / -bz2 volumes pass our check;
 # ckd2cckd / cckd2ckd agree with cambridge-dasd convert track for track; cckdcdsk finds nothing wrong
-# with volumes we write; dasdls lists a CCKD volume we initialised.
+# with volumes we write; dasdls lists a CCKD volume we initialised. Shadow files: see below.
 command -v dasdinit >/dev/null 2>&1 && command -v dasdls >/dev/null 2>&1 || { echo "no Hercules tools: skip"; exit 77; }
 tool=./cambridge-dasd
 t=$(mktemp -d) || exit 1
@@ -80,5 +80,53 @@ if command -v ckd2cckd >/dev/null 2>&1 && command -v cckd2ckd >/dev/null 2>&1; t
 		cckd2ckd -q "$t/o.$z" "$t/o.$z.ckd" >/dev/null 2>&1 || fail "cckd2ckd of our $z"
 		tail -c +513 "$t/o.$z.ckd" | cmp -s - "$t/src.body" || fail "convert $z -> cckd2ckd differs"
 	done
+fi
+# Shadow files (sf=): Hercules reads the shadows we write (dasdls, dasdcopy, cckdcdsk); Hercules
+# itself, when installed, merges our shadows and adds one over them, and we read what it wrote.
+relabel=./tests/dasd/shadow_relabel
+$tool init --compress zlib "$t/hb.cckd" 3350 HBASE1 3 >/dev/null || fail "init shadow base"
+cp "$t/hb.cckd" "$t/hb.orig"
+for n in 1 2; do $tool shadow add "$t/hb.cckd" "$t/hs_*.cckd" >/dev/null || fail "shadow add $n"; done
+$relabel "$t/hb.cckd" "$t/hs_*.cckd" NEWVOL || fail "write through the shadows"
+cmp -s "$t/hb.cckd" "$t/hb.orig" || fail "writing through shadows changed the base"
+dasdls "$t/hb.cckd" "sf=$t/hs_*.cckd" > "$t/ls" 2>&1; grep -q 'VOLSER=NEWVOL' "$t/ls" || fail "dasdls sf=: $(cat "$t/ls")"
+dasdls "$t/hb.cckd" 2>&1 | grep -q 'VOLSER=HBASE1' || fail "dasdls of the base under shadows"
+if command -v cckdcdsk >/dev/null 2>&1; then
+	for n in 1 2; do cdsk "$t/hs_$n.cckd" || fail "cckdcdsk on our shadow $n"; done
+fi
+# Our merges of a copy of the stack, flattened, equal Hercules' dasdcopy through the shadows.
+cp "$t/hb.cckd" "$t/m.cckd"; cp "$t/hs_1.cckd" "$t/ms_1.cckd"; cp "$t/hs_2.cckd" "$t/ms_2.cckd"
+$tool shadow merge "$t/m.cckd" "$t/ms_*.cckd" >/dev/null || fail "shadow merge 2 into 1"
+$tool shadow merge --force "$t/m.cckd" "$t/ms_*.cckd" >/dev/null || fail "shadow merge 1 into the base"
+$tool convert "$t/m.cckd" "$t/m.plain" --compress none >/dev/null || fail "convert merged base"
+if command -v dasdcopy >/dev/null 2>&1; then
+	dasdcopy -q -o CKD -lfs "$t/hb.cckd" "sf=$t/hs_*.cckd" "$t/h.plain" >/dev/null 2>&1 || fail "dasdcopy sf="
+	cmp -s -i 512 "$t/m.plain" "$t/h.plain" || fail "our merge differs from dasdcopy through the shadows"
+fi
+if command -v hercules >/dev/null 2>&1; then
+	# Hercules runs panel commands from the script named by HERCULES_RC, then quits.
+	herc() {
+		printf '%s\npause 1\n' "$@" > "$t/herc.rc"
+		echo quit >> "$t/herc.rc"
+		printf 'CPUSERIAL 000001\nCPUMODEL 3033\nMAINSIZE 2\nNUMCPU 1\nARCHMODE S/370\n0120 3350 %s ro sf=%s\n' \
+			"$t/hb.cckd" "$t/hs_*.cckd" > "$t/herc.cnf"
+		HERCULES_RC="$t/herc.rc" timeout 120 hercules -f "$t/herc.cnf" -d > "$t/herc.out" 2>&1 </dev/null ||
+			fail "hercules: $(tail -5 "$t/herc.out")"
+	}
+	herc 'sf-0120 merge' 'sf+0120'
+	grep -q 'shadow file \[2\] successfully merged' "$t/herc.out" || fail "Hercules sf- merge: $(grep HHCCD "$t/herc.out")"
+	grep -q 'file\[2\].*hs_2.cckd added' "$t/herc.out" || fail "Hercules sf+: $(grep HHCCD "$t/herc.out")"
+	$tool shadow list "$t/hb.cckd" "$t/hs_*.cckd" > "$t/out" || fail "shadow list after Hercules"
+	grep -q 'shadow 1 .*: 5 tracks, 5 stored' "$t/out" || fail "Hercules' merge into our shadow 1: $(cat "$t/out")"
+	grep -q 'shadow 2 .*: 0 tracks' "$t/out" || fail "Hercules' new shadow 2: $(cat "$t/out")"
+	grep -q 'volume NEWVOL' "$t/out" || fail "label through Hercules' shadows: $(cat "$t/out")"
+	$tool shadow check "$t/hb.cckd" "$t/hs_*.cckd" >/dev/null || fail "shadow check after Hercules"
+	cmp -s "$t/hb.cckd" "$t/hb.orig" || fail "Hercules changed the base"
+	# Hercules merges both into the base (force: the base is ro): the same volume as our merges.
+	herc 'sf-0120 merge' 'sf-0120 force'
+	[ -e "$t/hs_1.cckd" ] && fail "Hercules left shadow 1"
+	$tool check "$t/hb.cckd" | grep -q ': ok' || fail "check of the base Hercules merged into"
+	$tool convert "$t/hb.cckd" "$t/hb.plain" --compress none >/dev/null || fail "convert Hercules' merge"
+	cmp -s -i 512 "$t/m.plain" "$t/hb.plain" || fail "Hercules' merge into the base differs from ours"
 fi
 echo "Hercules cross-check: ok"

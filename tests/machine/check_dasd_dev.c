@@ -1319,16 +1319,77 @@ START_TEST(test_config_ckd_type_must_match_the_image)
 }
 END_TEST
 
-START_TEST(test_config_shadow_files_and_unknown_options_are_refused)
+START_TEST(test_config_unknown_options_and_fba_shadow_files_are_refused)
 {
 	ckd_close(new_ckd("c3.3350", "3350", 1));
-	ck_assert_ptr_null(config(devckd_config, "3350", path("c3.3350"), "sf=shadow_*.3350", NULL, NULL));
-	ck_assert_ptr_nonnull(strstr(err, "shadow files"));
-	ck_assert_ptr_nonnull(strstr(err, "not supported"));
 	ck_assert_ptr_null(config(devckd_config, "3350", path("c3.3350"), "ro", "bogus", NULL));
 	ck_assert_ptr_nonnull(strstr(err, "'bogus'"));
+	ck_assert_ptr_null(config(devckd_config, "3350", path("c3.3350"), "sf=", NULL, NULL));
+	ck_assert_ptr_nonnull(strstr(err, "sf="));
 	ck_assert_ptr_null(config(devfba_config, "3370", path("c3.3350"), "fakewrite", NULL, NULL));
 	ck_assert_ptr_nonnull(strstr(err, "'fakewrite'"));
+	struct fba *f;
+	ck_assert_int_eq(fba_create(path("c3.3370"), dasd_geom_find("3370"), 100, &f, NULL), DASD_OK);
+	fba_close(f);
+	ck_assert_ptr_null(config(devfba_config, "3370", path("c3.3370"), "sf=x_*.3370", NULL, NULL));
+	ck_assert_ptr_nonnull(strstr(err, "shadow files"));
+}
+END_TEST
+
+/* The bytes of file name. */
+static uint8_t *file_bytes(const char *name, size_t *n)
+{
+	int fd = open(path(name), O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	off_t size = lseek(fd, 0, SEEK_END);
+	uint8_t *b = malloc(size);
+	ck_assert_int_eq(pread(fd, b, size, 0), size);
+	close(fd);
+	*n = (size_t)size;
+	return b;
+}
+
+START_TEST(test_config_sf_guest_writes_go_to_a_shadow_and_the_base_is_unchanged)
+{
+	struct ckd *v = new_ckd("sf.3350", "3350", 2);
+	add_record(v, 1, 3, 1, 0, 100, 1);
+	ckd_close(v);
+	size_t n0, n1;
+	uint8_t *before = file_bytes("sf.3350", &n0);
+	char sf[300];
+	snprintf(sf, sizeof sf, "sf=%s", path("sf_*.cckd"));
+	/* ro with sf=: as in Hercules, only the base is read-only; the guest writes to the shadow */
+	ck_assert_ptr_nonnull(config(devckd_config, "3350", path("sf.3350"), "ro", sf, NULL));
+	uint8_t data[100];
+	fill(data, sizeof data, 9);
+	put(DATA, data, sizeof data);
+	seek_arg(1, 3);
+	id_arg(1, 3, 1);
+	seek_search(0x31);
+	ccw(PROG + 0x18, 0x05, DATA, 0, 100);
+	ck_assert_uint_eq(unit(run(CKD_ADDR, PROG)), CE_DE);
+	ccw(PROG + 0x18, 0x06, DATA + 0x1000, 0, 100);
+	ck_assert_uint_eq(unit(run(CKD_ADDR, PROG)), CE_DE);
+	check_pattern(get(DATA + 0x1000, 100), 100, 9);
+
+	uint8_t *after = file_bytes("sf.3350", &n1);
+	ck_assert_uint_eq(n0, n1);
+	ck_assert_mem_eq(before, after, n0);
+	uint8_t got[4000];
+	uint16_t dl;
+	ck_assert(on_disk("sf.3350", 1, 3, 1, got, &dl));
+	check_pattern(got, dl, 1);				/* the base alone: the old record */
+	ck_assert_int_eq(ckd_open_shadow(path("sf.3350"), sf + 3, true, &v, NULL), DASD_OK);
+	ck_assert_uint_eq(ckd_shadow_count(v), 1);
+	uint8_t *trk = malloc(ckd_trksize(v));
+	struct ckd_record rec;
+	ck_assert_int_eq(ckd_read_track(v, 1, 3, trk), DASD_OK);
+	ck_assert_int_eq(ckd_track_find(trk, ckd_trksize(v), 1, 3, 1, &rec), DASD_OK);
+	check_pattern(rec.data, rec.dl, 9);			/* through the shadow: the new one */
+	free(trk);
+	ckd_close(v);
+	free(before);
+	free(after);
 }
 END_TEST
 
@@ -1474,7 +1535,8 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_config_ckd_accepts_ignored_hercules_options);
 	tcase_add_test(tc, test_config_ckd_type_must_match_the_image);
-	tcase_add_test(tc, test_config_shadow_files_and_unknown_options_are_refused);
+	tcase_add_test(tc, test_config_unknown_options_and_fba_shadow_files_are_refused);
+	tcase_add_test(tc, test_config_sf_guest_writes_go_to_a_shadow_and_the_base_is_unchanged);
 	tcase_add_test(tc, test_config_ro_makes_a_readonly_device);
 	tcase_add_test(tc, test_config_errors_name_the_file_and_offset);
 	tcase_add_test(tc, test_config_fba_origin_and_block_count);
