@@ -1,0 +1,135 @@
+/*
+ * term.h - a user's terminal as CP sees it: lines out, and lines and the attention key in.
+ *
+ * The seam between the terminals (console/: a line-mode telnet session today, a 3270 console
+ * next) and CP. A terminal is a struct term: a table of operations and the implementation's
+ * private state. CP calls the wrappers below and gets the terminal's events through the handler
+ * it installs; it never looks at the fields. CP defines the seam and console/ implements it, so
+ * the arrows point down (console/ includes cp/, never the other way).
+ *
+ *	term_set_handler(t, on_term_event, vm);
+ *	term_write_line(t, "VM/370 ONLINE", 13);
+ *	term_read(t, TERM_READ_CP, "", 0);          input may follow: TERM_EV_LINE
+ *	term_set_password(t, true); term_read(...); term_set_password(t, false);
+ *
+ * Text at the seam is ISO 8859-1, one line per call, without line ends (CP translates EBCDIC
+ * with lib/ebcdic.h; a 3270 terminal translates back). A line-mode terminal shows bytes as they
+ * are, so a UTF-8 client's non-ASCII characters arrive as their UTF-8 bytes.
+ *
+ * What each operation means (every implementation provides all of them):
+ *   write_line(t, text, len)   One line of output. The terminal starts it on a fresh line and
+ *                              ends it; CP gathers partial writes (a 3215 write without carriage
+ *                              return) into lines itself.
+ *   read(t, who, prompt, len)  Input may follow: show the prompt (may be empty; a typewriter
+ *                              shows none) and unlock the keyboard. who says whose read it is,
+ *                              for a display's status area (CP READ, VM READ); a line terminal
+ *                              ignores it. Lines typed without a read still arrive: what to do
+ *                              with them is CP's business.
+ *   set_password(t, on)        Hide what the user types next (on) or show it again (off).
+ *   bell(t)                    Sound the terminal's alarm.
+ *   close(t)                   End the session (LOGOFF, FORCE): the terminal says nothing more,
+ *                              delivers no more events, and its owner (the server) frees it. CP
+ *                              must not use t after the call.
+ *
+ * Events (struct term_event), delivered to the handler on the terminal's thread:
+ *   TERM_EV_LINE          The user entered a line: text/len, NUL-terminated, no line end, no
+ *                         control characters; truncated when the user typed more than the
+ *                         terminal keeps (the rest of the line is lost).
+ *   TERM_EV_ATTENTION     The attention key: BREAK, telnet IP or the attention character on a
+ *                         line terminal, PA1 or ATTN on a 3270. A line being typed is dropped.
+ *   TERM_EV_DISCONNECTED  The user's connection is gone. The last event; CP must not use t
+ *                         after the handler returns (the server frees it). Not delivered after
+ *                         close().
+ * The handler may call the term's operations, close() included. A term has no lock: its
+ * operations and events happen on one thread at a time, and CP serialises any sharing.
+ */
+#ifndef CONSOLE_TERM_H
+#define CONSOLE_TERM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct term;
+
+enum term_read {
+	TERM_READ_CP,		/* CP reads a command: CP READ */
+	TERM_READ_VM,		/* the virtual machine reads its console: VM READ */
+};
+
+enum term_event_type {
+	TERM_EV_LINE,
+	TERM_EV_ATTENTION,
+	TERM_EV_DISCONNECTED,
+};
+
+struct term_event {
+	enum term_event_type type;
+	const char *text;	/* TERM_EV_LINE; valid until the handler returns */
+	size_t len;
+	bool truncated;
+};
+
+typedef void term_handler_fn(void *owner, struct term *t, const struct term_event *ev);
+
+struct term_ops {
+	const char *kind;	/* "line", "3270": for messages and QUERY */
+	void (*write_line)(struct term *t, const char *text, size_t len);
+	void (*read)(struct term *t, enum term_read who, const char *prompt, size_t len);
+	void (*set_password)(struct term *t, bool on);
+	void (*bell)(struct term *t);
+	void (*close)(struct term *t);
+};
+
+struct term {
+	const struct term_ops *ops;	/* set by the implementation */
+	void *priv;			/* the implementation's state */
+	term_handler_fn *handler;	/* set by CP (term_set_handler); NULL drops events */
+	void *owner;			/* CP's pointer for the handler */
+};
+
+/* Where t's events go from now on. */
+static inline void term_set_handler(struct term *t, term_handler_fn *fn, void *owner)
+{
+	t->handler = fn;
+	t->owner = owner;
+}
+
+static inline const char *term_kind(const struct term *t)
+{
+	return t->ops->kind;
+}
+
+static inline void term_write_line(struct term *t, const char *text, size_t len)
+{
+	t->ops->write_line(t, text, len);
+}
+
+static inline void term_read(struct term *t, enum term_read who, const char *prompt, size_t len)
+{
+	t->ops->read(t, who, prompt, len);
+}
+
+static inline void term_set_password(struct term *t, bool on)
+{
+	t->ops->set_password(t, on);
+}
+
+static inline void term_bell(struct term *t)
+{
+	t->ops->bell(t);
+}
+
+static inline void term_close(struct term *t)
+{
+	t->ops->close(t);
+}
+
+/* For implementations: hand an event to the handler. Touch nothing of t afterwards if the event
+ * is TERM_EV_DISCONNECTED or the handler may have closed t. */
+static inline void term_deliver(struct term *t, const struct term_event *ev)
+{
+	if (t->handler)
+		t->handler(t->owner, t, ev);
+}
+
+#endif
