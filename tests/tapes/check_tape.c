@@ -560,20 +560,31 @@ START_TEST(test_process_killed_while_writing_leaves_a_consistent_prefix)
 	int status;
 
 	for (int round = 0; round < 3; round++) {
+		/* The child says when its first block is written, so that the kill lands in the
+		 * middle of writing however busy the machine is. */
+		int started[2];
+		ck_assert_int_eq(pipe(started), 0);
 		pid_t pid = fork();
 		ck_assert_int_ge(pid, 0);
 		if (pid == 0) {
+			close(started[0]);
 			struct tape *t = open_new("kill.het", TAPE_FORMAT_HET, round == 1 ?
 						  TAPE_COMPRESS_NONE : TAPE_COMPRESS_ZLIB, 4096);
 			for (unsigned k = 0;; k++) {
 				fill(w, sizeof w, k, round != 2);
 				if (tape_write_block(t, w, sizeof w) != TAPE_OK)
 					_exit(1);
+				if (k == 0 && (write(started[1], "", 1) != 1 || close(started[1]) != 0))
+					_exit(1);
 				if (k % 50 == 49 && tape_write_mark(t) != TAPE_OK)
 					_exit(1);
 			}
 		}
-		struct timespec ts = { 0, 20000000L + 15000000L * round };
+		close(started[1]);
+		char c;
+		ck_assert_int_eq(read(started[0], &c, 1), 1);
+		close(started[0]);
+		struct timespec ts = { 0, 5000000L + 15000000L * round };
 		nanosleep(&ts, NULL);
 		kill(pid, SIGKILL);
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
