@@ -1,0 +1,49 @@
+/*
+ * server.h - the telnet server: one listening socket and its connections on one poll() loop.
+ *
+ * The server owns the sockets and the clock; each connection gets a telnet session (telnet.h),
+ * and once its terminal type is known a terminal (struct term) that it hands to its owner through
+ * on_terminal. Every session is line mode for now (a 3270 terminal type too, until 3270 support
+ * comes). Output to a client is queued, at most SERVER_OUTQ_MAX bytes; a client that lets more
+ * pile up is disconnected. Nothing here prints: errors come back as text.
+ *
+ *	struct server_config cfg = { .addr = "127.0.0.1", .port = "3270", .on_terminal = fn, .ctx = cp };
+ *	struct server *srv = server_new(&cfg, err, sizeof err);
+ *	printf("listening on %s\n", server_address(srv));
+ *	server_run(srv, &stop);            returns when stop becomes nonzero (a signal handler sets it)
+ *	server_free(srv);                  closes everything; owners get no events for it
+ */
+#ifndef CONSOLE_SERVER_H
+#define CONSOLE_SERVER_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "cp/term.h"
+
+#define SERVER_OUTQ_MAX		(256u * 1024)	/* bytes queued for one client at most */
+#define SERVER_CONN_MAX		1000u		/* connections at once; more are refused */
+
+struct server;
+
+struct server_config {
+	const char *addr;	/* host name or numeric address to listen on */
+	const char *port;	/* service or port number; "0" is any free port */
+	/* A terminal is ready: the owner installs its handler (term_set_handler) or closes it. */
+	void (*on_terminal)(void *ctx, struct term *t);
+	void *ctx;
+};
+
+/* Listen as cfg says. NULL with a message in err on failure. */
+struct server *server_new(const struct server_config *cfg, char *err, size_t errlen);
+/* Where it listens, as "ADDR:PORT" ("[ADDR]:PORT" for IPv6), with the real port. */
+const char *server_address(const struct server *srv);
+/*
+ * Serve until *stop is nonzero. SIGINT and SIGTERM are blocked except while waiting, so a handler
+ * that sets *stop wakes the loop at once. Returns 0, or -1 with errno if poll failed.
+ */
+int server_run(struct server *srv, volatile sig_atomic_t *stop);
+/* Close every connection and the listening socket; free srv (NULL allowed). */
+void server_free(struct server *srv);
+
+#endif

@@ -1,0 +1,137 @@
+#!/bin/sh
+# The daemon end to end: start `cambridge` on 127.0.0.1 (any free port) with a new system directory,
+# log on and off through tests/console/tnclient, and stop it with SIGTERM. Everything is bounded
+# in time; nothing but 127.0.0.1 is used.
+fail() { echo "FAIL: $*"; [ -f "$tmp/err" ] && sed 's/^/daemon stderr: /' "$tmp/err"; exit 1; }
+tmp=$(mktemp -d) || exit 1
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# start SYSDIR: the daemon in the background; sets pid and port.
+start() {
+	./cambridge --sysdir "$1" --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	port=
+	i=0
+	while [ $i -lt 100 ]; do
+		port=$(sed -n 's/^cambridge: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
+		[ -n "$port" ] && return 0
+		kill -0 "$pid" 2>/dev/null || fail "the daemon did not start"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "the daemon did not say where it listens"
+}
+
+# stop: SIGTERM, then it must exit 0 within 5 seconds.
+stop() {
+	kill -TERM "$pid"
+	i=0
+	while kill -0 "$pid" 2>/dev/null; do
+		[ $i -lt 50 ] || fail "the daemon did not stop on SIGTERM"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wait "$pid"
+	rc=$?
+	pid=
+	[ $rc -eq 0 ] || fail "the daemon exited with $rc"
+	grep -q '^cambridge: stopped$' "$tmp/out" || fail "no 'stopped' line"
+}
+
+client() { timeout 30 ./tests/console/tnclient 127.0.0.1 "$port"; }
+
+sys="$tmp/sys"
+start "$sys"
+grep -q "^cambridge: created the starter system in $sys" "$tmp/out" || fail "no 'created' line"
+
+# The USER DIRECT on disk holds hashes only.
+ud="$sys/USER DIRECT"
+[ -f "$ud" ] || fail "no USER DIRECT"
+bad=$(awk '$1 == "USER" && $3 !~ /^\$y\$/ && $3 != "NOLOG"' "$ud")
+[ -z "$bad" ] || fail "clear passwords in USER DIRECT: $bad"
+[ "$(grep -c '^USER ' "$ud")" -ge 5 ] || fail "USER DIRECT lost users"
+grep -qw CPCMS "$ud" && fail "MAINT's starter password in clear"
+
+# A whole session: greeting, unknown userid, wrong password, right password (hidden), an
+# unknown command, LOGOFF and the close.
+client >"$tmp/s1" <<'SCRIPT' || { cat "$tmp/s1"; fail "session 1"; }
+expectx VM/370 ONLINE
+send LOGON NOBODY
+expectx NOBODY NOT IN CP DIRECTORY
+send LOGON
+expectx USERID MISSING OR INVALID
+send logon user1
+expectx ENTER PASSWORD:
+hidden
+send WRONG
+expectx PASSWORD INCORRECT - REINITIATE LOGON PROCEDURE
+shown
+send L USER1
+expectx ENTER PASSWORD:
+hidden
+send user1
+expect LOGON AT
+shown
+send FROB IT
+expectx ?CP: FROB
+send
+send LOGOFF
+expect CONNECT= 00:00:
+expect LOGOFF AT
+closed
+SCRIPT
+cat "$tmp/s1"
+grep -Eq '^< LOGON AT [0-9]{2}:[0-9]{2}:[0-9]{2} [A-Z0-9+-]+ [A-Z]+DAY [0-9]{2}/[0-9]{2}/[0-9]{2}$' \
+	"$tmp/s1" || fail "LOGON AT line format"
+grep -Eq '^< CONNECT= [0-9]{2}:[0-9]{2}:[0-9]{2} VIRTCPU= 000:00.00 TOTCPU= 000:00.00$' "$tmp/s1" ||
+	fail "CONNECT= line format"
+
+# One session per user: USER2 logged on (password on the LOGON line) on one connection, a second
+# LOGON USER2 on another is refused; the first then logs off.
+client >"$tmp/a" <<'SCRIPT' &
+expectx VM/370 ONLINE
+send LOGON USER2 USER2
+expect LOGON AT
+sleep 4000
+send LOGOUT
+expect LOGOFF AT
+closed
+SCRIPT
+apid=$!
+i=0
+until grep -q '^< LOGON AT' "$tmp/a"; do
+	[ $i -lt 100 ] || fail "USER2 did not log on"
+	sleep 0.1
+	i=$((i + 1))
+done
+client >"$tmp/b" <<'SCRIPT' || { cat "$tmp/b"; fail "second logon"; }
+expectx VM/370 ONLINE
+send LOGON USER2 USER2
+expect ALREADY LOGGED ON LINE
+send LOGOFF
+closed
+SCRIPT
+cat "$tmp/b"
+wait $apid || { cat "$tmp/a"; fail "USER2's session"; }
+cat "$tmp/a"
+
+stop
+
+# A second start uses the system that is there.
+start "$sys"
+grep -q 'created' "$tmp/out" && fail "the system was created again"
+client >"$tmp/c" <<'SCRIPT' || { cat "$tmp/c"; fail "logon after restart"; }
+expectx VM/370 ONLINE
+send LOGON MAINT CPCMS
+expect LOGON AT
+send LOGOFF
+closed
+SCRIPT
+stop
+echo "daemon: ok"
