@@ -5,44 +5,20 @@
  * terminal disconnects or CP closes it. A session is idle (reading LOGON), waiting for the
  * password of a userid, or logged on (reading CP commands).
  *
- * The messages below are VM/370's as far as vm370-cp.md knows them; the LOGON failures are from
- * memory of R6 and are marked "to confirm against GC20-1808" there. They belong in CP's message
- * catalog once it exists.
+ * Every line of input goes to the command language (cp/command.h) with the session's user and
+ * classes (none before logon); LOGON and LOGOFF come back here through struct cp_cmd_session_ops.
+ * Every line of output comes from the message catalog (cp/messages.def).
  */
 #include "cp/logon.h"
 
-#include <ctype.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "cp/command.h"
 #include "cp/directory.h"
+#include "cp/message.h"
 #include "cp/passwd.h"
-
-/* ---- Messages (SET EMSG TEXT: the text is shown, the id is not) ---- */
-
-enum logon_msg {
-	MSG_UNKNOWN_CMD,
-	MSG_USERID_INVALID,
-	MSG_INVALID_OPTION,
-	MSG_PASSWORD_INCORRECT,
-	MSG_NOT_IN_DIRECTORY,
-	MSG_ALREADY_LOGGED_ON,
-};
-
-static const struct {
-	const char *id;
-	const char *fmt;
-} msgs[] = {
-	[MSG_UNKNOWN_CMD] = {"DMKCFC001E", "?CP: %s"},
-	[MSG_USERID_INVALID] = {"DMKLOG020E", "USERID MISSING OR INVALID"},
-	[MSG_INVALID_OPTION] = {"DMKLOG003E", "INVALID OPTION - %s"},
-	[MSG_PASSWORD_INCORRECT] = {"DMKLOG050E", "PASSWORD INCORRECT - REINITIATE LOGON PROCEDURE"},
-	[MSG_NOT_IN_DIRECTORY] = {"DMKLOG053E", "%s NOT IN CP DIRECTORY"},
-	[MSG_ALREADY_LOGGED_ON] = {"DMKLOG054E", "ALREADY LOGGED ON LINE %03X"},
-};
 
 enum logon_state {
 	LS_IDLE,	/* VM/370 ONLINE: reading LOGON */
@@ -56,6 +32,7 @@ struct logon_sess {
 	enum logon_state state;
 	unsigned line;				/* our stand-in for the terminal's real address */
 	char userid[DIR_USERID_MAX + 1];	/* LS_PASSWORD, LS_CP */
+	const struct dir_user *user;		/* LS_CP */
 	time_t logon_time;			/* LS_CP */
 	struct logon_sess *prev, *next;
 };
@@ -66,76 +43,9 @@ struct logon {
 	unsigned next_line;
 };
 
-static void say(struct logon_sess *s, const char *text)
-{
-	term_write_line(s->t, text, strlen(text));
-}
-
-__attribute__((format(printf, 2, 3))) static void sayf(struct logon_sess *s, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	term_write_line(s->t, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-}
-
-static void msg(struct logon_sess *s, enum logon_msg m, ...)
-{
-	char buf[256];
-	va_list ap;
-	va_start(ap, m);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	int n = vsnprintf(buf, sizeof buf, msgs[m].fmt, ap);
-#pragma GCC diagnostic pop
-	va_end(ap);
-	if (n < 0)
-		return;
-	term_write_line(s->t, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-}
-
-/* "hh:mm:ss zone weekday mm/dd/yy", weekday in capitals (vm370-cp.md 7). */
-static void format_time(time_t when, char *buf, size_t len)
-{
-	struct tm tm;
-	localtime_r(&when, &tm);
-	/* Two-digit years are VM/370's format, not an oversight. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-y2k"
-#endif
-	if (strftime(buf, len, "%H:%M:%S %Z %A %m/%d/%y", &tm) == 0)
-		buf[0] = '\0';
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-	for (char *p = buf; *p; p++)
-		*p = (char)toupper((unsigned char)*p);
-}
-
 static void read_cp(struct logon_sess *s)
 {
 	term_read(s->t, TERM_READ_CP, "", 0);
-}
-
-/* Split line into up to max blank-separated tokens (in place); returns how many. */
-static size_t tokenize(char *line, char **tok, size_t max)
-{
-	size_t n = 0;
-	char *save = NULL;
-	for (char *p = strtok_r(line, " ", &save); p && n < max; p = strtok_r(NULL, " ", &save))
-		tok[n++] = p;
-	return n;
-}
-
-static void upcase(char *p)
-{
-	for (; *p; p++)
-		*p = (char)toupper((unsigned char)*p);
 }
 
 /* Is word (upper case) an abbreviation of name whose first min characters are required? */
@@ -172,110 +82,87 @@ static void check_password(struct logon_sess *s, const char *password)
 	s->state = LS_IDLE;
 	if (!u || u->password.kind != DIR_PW_HASH || !cp_password_valid(password) ||
 	    !cp_password_check(password, u->password.text)) {
-		msg(s, MSG_PASSWORD_INCORRECT);
-		read_cp(s);
+		cp_msg_write(s->t, CP_MSG_DMKLOG050E);
 		return;
 	}
 	struct logon_sess *other = find_logged_on(s->l, s->userid);
 	if (other) {
-		msg(s, MSG_ALREADY_LOGGED_ON, other->line);
-		read_cp(s);
+		cp_msg_write(s->t, CP_MSG_DMKLOG054E, other->line);
 		return;
 	}
 	char when[64];
 	s->state = LS_CP;
+	s->user = u;
 	s->logon_time = time(NULL);
-	format_time(s->logon_time, when, sizeof when);
-	sayf(s, "LOGON AT %s", when);
-	read_cp(s);
+	cp_msg_time(s->logon_time, when, sizeof when);
+	cp_msg_write(s->t, CP_RSP_LOGON_AT, when);
 }
 
-/* LOGON userid [password] [MASK] [NOIPL], in upper case but the password. */
-static void cmd_logon(struct logon_sess *s, char **tok, size_t n)
+/* LOGON userid [password] [MASK] [NOIPL]: the password as typed, the rest in upper case. */
+static void sess_logon(void *sess, const struct cp_cmd_line *cl)
 {
-	if (n < 2 || strlen(tok[1]) > DIR_USERID_MAX) {
-		msg(s, MSG_USERID_INVALID);
-		read_cp(s);
+	struct logon_sess *s = sess;
+	if (cl->n < 2 || strlen(cl->tok[1]) > DIR_USERID_MAX) {
+		cp_msg_write(s->t, CP_MSG_DMKLOG020E);
 		return;
 	}
-	upcase(tok[1]);
-	for (size_t i = 3; i < n; i++) {
-		upcase(tok[i]);
-		if (!abbrev(tok[i], "MASK", 1) && !abbrev(tok[i], "NOIPL", 1)) {
-			msg(s, MSG_INVALID_OPTION, tok[i]);
-			read_cp(s);
+	for (size_t i = 3; i < cl->n; i++) {
+		if (!abbrev(cl->tok[i], "MASK", 1) && !abbrev(cl->tok[i], "NOIPL", 1)) {
+			cp_msg_write(s->t, CP_MSG_DMKLOG003E, cl->tok[i]);
 			return;
 		}
 	}
-	const struct dir_user *u = dir_find(s->l->dir, tok[1]);
+	const struct dir_user *u = dir_find(s->l->dir, cl->tok[1]);
 	if (!u || u->password.kind == DIR_PW_NOLOG) {
-		msg(s, MSG_NOT_IN_DIRECTORY, tok[1]);
-		read_cp(s);
+		cp_msg_write(s->t, CP_MSG_DMKLOG053E, cl->tok[1]);
 		return;
 	}
 	memcpy(s->userid, u->userid, sizeof s->userid);
 	s->state = LS_PASSWORD;
-	if (n >= 3) {
-		check_password(s, tok[2]);
+	if (cl->n >= 3) {
+		check_password(s, cl->raw[2]);
 		return;
 	}
-	say(s, "ENTER PASSWORD:");
+	cp_msg_write(s->t, CP_RSP_ENTER_PASSWORD);
 	term_set_password(s->t, true);
-	read_cp(s);
 }
 
-/* LOGOFF: the accounting lines, then the terminal is closed and s freed. */
-static void cmd_logoff(struct logon_sess *s)
+/* LOGOFF (after its accounting lines), or LOGOFF before logon: the terminal is closed, s freed. */
+static void sess_end(void *sess)
 {
-	time_t now = time(NULL);
-	long secs = (long)difftime(now, s->logon_time);
-	char when[64];
-	if (secs < 0)
-		secs = 0;
-	format_time(now, when, sizeof when);
-	sayf(s, "CONNECT= %02ld:%02ld:%02ld VIRTCPU= 000:00.00 TOTCPU= 000:00.00", secs / 3600,
-	     secs / 60 % 60, secs % 60);
-	sayf(s, "LOGOFF AT %s", when);
+	struct logon_sess *s = sess;
 	struct term *t = s->t;
 	sess_free(s);
 	term_close(t);
 }
 
-static void on_line(struct logon_sess *s, char *line)
-{
-	char *tok[8];
+static const struct cp_cmd_session_ops session_ops = {
+	.logon = sess_logon,
+	.end = sess_end,
+};
 
+static void on_line(struct logon_sess *s, const char *line)
+{
 	if (s->state == LS_PASSWORD) {
-		term_set_password(s->t, false);
 		/* The password is the first token; no blanks are allowed in one. */
-		size_t n = tokenize(line, tok, 1);
-		check_password(s, n ? tok[0] : "");
-		return;
-	}
-	size_t n = tokenize(line, tok, sizeof tok / sizeof tok[0]);
-	if (n == 0) {
+		struct cp_cmd_line cl;
+		term_set_password(s->t, false);
+		cp_cmd_tokenize(&cl, line);
+		check_password(s, cl.n ? cl.raw[0] : "");
+		explicit_bzero(&cl, sizeof cl);
 		read_cp(s);
 		return;
 	}
-	upcase(tok[0]);
-	bool logoff = abbrev(tok[0], "LOGOFF", 3) || abbrev(tok[0], "LOGOUT", 4);
-	if (s->state == LS_IDLE) {
-		if (logoff) {
-			struct term *t = s->t;
-			sess_free(s);
-			term_close(t);
-			return;
-		}
-		if (abbrev(tok[0], "LOGON", 1) || abbrev(tok[0], "LOGIN", 4)) {
-			cmd_logon(s, tok, n);
-			return;
-		}
-	} else if (logoff) {
-		cmd_logoff(s);
-		return;
-	}
-	msg(s, MSG_UNKNOWN_CMD, tok[0]);
-	read_cp(s);
+	struct cp_cmd_ctx ctx = {
+		.t = s->t,
+		.user = s->state == LS_CP ? s->user : NULL,
+		.classes = s->state == LS_CP ? s->user->classes : 0,
+		.logon_time = s->logon_time,
+		.ops = &session_ops,
+		.sess = s,
+	};
+	if (cp_cmd_execute(&ctx, line) != CP_CMD_CLOSED)
+		read_cp(s);
 }
 
 static void on_event(void *owner, struct term *t, const struct term_event *ev)
@@ -339,7 +226,7 @@ bool logon_attach(struct logon *l, struct term *t)
 		l->head->prev = s;
 	l->head = s;
 	term_set_handler(t, on_event, s);
-	say(s, "VM/370 ONLINE");
+	cp_msg_write(t, CP_RSP_ONLINE);
 	read_cp(s);
 	return true;
 }

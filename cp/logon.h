@@ -13,10 +13,13 @@
  * [password]` (also Login, abbreviated to L); `ENTER PASSWORD:` with the terminal in password
  * mode; on success `LOGON AT hh:mm:ss zone weekday mm/dd/yy` and CP READ. Logged on, `LOGOFF`
  * (LOGOUT) writes `CONNECT= ... VIRTCPU= ... TOTCPU= ...` and `LOGOFF AT ...` and closes the
- * terminal; any other command gets `?CP: command`. One session per userid. There are no virtual
- * machines yet, so CPU times are zero and the directory's IPL is not performed.
+ * terminal. Every line but a password goes to the CP command language (cp/command.h) with the
+ * user's privilege classes (none before logon, when only class Any commands exist): an unknown
+ * command gets `?CP: command`. One session per userid. There are no virtual machines yet, so CPU
+ * times are zero and the directory's IPL is not performed.
  *
- * Messages are shown as with SET EMSG TEXT (VM/370's default): the text without its DMK id.
+ * Messages come from CP's catalog (cp/messages.def) and are shown as with SET EMSG TEXT (VM/370's
+ * default): the text without its DMK id.
  *
  * Single-threaded: every call and every terminal event on one thread. A password check costs one
  * yescrypt computation (tens of milliseconds) on that thread.

@@ -59,7 +59,8 @@ bad=$(awk '$1 == "USER" && $3 !~ /^\$y\$/ && $3 != "NOLOG"' "$ud")
 grep -qw CPCMS "$ud" && fail "MAINT's starter password in clear"
 
 # A whole session: greeting, unknown userid, wrong password, right password (hidden), an
-# unknown command, LOGOFF and the close.
+# unknown command, QUERY TIME, HELP, a command not carried out yet (through #CP), a class B
+# command refused to a class G user, LOGOFF and the close.
 client >"$tmp/s1" <<'SCRIPT' || { cat "$tmp/s1"; fail "session 1"; }
 expectx VM/370 ONLINE
 send LOGON NOBODY
@@ -81,6 +82,15 @@ shown
 send FROB IT
 expectx ?CP: FROB
 send
+send q time
+expect TIME IS
+expect CONNECT= 00:00:
+send HELP MSG
+expect MESSAGE   M        ANY
+send #CP LINK MAINT 190 190 RR
+expectx LINK NOT YET AVAILABLE
+send ATTACH 180 TO USER1
+expectx ?CP: ATTACH
 send LOGOFF
 expect CONNECT= 00:00:
 expect LOGOFF AT
@@ -91,6 +101,8 @@ grep -Eq '^< LOGON AT [0-9]{2}:[0-9]{2}:[0-9]{2} [A-Z0-9+-]+ [A-Z]+DAY [0-9]{2}/
 	"$tmp/s1" || fail "LOGON AT line format"
 grep -Eq '^< CONNECT= [0-9]{2}:[0-9]{2}:[0-9]{2} VIRTCPU= 000:00.00 TOTCPU= 000:00.00$' "$tmp/s1" ||
 	fail "CONNECT= line format"
+grep -Eq '^< TIME IS [0-9]{2}:[0-9]{2}:[0-9]{2} [A-Z0-9+-]+ [A-Z]+DAY [0-9]{2}/[0-9]{2}/[0-9]{2}$' \
+	"$tmp/s1" || fail "TIME IS line format"
 
 # One session per user: USER2 logged on (password on the LOGON line) on one connection, a second
 # LOGON USER2 on another is refused; the first then logs off.
