@@ -681,18 +681,18 @@ static void decode_at(const struct cpu *c, struct dinsn *e, const uint8_t *p, ui
 	e->raw = load64(p);
 }
 
-/* Fill c->tmp from the instruction bytes t (len bytes) at ia: the instruction, then entries that
- * resume after it. For an instruction that crosses into the next block. */
-static const struct dinsn *decode_tmp(struct cpu *c, const uint8_t *t, unsigned len, uint32_t ia)
+/* Decode the instruction bytes t (as many as its length) as if at ia into e[0], with e[1..3]
+ * resuming after it: an entry outside any block (an instruction across a block boundary, the
+ * target of EX). Returns e. */
+static struct dinsn *decode_bytes(const struct cpu *c, struct dinsn e[4], const uint8_t *t, uint32_t ia)
 {
 	uint8_t b[8] = {0};
-	memcpy(b, t, len);
-	struct dinsn *e = &c->tmp[0];
-	insn_decode(c, e, b, ia);
-	memcpy(&e->raw, b, 8);
-	e->hp = (const uint8_t *)&e->raw;
+	memcpy(b, t, (size_t)insn_length(t[0]));
+	insn_decode(c, &e[0], b, ia);
+	memcpy(&e[0].raw, b, 8);
+	e[0].hp = (const uint8_t *)&e[0].raw;
 	for (unsigned i = 1; i < 4; i++)
-		resume_entry(&c->tmp[i], ia + 2 * i);
+		resume_entry(&e[i], ia + 2 * i);
 	return e;
 }
 
@@ -710,13 +710,12 @@ static const struct dinsn *redecode(struct cpu *c, struct dinsn *e)
 		decode_at(c, e, p, e->ia);
 		return e;
 	}
-	uint8_t t[6] = {p[0], p[1]};
+	uint8_t t[6];
 	c->fault.ia = e->ia;
 	c->fault.op = p[0]; /* an exception in the next block: the ILC is the instruction's */
 	c->cur = &c->fault;
-	for (unsigned i = 2; i < len; i++)
-		t[i] = *insn_fetch_ptr(c, (e->ia + i) & AMASK);
-	return decode_tmp(c, t, len, e->ia);
+	insn_fetch_target(c, e->ia, t);
+	return decode_bytes(c, c->tmp, t, e->ia);
 }
 
 /*
@@ -792,13 +791,7 @@ const struct dinsn *execute_target(struct cpu *c, const uint8_t *t, uint32_t bas
 				   bool in_ex)
 {
 	struct dinsn e[4];
-	uint8_t b[8] = {0};
-	unsigned len = (unsigned)insn_length(t[0]);
-	memcpy(b, t, len);
-	insn_decode(c, &e[0], b, base);
-	memcpy(&e[0].raw, b, 8);
-	for (unsigned i = 1; i < 4; i++)
-		resume_entry(&e[i], base + 2 * i);
+	decode_bytes(c, e, t, base);
 	c->in_ex = in_ex;
 	c->rel_adjust = rel_adjust;
 	const struct dinsn *n = e[0].fn(c, &e[0]);

@@ -698,10 +698,10 @@ static inline const struct dinsn *branch_to(struct cpu *c, uint32_t target)
 	return resolve(c);
 }
 
-/* Fetch the target of EX or EXRL at addr (even) into buf: the first halfword, then only as much
- * more as its length needs, so that an access exception is recognised only for bytes the target
- * uses. An instruction fetch: from the primary space also in the secondary-space mode. Returns
- * the length. */
+/* Fetch the instruction at addr (even) into buf: the first halfword, then only as much more as
+ * its length needs, so that an access exception is recognised only for bytes it uses. From the
+ * primary space also in the secondary-space mode. For the targets of EX and EXRL, and for an
+ * instruction across a block boundary. Returns the length. */
 int insn_fetch_target(struct cpu *c, uint32_t addr, uint8_t buf[6]);
 
 /* Run the target of EX or EXRL: bytes t (byte 1 already modified) as if at base, with relative
