@@ -18,13 +18,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "console/ctl.h"
+#include "console/oper.h"
 #include "console/server.h"
+#include "cp/command.h"
 #include "cp/directory.h"
 #include "cp/logon.h"
 #include "cp/starter.h"
+#include "cp/vm.h"
 
 #define DEFAULT_SYSDIR	"cambridge-sys"
 #define DEFAULT_ADDR	"127.0.0.1"
@@ -174,10 +180,182 @@ static bool starter_passwords_unchanged(const struct directory *live, const char
 	return n > 0;
 }
 
+struct daemon {
+	struct cpsys *sys;
+	struct logon *l;
+	struct ctl *ctl;		/* the control socket (cambridge-ctl) */
+	struct oper *oper;		/* the operator's console */
+	size_t ctl_at, ctl_n, op_at, op_n;	/* their entries in the server's poll set */
+	const char *address;
+	time_t started;
+	uint64_t last_insns, last_ns;	/* for the panel's MIPS */
+	double mips;
+};
+
+/* The operator's commands: run at once, as OPERATOR, with the responses going back through a
+ * struct term to the control socket or the operator's console. */
+struct reply_term {
+	struct term term;
+	struct ctl_req *req;
+	struct oper_cmd *cmd;
+};
+
+static void rt_write_line(struct term *t, const char *text, size_t len)
+{
+	struct reply_term *r = t->priv;
+	if (r->req) {
+		ctl_reply_line(r->req, text, len);
+	} else {
+		char buf[512];
+		snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), text);
+		oper_cmd_line(r->cmd, buf);
+	}
+}
+
+static void rt_read(struct term *t, enum term_read who, const char *prompt, size_t len)
+{
+	(void)t, (void)who, (void)prompt, (void)len;
+}
+
+static void rt_set_password(struct term *t, bool on)
+{
+	(void)t, (void)on;
+}
+
+static void rt_nothing(struct term *t)
+{
+	(void)t;
+}
+
+static const struct term_ops reply_ops = {
+	.kind = "operator",
+	.write_line = rt_write_line,
+	.read = rt_read,
+	.set_password = rt_set_password,
+	.bell = rt_nothing,
+	.close = rt_nothing,
+};
+
+static void ctl_command(void *ctx, struct ctl_req *req, const char *line)
+{
+	struct daemon *dm = ctx;
+	struct reply_term r = {.term = {.ops = &reply_ops}, .req = req};
+	r.term.priv = &r;
+	int rc = cpsys_operator_command(dm->sys, &r.term, line);
+	ctl_reply_done(req, rc == CP_CMD_OK ? 0 : rc);
+}
+
+static void oper_command(void *ctx, struct oper_cmd *cmd, const char *line)
+{
+	struct daemon *dm = ctx;
+	struct reply_term r = {.term = {.ops = &reply_ops}, .cmd = cmd};
+	r.term.priv = &r;
+	cpsys_operator_command(dm->sys, &r.term, line);
+	oper_cmd_done(cmd);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+struct snap {
+	struct oper_snapshot *s;
+	uint64_t insns;
+};
+
+static void snap_user(void *arg, const struct cpsys_user_info *u)
+{
+	struct snap *sn = arg;
+	struct oper_snapshot *s = sn->s;
+	sn->insns += u->instructions;
+	if (s->nuser < s->user_max) {
+		struct oper_user *o = &s->user[s->nuser];
+		memset(o, 0, sizeof *o);
+		snprintf(o->userid, sizeof o->userid, "%s", u->userid);
+		snprintf(o->state, sizeof o->state, "%s", u->connected ? u->state : "DISC");
+		snprintf(o->term_kind, sizeof o->term_kind, "%s", u->connected ? "line" : "");
+		if (u->connected)
+			snprintf(o->term_addr, sizeof o->term_addr, "LINE %03X", u->line);
+		o->cpu_seconds = (double)u->cpu_us / 1e6;
+	}
+	s->nuser++;
+}
+
+static void oper_snapshot(void *ctx, struct oper_snapshot *s)
+{
+	struct daemon *dm = ctx;
+	snprintf(s->sysname, sizeof s->sysname, "CAMBRIDG");
+	snprintf(s->address, sizeof s->address, "%s", dm->address ? dm->address : "");
+	s->uptime_s = (uint64_t)difftime(time(NULL), dm->started);
+	s->nuser = 0;
+	struct snap sn = {.s = s};
+	cpsys_each_user(dm->sys, snap_user, &sn);
+	s->logged_on = (unsigned)s->nuser;
+	uint64_t now = mono_ns();
+	if (dm->last_ns && now > dm->last_ns && sn.insns >= dm->last_insns)
+		dm->mips = (double)(sn.insns - dm->last_insns) / ((double)(now - dm->last_ns) / 1e3);
+	dm->last_ns = now;
+	dm->last_insns = sn.insns;
+	s->mips = dm->mips;
+	s->sio_rate = 0;	/* not counted yet */
+}
+
 static void on_terminal(void *ctx, struct term *t)
 {
-	if (!logon_attach(ctx, t))
+	struct daemon *dm = ctx;
+	if (!logon_attach(dm->l, t))
 		term_close(t);
+}
+
+/* The server's extra descriptors: CP's wakeup (output from the virtual machines' threads), the
+ * control socket and the operator's console. */
+static size_t poll_fill(void *ctx, struct pollfd *p, size_t max, int *timeout_ms)
+{
+	struct daemon *dm = ctx;
+	(void)timeout_ms;
+	size_t n = 0;
+	if (max < 1)
+		return 0;
+	p[n++] = (struct pollfd){.fd = cpsys_wake_fd(dm->sys), .events = POLLIN};
+	dm->ctl_at = n;
+	dm->ctl_n = dm->ctl ? ctl_pollfds(dm->ctl, p + n, max - n) : 0;
+	if (dm->ctl_n > max - n)
+		dm->ctl_n = 0;
+	n += dm->ctl_n;
+	dm->op_at = n;
+	dm->op_n = dm->oper ? oper_pollfds(dm->oper, p + n, max - n) : 0;
+	if (dm->op_n > max - n)
+		dm->op_n = 0;
+	n += dm->op_n;
+	return n;
+}
+
+static void poll_ready(void *ctx, const struct pollfd *p, size_t n)
+{
+	struct daemon *dm = ctx;
+	if (n >= 1 && (p[0].revents & POLLIN))
+		cpsys_flush(dm->sys);
+	if (dm->ctl_n)
+		ctl_dispatch(dm->ctl, p + dm->ctl_at, dm->ctl_n);
+	if (dm->op_n)
+		oper_dispatch(dm->oper, p + dm->op_at, dm->op_n);
+}
+
+/* CP's messages for the operator, from any thread: the operator's console once it is there. */
+static void cp_oper_log(void *ctx, const char *line)
+{
+	struct daemon *dm = ctx;
+	if (dm->oper) {
+		oper_log(dm->oper, line);
+		return;
+	}
+	flockfile(stdout);
+	printf("%s\n", line);
+	fflush(stdout);
+	funlockfile(stdout);
 }
 
 int main(int argc, char **argv)
@@ -278,18 +456,24 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	struct logon *l = logon_new(dir);
-	if (!l) {
-		fprintf(stderr, "cambridge: %s\n", strerror(ENOMEM));
+	struct daemon dm = {.started = time(NULL)};
+	struct cpsys_config scfg = {.dir = dir, .oper_log = cp_oper_log, .oper_ctx = &dm};
+	dm.sys = cpsys_new(&scfg);
+	dm.l = dm.sys ? logon_new(dm.sys) : NULL;
+	if (!dm.l) {
+		fprintf(stderr, "cambridge: %s\n", strerror(errno ? errno : ENOMEM));
+		cpsys_free(dm.sys);
 		dir_free(dir);
 		return 1;
 	}
 	char err[256];
-	struct server_config cfg = {.addr = addr, .port = port, .on_terminal = on_terminal, .ctx = l};
+	struct server_config cfg = {.addr = addr, .port = port, .on_terminal = on_terminal, .ctx = &dm,
+				    .poll_fill = poll_fill, .poll_ready = poll_ready};
 	struct server *srv = server_new(&cfg, err, sizeof err);
 	if (!srv) {
 		fprintf(stderr, "cambridge: cannot listen on %s\n", err);
-		logon_free(l);
+		logon_free(dm.l);
+		cpsys_free(dm.sys);
 		dir_free(dir);
 		return 1;
 	}
@@ -300,13 +484,57 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	dm.address = server_address(srv);
+
+	/* The control socket in the system directory, and the operator's console: a panel on a
+	 * terminal, plain lines otherwise. */
+	char *sock = malloc(strlen(sysdir) + sizeof "/" CTL_SOCKET_NAME);
+	if (!sock) {
+		fprintf(stderr, "cambridge: %s\n", strerror(ENOMEM));
+		server_free(srv);
+		logon_free(dm.l);
+		cpsys_free(dm.sys);
+		dir_free(dir);
+		return 1;
+	}
+	sprintf(sock, "%s/%s", sysdir, CTL_SOCKET_NAME);
+	struct ctl_config cc = {.path = sock, .on_command = ctl_command, .ctx = &dm};
+	dm.ctl = ctl_new(&cc, err, sizeof err);
+	free(sock);
+	if (!dm.ctl) {
+		fprintf(stderr, "cambridge: %s\n", err);
+		server_free(srv);
+		logon_free(dm.l);
+		cpsys_free(dm.sys);
+		dir_free(dir);
+		return 1;
+	}
+	const char *tt = getenv("TERM");
+	bool panel = isatty(0) && isatty(1) && tt && *tt && strcmp(tt, "dumb") != 0;
 	printf("cambridge: listening on %s\n", server_address(srv));
 	fflush(stdout);
+	struct oper_config oc = {.panel = panel, .in_fd = 0, .out_fd = 1, .on_command = oper_command,
+				 .snapshot = oper_snapshot, .ctx = &dm};
+	dm.oper = oper_new(&oc, err, sizeof err);
+	if (!dm.oper && panel) {
+		/* No panel on this terminal: plain lines. */
+		oc.panel = false;
+		dm.oper = oper_new(&oc, err, sizeof err);
+	}
+	if (!dm.oper)
+		fprintf(stderr, "cambridge: no operator console: %s\n", err);
+
 	int rc = server_run(srv, &stop);
 	if (rc != 0)
 		fprintf(stderr, "cambridge: poll: %s\n", strerror(errno));
+	/* The terminals first (no events for them), then the virtual machines (whose threads may
+	 * still log to the console), then the console, which gives the terminal back. */
 	server_free(srv);
-	logon_free(l);
+	ctl_free(dm.ctl);
+	logon_free(dm.l);
+	cpsys_free(dm.sys);
+	oper_free(dm.oper);
+	dm.oper = NULL;
 	dir_free(dir);
 	printf("cambridge: stopped\n");
 	return rc == 0 ? 0 : 1;

@@ -51,7 +51,7 @@ struct server {
 	char address[80];
 	struct conn *head;
 	size_t nconn;
-	struct pollfd *pfd;		/* SERVER_CONN_MAX + 1 */
+	struct pollfd *pfd;		/* SERVER_CONN_MAX + 1 + SERVER_EXTRA_FDS */
 	struct conn **pconn;
 };
 
@@ -254,7 +254,7 @@ struct server *server_new(const struct server_config *cfg, char *err, size_t err
 
 	struct server *srv = calloc(1, sizeof *srv);
 	if (srv) {
-		srv->pfd = calloc(SERVER_CONN_MAX + 1, sizeof *srv->pfd);
+		srv->pfd = calloc(SERVER_CONN_MAX + 1 + SERVER_EXTRA_FDS, sizeof *srv->pfd);
 		srv->pconn = calloc(SERVER_CONN_MAX + 1, sizeof *srv->pconn);
 	}
 	if (!srv || !srv->pfd || !srv->pconn) {
@@ -331,6 +331,14 @@ int server_run(struct server *srv, volatile sig_atomic_t *stop)
 			srv->pconn[n++] = c;
 		}
 
+		size_t nconn = n, nextra = 0;
+		int extra_ms = -1;
+		if (srv->cfg.poll_fill)
+			nextra = srv->cfg.poll_fill(srv->cfg.ctx, srv->pfd + n, SERVER_EXTRA_FDS, &extra_ms);
+		n += nextra;
+		if (extra_ms >= 0 && (due == TN_NEVER || now + (uint64_t)extra_ms < due))
+			due = now + (uint64_t)extra_ms;
+
 		struct timespec ts, *tsp = NULL;
 		if (due != TN_NEVER) {
 			uint64_t wait = due > now ? due - now : 0;
@@ -345,7 +353,7 @@ int server_run(struct server *srv, volatile sig_atomic_t *stop)
 			break;
 		}
 
-		for (size_t i = 1; i < n; i++) {
+		for (size_t i = 1; i < nconn; i++) {
 			struct conn *c = srv->pconn[i];
 			short re = srv->pfd[i].revents;
 			if ((re & (POLLIN | POLLERR | POLLHUP)) && !c->closed)
@@ -355,6 +363,8 @@ int server_run(struct server *srv, volatile sig_atomic_t *stop)
 		}
 		if (srv->pfd[0].revents & POLLIN)
 			accept_all(srv);
+		if (nextra)
+			srv->cfg.poll_ready(srv->cfg.ctx, srv->pfd + nconn, nextra);
 
 		now = now_ms();
 		for (struct conn *c = srv->head; c; c = c->next) {

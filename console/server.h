@@ -16,6 +16,7 @@
 #ifndef CONSOLE_SERVER_H
 #define CONSOLE_SERVER_H
 
+#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 
@@ -32,7 +33,18 @@ struct server_config {
 	/* A terminal is ready: the owner installs its handler (term_set_handler) or closes it. */
 	void (*on_terminal)(void *ctx, struct term *t);
 	void *ctx;
+	/*
+	 * Optional: more descriptors for the loop (CP's wakeup from other threads, the control
+	 * socket, the operator console). Every turn poll_fill() fills at most max entries and may
+	 * lower *timeout_ms (-1: no timeout of its own) and returns how many it filled; after
+	 * poll() returns, poll_ready() gets the same entries with their revents, before the
+	 * connections' output is flushed (so terminal output it makes goes out in the same turn).
+	 */
+	size_t (*poll_fill)(void *ctx, struct pollfd *p, size_t max, int *timeout_ms);
+	void (*poll_ready)(void *ctx, const struct pollfd *p, size_t n);
 };
+
+#define SERVER_EXTRA_FDS	64u	/* entries poll_fill() may fill at most */
 
 /* Listen as cfg says. NULL with a message in err on failure. */
 struct server *server_new(const struct server_config *cfg, char *err, size_t errlen);

@@ -13,6 +13,8 @@
 
 #include "cp/directory.h"
 #include "cp/message.h"
+#include "cp/vm.h"
+#include "machine/machine.h"
 
 /* ---- Handlers ---- */
 
@@ -36,7 +38,26 @@ static void write_connect(struct cp_cmd_ctx *ctx)
 	long secs = (long)difftime(now(ctx), ctx->logon_time);
 	if (secs < 0)
 		secs = 0;
-	cp_msg_write(ctx->t, CP_RSP_CONNECT, secs / 3600, secs / 60 % 60, secs % 60);
+	unsigned long cs = ctx->vm ? (unsigned long)(vm_cpu_us(ctx->vm) / 10000u) : 0;
+	unsigned long m = cs / 6000, sec = cs / 100 % 60, hs = cs % 100;
+	cp_msg_write(ctx->t, CP_RSP_CONNECT, secs / 3600, secs / 60 % 60, secs % 60, m, sec, hs, m, sec,
+		     hs);
+}
+
+/* A virtual device address operand: 1 to 3 hex digits. */
+static bool vaddr_operand(const char *tok, unsigned *out)
+{
+	size_t n = strlen(tok);
+	if (n == 0 || n > 3)
+		return false;
+	unsigned v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!isxdigit((unsigned char)tok[i]))
+			return false;
+		v = v * 16 + (unsigned)(isdigit((unsigned char)tok[i]) ? tok[i] - '0' : tok[i] - 'A' + 10);
+	}
+	*out = v;
+	return true;
 }
 
 /* Anything after the operands a command takes: DMKCFC003E INVALID OPTION - first extra. */
@@ -55,8 +76,7 @@ HANDLER(logon)
 {
 	if (ctx->user || !ctx->ops || !ctx->ops->logon)
 		return CP_CMD_UNKNOWN;
-	ctx->ops->logon(ctx->sess, cl);
-	return CP_CMD_OK;
+	return ctx->ops->logon(ctx->sess, cl) ? CP_CMD_CLOSED : CP_CMD_OK;
 }
 
 /* LOGOFF [HOLD] (vm370-cp.md 7.3): the accounting lines, then the session ends. HOLD keeps a
@@ -76,13 +96,205 @@ HANDLER(logoff)
 		cp_msg_time(now(ctx), when, sizeof when);
 		cp_msg_write(ctx->t, CP_RSP_LOGOFF_AT, when);
 	}
+	if (ctx->vm) {
+		vm_logoff(ctx->vm);
+		return CP_CMD_CLOSED;
+	}
 	if (!ctx->ops || !ctx->ops->end)
 		return CP_CMD_OK;
 	ctx->ops->end(ctx->sess);
 	return CP_CMD_CLOSED;
 }
 
-/* QUERY operand (vm370-cp.md 4). Only TIME so far: "TIME IS ..." and the CONNECT= line. */
+/* DISCONN [HOLD] (vm370-cp.md 7.4): the terminal goes, the virtual machine runs on. */
+HANDLER(disconn)
+{
+	if (cl->n > 1 && !keyword(cl->tok[1], "HOLD", 1)) {
+		cp_msg_write(ctx->t, CP_MSG_DMKCFC003E, cl->tok[1]);
+		return CP_CMD_FAILED;
+	}
+	enum cp_cmd_rc rc = extra_operands(ctx, cl, 2);
+	if (rc != CP_CMD_OK)
+		return rc;
+	if (!ctx->vm)
+		return CP_CMD_UNKNOWN;
+	char when[64];
+	cp_msg_time(now(ctx), when, sizeof when);
+	cp_msg_write(ctx->t, CP_RSP_DISCONNECT_AT, when);
+	vm_disconnect(ctx->vm);
+	return CP_CMD_OK;
+}
+
+/* IPL vaddr [CLEAR] [STOP] (vm370-cp.md 7.5). A saved system by name is not available yet. */
+HANDLER(ipl)
+{
+	if (!ctx->vm)
+		return CP_CMD_UNKNOWN;
+	if (cl->n < 2) {
+		cp_msg_write(ctx->t, CP_MSG_DMKCFC026E);
+		return CP_CMD_FAILED;
+	}
+	unsigned vaddr;
+	if (!vaddr_operand(cl->tok[1], &vaddr)) {
+		snprintf(ctx->detail, sizeof ctx->detail, "IPL %.8s", cl->tok[1]);
+		return CP_CMD_NOT_AVAILABLE;
+	}
+	bool clear = false;
+	for (size_t i = 2; i < cl->n; i++) {
+		if (keyword(cl->tok[i], "CLEAR", 1)) {
+			clear = true;
+		} else if (keyword(cl->tok[i], "PARM", 4) || keyword(cl->tok[i], "STOP", 4)) {
+			snprintf(ctx->detail, sizeof ctx->detail, "IPL %s", cl->tok[i]);
+			return CP_CMD_NOT_AVAILABLE;
+		} else {
+			cp_msg_write(ctx->t, CP_MSG_DMKCFC003E, cl->tok[i]);
+			return CP_CMD_FAILED;
+		}
+	}
+	int st = vm_ipl(ctx->vm, vaddr, clear);
+	if (st == MACHINE_IPL_NOT_OPERATIONAL) {
+		cp_msg_write(ctx->t, CP_MSG_DMKCFM040E, vaddr);
+		return CP_CMD_FAILED;
+	}
+	if (st != MACHINE_IPL_OK) {
+		cp_msg_write(ctx->t, CP_MSG_DMKCFG999E, vaddr, machine_ipl_str((enum machine_ipl_status)st));
+		return CP_CMD_FAILED;
+	}
+	return CP_CMD_OK;
+}
+
+/* BEGIN [hexloc]: resume the virtual machine (at hexloc). */
+HANDLER(begin)
+{
+	if (!ctx->vm)
+		return CP_CMD_UNKNOWN;
+	if (cl->n > 1) {
+		snprintf(ctx->detail, sizeof ctx->detail, "BEGIN %.8s", cl->tok[1]);
+		return CP_CMD_NOT_AVAILABLE;
+	}
+	uint8_t psw[8];
+	cpu_get_psw(machine_cpu(vm_machine(ctx->vm)), psw);
+	bool ec = psw[1] & 0x08;
+	bool wait = psw[1] & 0x02;
+	bool enabled = ec ? (psw[0] & 0x03) != 0 : psw[0] != 0;
+	if (wait && !enabled) {
+		cp_msg_write(ctx->t, CP_MSG_DMKDSP453W);
+		return CP_CMD_FAILED;
+	}
+	vm_set_mode(ctx->vm, VM_MODE_VM);
+	return CP_CMD_OK;
+}
+
+/* SYSTEM CLEAR|RESET|RESTART: the virtual machine's reset buttons. */
+HANDLER(system)
+{
+	if (!ctx->vm)
+		return CP_CMD_UNKNOWN;
+	if (cl->n < 2) {
+		cp_msg_write(ctx->t, CP_MSG_DMKCFC026E);
+		return CP_CMD_FAILED;
+	}
+	enum cp_cmd_rc rc = extra_operands(ctx, cl, 2);
+	if (rc != CP_CMD_OK)
+		return rc;
+	struct machine *m = vm_machine(ctx->vm);
+	if (keyword(cl->tok[1], "RESTART", 3)) {
+		machine_restart(machine_cpu(m));
+		vm_set_mode(ctx->vm, VM_MODE_VM);
+		return CP_CMD_OK;
+	}
+	bool clear = keyword(cl->tok[1], "CLEAR", 1);
+	if (!clear && !keyword(cl->tok[1], "RESET", 1)) {
+		cp_msg_write(ctx->t, CP_MSG_DMKCFC002E, cl->tok[1]);
+		return CP_CMD_FAILED;
+	}
+	vm_system_reset(ctx->vm, clear);
+	cp_msg_write(ctx->t, clear ? CP_RSP_STORAGE_CLEARED : CP_RSP_SYSTEM_RESET);
+	return CP_CMD_OK;
+}
+
+struct names {
+	struct cp_cmd_ctx *ctx;
+	char line[80];
+	size_t n, users;
+	const char *want;	/* QUERY userid */
+	bool found;
+};
+
+static void names_one(void *arg, const struct cpsys_user_info *u)
+{
+	struct names *nm = arg;
+	char entry[24];
+	if (u->connected)
+		snprintf(entry, sizeof entry, "%-8s - %03X", u->userid, u->line);
+	else
+		snprintf(entry, sizeof entry, "%-8s - DSC", u->userid);
+	nm->users++;
+	if (nm->want) {
+		if (strcmp(nm->want, u->userid) == 0) {
+			nm->found = true;
+			snprintf(nm->line, sizeof nm->line, "%s", entry);
+		}
+		return;
+	}
+	size_t len = strlen(nm->line);
+	snprintf(nm->line + len, sizeof nm->line - len, "%s%-14s", len ? " , " : "", entry);
+	if (++nm->n == 4) {
+		cp_msg_write(nm->ctx->t, CP_RSP_NAMES_LINE, nm->line);
+		nm->line[0] = '\0';
+		nm->n = 0;
+	}
+}
+
+/* QUERY USERS [userid], QUERY NAMES, QUERY userid. */
+static enum cp_cmd_rc query_users(struct cp_cmd_ctx *ctx, const char *want, bool names)
+{
+	if (!ctx->sys)
+		return CP_CMD_NOT_AVAILABLE;
+	struct names nm = {.ctx = ctx, .want = want};
+	cpsys_each_user(ctx->sys, names_one, &nm);
+	if (want) {
+		if (!nm.found) {
+			cp_msg_write(ctx->t, CP_MSG_DMKCFM045E, want);
+			return CP_CMD_FAILED;
+		}
+		cp_msg_write(ctx->t, CP_RSP_NAMES_LINE, nm.line);
+		return CP_CMD_OK;
+	}
+	if (names) {
+		if (nm.n) {
+			size_t len = strlen(nm.line);
+			while (len && nm.line[len - 1] == ' ')
+				nm.line[--len] = '\0';
+			cp_msg_write(ctx->t, CP_RSP_NAMES_LINE, nm.line);
+		}
+		return CP_CMD_OK;
+	}
+	cp_msg_write(ctx->t, CP_RSP_USERS, nm.users, (size_t)0);
+	return CP_CMD_OK;
+}
+
+/* QUERY VIRTUAL [STORAGE|CONSOLE|ALL]: what this system models so far. */
+static enum cp_cmd_rc query_virtual(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl)
+{
+	if (!ctx->vm)
+		return CP_CMD_NOT_AVAILABLE;
+	bool all = cl->n < 3 || keyword(cl->tok[2], "ALL", 3);
+	bool stor = all || keyword(cl->tok[2], "STORAGE", 4);
+	bool cons = all || keyword(cl->tok[2], "CONSOLE", 3);
+	if (!stor && !cons) {
+		snprintf(ctx->detail, sizeof ctx->detail, "QUERY VIRTUAL %.20s", cl->tok[2]);
+		return CP_CMD_NOT_AVAILABLE;
+	}
+	if (stor)
+		cp_msg_write(ctx->t, CP_RSP_STORAGE,
+			     (unsigned long)machine_storage_size(vm_machine(ctx->vm)) / 1024);
+	if (cons)
+		vm_query_console(ctx->vm);
+	return CP_CMD_OK;
+}
+
+/* QUERY operand (vm370-cp.md 4). */
 HANDLER(query)
 {
 	if (cl->n < 2) {
@@ -99,7 +311,26 @@ HANDLER(query)
 		write_connect(ctx);
 		return CP_CMD_OK;
 	}
-	/* FILES, READER, USERS, VIRTUAL, ... and QUERY userid. */
+	if (keyword(cl->tok[1], "USERS", 1)) {
+		enum cp_cmd_rc rc = extra_operands(ctx, cl, 3);
+		if (rc != CP_CMD_OK)
+			return rc;
+		return query_users(ctx, cl->n == 3 ? cl->tok[2] : NULL, false);
+	}
+	if (keyword(cl->tok[1], "NAMES", 1)) {
+		enum cp_cmd_rc rc = extra_operands(ctx, cl, 2);
+		return rc != CP_CMD_OK ? rc : query_users(ctx, NULL, true);
+	}
+	if (keyword(cl->tok[1], "VIRTUAL", 1)) {
+		enum cp_cmd_rc rc = extra_operands(ctx, cl, 3);
+		return rc != CP_CMD_OK ? rc : query_virtual(ctx, cl);
+	}
+	/* QUERY userid: a userid in the directory. */
+	if (ctx->sys && dir_find(cpsys_directory(ctx->sys), cl->tok[1])) {
+		enum cp_cmd_rc rc = extra_operands(ctx, cl, 2);
+		return rc != CP_CMD_OK ? rc : query_users(ctx, cl->tok[1], false);
+	}
+	/* FILES, READER, LINKS, SET, LOGMSG, ... */
 	snprintf(ctx->detail, sizeof ctx->detail, "QUERY %.40s", cl->tok[1]);
 	return CP_CMD_NOT_AVAILABLE;
 }

@@ -29,6 +29,8 @@
 #include "cp/term.h"
 
 struct dir_user;
+struct vmblok;
+struct cpsys;
 struct cp_cmd_ctx;
 struct cp_cmd_line;
 
@@ -103,8 +105,9 @@ const char *cp_cmd_rest(const struct cp_cmd_line *cl, size_t i);
 
 /* What logon.c does for the commands that change the session. */
 struct cp_cmd_session_ops {
-	/* LOGON before logon: the logon dialogue. Does not read. */
-	void (*logon)(void *sess, const struct cp_cmd_line *cl);
+	/* LOGON before logon: the logon dialogue. Does not read. True when the terminal is no longer
+	 * the session's (the user is logged on: it belongs to his virtual machine now). */
+	bool (*logon)(void *sess, const struct cp_cmd_line *cl);
 	/* End the session: close the terminal and free the session. */
 	void (*end)(void *sess);
 };
@@ -116,6 +119,9 @@ struct cp_cmd_ctx {
 	unsigned classes;			/* DIR_CLASS() bits; 0 before logon */
 	time_t logon_time;			/* when user logged on */
 	time_t now;				/* 0: the clock (tests set a time) */
+	struct vmblok *vm;			/* the user's virtual machine (cp/vm.h); NULL before
+						 * logon, for the operator's commands and in tests */
+	struct cpsys *sys;			/* the system (cp/vm.h); NULL in tests */
 	const struct cp_cmd_session_ops *ops;	/* NULL: no session (tests) */
 	void *sess;				/* for ops */
 	/* Set by a handler returning CP_CMD_NOT_AVAILABLE for one operand ("QUERY FILES"). */

@@ -19,11 +19,11 @@
 #include "cp/directory.h"
 #include "cp/message.h"
 #include "cp/passwd.h"
+#include "cp/vm.h"
 
 enum logon_state {
 	LS_IDLE,	/* VM/370 ONLINE: reading LOGON */
 	LS_PASSWORD,	/* ENTER PASSWORD: for userid */
-	LS_CP,		/* logged on as userid, CP READ */
 };
 
 struct logon_sess {
@@ -31,13 +31,13 @@ struct logon_sess {
 	struct term *t;
 	enum logon_state state;
 	unsigned line;				/* our stand-in for the terminal's real address */
-	char userid[DIR_USERID_MAX + 1];	/* LS_PASSWORD, LS_CP */
-	const struct dir_user *user;		/* LS_CP */
-	time_t logon_time;			/* LS_CP */
+	char userid[DIR_USERID_MAX + 1];	/* LS_PASSWORD */
+	bool noipl;				/* LS_PASSWORD: LOGON ... NOIPL */
 	struct logon_sess *prev, *next;
 };
 
 struct logon {
+	struct cpsys *sys;
 	const struct directory *dir;
 	struct logon_sess *head;
 	unsigned next_line;
@@ -55,14 +55,6 @@ static bool abbrev(const char *word, const char *name, size_t min)
 	return n >= min && n <= strlen(name) && strncmp(word, name, n) == 0;
 }
 
-static struct logon_sess *find_logged_on(struct logon *l, const char *userid)
-{
-	for (struct logon_sess *s = l->head; s; s = s->next)
-		if (s->state == LS_CP && strcmp(s->userid, userid) == 0)
-			return s;
-	return NULL;
-}
-
 static void sess_free(struct logon_sess *s)
 {
 	struct logon *l = s->l;
@@ -75,56 +67,74 @@ static void sess_free(struct logon_sess *s)
 	free(s);
 }
 
-/* The password for s->userid was typed: log on, or say why not and return to idle. */
-static void check_password(struct logon_sess *s, const char *password)
+/*
+ * The password for s->userid was typed: log on (or reconnect), or say why not and return to idle.
+ * True when the terminal went to the user's virtual machine: s is freed then.
+ */
+static bool check_password(struct logon_sess *s, const char *password)
 {
 	const struct dir_user *u = dir_find(s->l->dir, s->userid);
 	s->state = LS_IDLE;
 	if (!u || u->password.kind != DIR_PW_HASH || !cp_password_valid(password) ||
 	    !cp_password_check(password, u->password.text)) {
 		cp_msg_write(s->t, CP_MSG_DMKLOG050E);
-		return;
+		return false;
 	}
-	struct logon_sess *other = find_logged_on(s->l, s->userid);
-	if (other) {
-		cp_msg_write(s->t, CP_MSG_DMKLOG054E, other->line);
-		return;
+	unsigned other = 0;
+	char why[128];
+	switch (vm_logon(s->l->sys, u, s->t, s->line, s->noipl, &other, why, sizeof why)) {
+	case VM_LOGON_OK:
+	case VM_LOGON_RECONNECTED:
+		sess_free(s);
+		return true;
+	case VM_LOGON_ALREADY:
+		cp_msg_write(s->t, CP_MSG_DMKLOG054E, other);
+		return false;
+	case VM_LOGON_NOMEM:
+		cpsys_log(s->l->sys, "LOGON %s FAILED: %s", u->userid, why);
+		cp_msg_write(s->t, CP_MSG_DMKLOG999E, why);
+		return false;
 	}
-	char when[64];
-	s->state = LS_CP;
-	s->user = u;
-	s->logon_time = time(NULL);
-	cp_msg_time(s->logon_time, when, sizeof when);
-	cp_msg_write(s->t, CP_RSP_LOGON_AT, when);
+	return false;
 }
 
-/* LOGON userid [password] [MASK] [NOIPL]: the password as typed, the rest in upper case. */
-static void sess_logon(void *sess, const struct cp_cmd_line *cl)
+/*
+ * LOGON userid [password] [MASK] [NOIPL]: the password as typed, the rest in upper case. A word
+ * after the userid that is MASK or NOIPL is an option, not a password (VM/370 asks for the
+ * password then).
+ */
+static bool sess_logon(void *sess, const struct cp_cmd_line *cl)
 {
 	struct logon_sess *s = sess;
 	if (cl->n < 2 || strlen(cl->tok[1]) > DIR_USERID_MAX) {
 		cp_msg_write(s->t, CP_MSG_DMKLOG020E);
-		return;
+		return false;
 	}
-	for (size_t i = 3; i < cl->n; i++) {
-		if (!abbrev(cl->tok[i], "MASK", 1) && !abbrev(cl->tok[i], "NOIPL", 1)) {
+	size_t first_opt = 2;
+	if (cl->n >= 3 && !abbrev(cl->tok[2], "MASK", 1) && !abbrev(cl->tok[2], "NOIPL", 1))
+		first_opt = 3;
+	bool noipl = false;
+	for (size_t i = first_opt; i < cl->n; i++) {
+		if (abbrev(cl->tok[i], "NOIPL", 1))
+			noipl = true;
+		else if (!abbrev(cl->tok[i], "MASK", 1)) {
 			cp_msg_write(s->t, CP_MSG_DMKLOG003E, cl->tok[i]);
-			return;
+			return false;
 		}
 	}
 	const struct dir_user *u = dir_find(s->l->dir, cl->tok[1]);
 	if (!u || u->password.kind == DIR_PW_NOLOG) {
 		cp_msg_write(s->t, CP_MSG_DMKLOG053E, cl->tok[1]);
-		return;
+		return false;
 	}
 	memcpy(s->userid, u->userid, sizeof s->userid);
+	s->noipl = noipl;
 	s->state = LS_PASSWORD;
-	if (cl->n >= 3) {
-		check_password(s, cl->raw[2]);
-		return;
-	}
+	if (first_opt == 3)
+		return check_password(s, cl->raw[2]);
 	cp_msg_write(s->t, CP_RSP_ENTER_PASSWORD);
 	term_set_password(s->t, true);
+	return false;
 }
 
 /* LOGOFF (after its accounting lines), or LOGOFF before logon: the terminal is closed, s freed. */
@@ -148,16 +158,14 @@ static void on_line(struct logon_sess *s, const char *line)
 		struct cp_cmd_line cl;
 		term_set_password(s->t, false);
 		cp_cmd_tokenize(&cl, line);
-		check_password(s, cl.n ? cl.raw[0] : "");
+		bool gone = check_password(s, cl.n ? cl.raw[0] : "");
 		explicit_bzero(&cl, sizeof cl);
-		read_cp(s);
+		if (!gone)
+			read_cp(s);
 		return;
 	}
 	struct cp_cmd_ctx ctx = {
 		.t = s->t,
-		.user = s->state == LS_CP ? s->user : NULL,
-		.classes = s->state == LS_CP ? s->user->classes : 0,
-		.logon_time = s->logon_time,
 		.ops = &session_ops,
 		.sess = s,
 	};
@@ -192,12 +200,13 @@ static void on_event(void *owner, struct term *t, const struct term_event *ev)
 	}
 }
 
-struct logon *logon_new(const struct directory *d)
+struct logon *logon_new(struct cpsys *sys)
 {
 	struct logon *l = calloc(1, sizeof *l);
 	if (!l)
 		return NULL;
-	l->dir = d;
+	l->sys = sys;
+	l->dir = cpsys_directory(sys);
 	l->next_line = 0x020;
 	return l;
 }
@@ -233,8 +242,5 @@ bool logon_attach(struct logon *l, struct term *t)
 
 size_t logon_users(const struct logon *l)
 {
-	size_t n = 0;
-	for (const struct logon_sess *s = l->head; s; s = s->next)
-		n += s->state == LS_CP;
-	return n;
+	return cpsys_users(l->sys);
 }

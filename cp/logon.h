@@ -1,22 +1,20 @@
 /*
  * logon.h - the logon dialogue: what a terminal sees before and around a VM/370 session.
  *
- * CP's first piece. A struct logon holds the directory and the sessions; the server hands it
- * every new terminal (struct term, cp/term.h), and from then on CP talks to the user only
- * through the terminal's operations and events:
+ * What a terminal sees before its user is logged on. A struct logon holds the terminals that are
+ * not logged on; the server hands it every new terminal (struct term, cp/term.h):
  *
- *	struct logon *l = logon_new(dir);          dir must outlive l
+ *	struct logon *l = logon_new(sys);          sys (cp/vm.h) must outlive l
  *	... a terminal is ready:  if (!logon_attach(l, t)) term_close(t);
  *	... at shutdown: free the terminals (no events needed), then logon_free(l);
  *
- * The dialogue follows VM/370 R6 (vm370-cp.md 7.1, 7.3): `VM/370 ONLINE`; `LOGON userid
- * [password]` (also Login, abbreviated to L); `ENTER PASSWORD:` with the terminal in password
- * mode; on success `LOGON AT hh:mm:ss zone weekday mm/dd/yy` and CP READ. Logged on, `LOGOFF`
- * (LOGOUT) writes `CONNECT= ... VIRTCPU= ... TOTCPU= ...` and `LOGOFF AT ...` and closes the
- * terminal. Every line but a password goes to the CP command language (cp/command.h) with the
- * user's privilege classes (none before logon, when only class Any commands exist): an unknown
- * command gets `?CP: command`. One session per userid. There are no virtual machines yet, so CPU
- * times are zero and the directory's IPL is not performed.
+ * The dialogue follows VM/370 R6 (vm370-cp.md 7.1, 7.2): `VM/370 ONLINE`; `LOGON userid
+ * [password] [MASK] [NOIPL]` (also Login, abbreviated to L); `ENTER PASSWORD:` with the terminal
+ * in password mode. With the right password the terminal goes to the user's virtual machine
+ * (vm_logon(), cp/vm.h): a new one (`LOGON AT ...` and the directory's IPL unless NOIPL) or, for
+ * a disconnected user, his running one (`RECONNECTED AT ...`). Before logon every line goes to the
+ * CP command language (cp/command.h) without privilege classes, so only class Any commands exist
+ * (LOGON, LOGOFF, HELP ...): an unknown command gets `?CP: command`. One session per userid.
  *
  * Messages come from CP's catalog (cp/messages.def) and are shown as with SET EMSG TEXT (VM/370's
  * default): the text without its DMK id.
@@ -32,11 +30,11 @@
 
 #include "cp/term.h"
 
-struct directory;
+struct cpsys;
 struct logon;
 
-/* A logon dialogue over directory d (not owned; it must outlive the struct). NULL: no memory. */
-struct logon *logon_new(const struct directory *d);
+/* A logon dialogue for system sys (not owned; it must outlive the struct). NULL: no memory. */
+struct logon *logon_new(struct cpsys *sys);
 /* Free l and the state of every session still open; their terminals are not touched. */
 void logon_free(struct logon *l);
 /*

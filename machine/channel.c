@@ -11,7 +11,9 @@
  * step, and chan_deliver() - called by the CPU between slices and after SIO - runs one more step
  * for every working subchannel before it looks for an interruption to present. A TIC loop thus
  * costs a bounded amount of work per slice and HIO ends it. Devices finish each command
- * synchronously (see channel.h).
+ * synchronously, or defer it (chan_dev_defer: a console read with no line typed yet) and have it
+ * run again when their owner says so (chan_dev_ready); a deferred subchannel costs nothing while
+ * it waits.
  *
  * Storage. CCW, IDAW and data addresses are absolute (no prefixing, no DAT); the CAW at X'48', the
  * CSW at X'40' and the channel ID at X'A8' are real (prefixed). Accesses use the CAW key: a key
@@ -58,6 +60,9 @@ struct chan_dev {
 	bool started;         /* the device has executed a command of this program */
 	bool pci;             /* a PCI flag was seen and not yet presented */
 	bool siof;            /* started by SIOF: initiation errors give a deferred CC */
+	bool defer_req;       /* the device asked to defer the command it is executing */
+	bool deferred;        /* waiting for chan_dev_ready() to run the CCW at defer_ccw again */
+	uint32_t defer_ccw;
 	/* The CSW to present (state SCH_PENDING). */
 	uint8_t csw_cc;
 	uint32_t csw_ccw;
@@ -162,6 +167,7 @@ void machine_io_reset(struct machine *m)
 	for (struct chan_dev *d = m->chan->devs; d; d = d->next) {
 		d->state = SCH_IDLE;
 		d->pci = false;
+		d->deferred = d->defer_req = false;
 		if (d->ops->reset)
 			d->ops->reset(d);
 	}
@@ -452,6 +458,16 @@ static void run_command(struct chan_dev *d, const struct ccw *first, int *budget
 
 	uint32_t len = total;
 	uint8_t unit = d->ops->execute(d, first->cmd, buf, &len);
+	if (d->defer_req) {
+		/* Not yet: the subchannel stays working, the command runs again when the device is
+		 * ready. Nothing moved; the status is ignored. */
+		d->defer_req = false;
+		d->deferred = true;
+		d->defer_ccw = first->addr;
+		d->started = true;
+		*budget = 0;
+		return;
+	}
 	/* A chain longer than what was gathered, and the device took all of it: the channel cannot
 	 * give it the rest. The program ends with a program check at the next CCW. */
 	bool cut = seg[nseg - 1].flags & CCW_CD;
@@ -506,7 +522,7 @@ static void run_command(struct chan_dev *d, const struct ccw *first, int *budget
 static unsigned chan_step(struct chan_dev *d)
 {
 	int budget = CHAN_CCWS_PER_STEP;
-	while (d->state == SCH_WORKING && budget > 0) {
+	while (d->state == SCH_WORKING && budget > 0 && !d->deferred) {
 		struct ccw w;
 		if (!next_ccw(d, &w, &budget))
 			break;
@@ -547,6 +563,26 @@ static void store_csw_status(struct chan_dev *d, uint8_t unit)
 	d->csw_chan = 0;
 	d->csw_count = 0;
 	store_csw(d, 0);
+}
+
+void chan_dev_defer(struct chan_dev *d)
+{
+	d->defer_req = true;
+}
+
+void chan_dev_ready(struct chan_dev *d)
+{
+	if (!d->deferred || d->state != SCH_WORKING)
+		return;
+	d->deferred = false;
+	d->ccw_addr = d->defer_ccw;
+	d->prev_tic = false;
+	cpu_attention(d->c);
+}
+
+bool chan_dev_deferred(const struct chan_dev *d)
+{
+	return d->deferred && d->state == SCH_WORKING;
 }
 
 bool chan_dev_post_status(struct chan_dev *d, uint8_t unit)
@@ -647,6 +683,7 @@ static void start_io(struct cpu *c, const uint8_t *ip, bool siof)
 	d->prev_tic = false;
 	d->started = false;
 	d->pci = false;
+	d->deferred = d->defer_req = false;
 	d->siof = siof;
 	d->state = SCH_WORKING;
 	if (d->ops->start)
@@ -704,6 +741,7 @@ void op_tio(struct cpu *c, const uint8_t *ip)
 /* Terminate a working subchannel's program. */
 static void terminate(struct chan_dev *d)
 {
+	d->deferred = d->defer_req = false;
 	if (d->ops->halt)
 		d->ops->halt(d);
 }
@@ -871,6 +909,57 @@ static void ipl_sense(struct chan_dev *d, struct machine_ipl_csw *out)
 	out->sense_len = len < sizeof out->sense ? len : (uint32_t)sizeof out->sense;
 }
 
+const char *machine_device_type(struct machine *m, uint16_t addr)
+{
+	struct chan_dev *d = find_dev(m, addr);
+	return d ? d->ops->type : NULL;
+}
+
+enum machine_io_status machine_io_sync(struct machine *m, uint16_t addr, uint32_t ccw, uint8_t key,
+				       struct machine_ipl_csw *csw)
+{
+	struct machine_ipl_csw scratch;
+	if (!csw)
+		csw = &scratch;
+	memset(csw, 0, sizeof *csw);
+	struct chan_dev *d = find_dev(m, addr);
+	if (!d)
+		return MACHINE_IO_NOT_OPERATIONAL;
+	if (d->state != SCH_IDLE)
+		return MACHINE_IO_BUSY;
+	d->key = key & 0x0F;
+	d->ccw_addr = ccw & AMASK;
+	d->prev_tic = false;
+	d->started = false;
+	d->pci = false;
+	d->siof = false;
+	d->deferred = d->defer_req = false;
+	d->state = SCH_WORKING;
+	if (d->ops->start)
+		d->ops->start(d);
+	if (ccw & 7)
+		ccw_check(d, d->ccw_addr - 8, CHAN_PROG, 0);
+	for (uint32_t work = 0; d->state == SCH_WORKING; work += chan_step(d)) {
+		if (work >= IPL_MAX_WORK || d->deferred) {
+			terminate(d);
+			d->state = SCH_IDLE;
+			d->pci = false;
+			csw->ccw = d->ccw_addr;
+			return MACHINE_IO_NO_END;
+		}
+	}
+	d->state = SCH_IDLE;
+	d->pci = false;
+	csw->ccw = d->csw_ccw;
+	csw->unit = d->csw_unit;
+	csw->chan = d->csw_chan;
+	csw->count = d->csw_count;
+	if (d->csw_unit & UNIT_UC)
+		ipl_sense(d, csw);
+	bool clean = csw->chan == 0 && (csw->unit & ~UNIT_SM) == (UNIT_CE | UNIT_DE);
+	return clean ? MACHINE_IO_OK : MACHINE_IO_STATUS;
+}
+
 enum machine_ipl_status machine_ipl(struct machine *m, uint16_t addr, struct machine_ipl_csw *csw)
 {
 	struct cpu *c = machine_cpu(m);
@@ -900,7 +989,7 @@ enum machine_ipl_status machine_ipl(struct machine *m, uint16_t addr, struct mac
 	int budget = CHAN_CCWS_PER_STEP;
 	run_command(d, &implied, &budget);
 	for (uint32_t work = 0; d->state == SCH_WORKING; work += chan_step(d)) {
-		if (work >= IPL_MAX_WORK) {
+		if (work >= IPL_MAX_WORK || d->deferred) { /* no end, or waiting for input */
 			terminate(d);
 			d->state = SCH_IDLE;
 			d->pci = false;

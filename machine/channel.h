@@ -12,7 +12,8 @@
  *       has room for len bytes. The device sets len to the number of bytes it had for (read) or
  *       wanted from (write) this command: a value different from the count is an incorrect
  *       length, which the channel reports unless SLI says otherwise. Returns the unit status
- *       (UNIT_CE | UNIT_DE, plus UNIT_UC or UNIT_UX); completion is synchronous.
+ *       (UNIT_CE | UNIT_DE, plus UNIT_UC or UNIT_UX); completion is synchronous, unless the
+ *       device defers the command (chan_dev_defer, below).
  *   start(d)   optional: a channel program begins (SIO, SIOF, IPL), before its first command;
  *              for state that lasts one program (a DASD file mask).
  *   end(d)     optional: the program the device took part in ends, before its status is
@@ -94,6 +95,18 @@ struct dev_ops {
 void *chan_dev_priv(const struct chan_dev *d);
 uint16_t chan_dev_addr(const struct chan_dev *d);
 
+/*
+ * Deferred commands. A device's execute() that cannot complete its command yet (a console read
+ * before the user has typed a line) calls chan_dev_defer(d) and returns; what it returns is then
+ * ignored and nothing moves to storage. The subchannel stays working (TIO and SIO see it busy, HIO
+ * and CLRIO end it as usual) and costs nothing until the device's owner calls chan_dev_ready(d),
+ * which makes the channel execute the same CCW again at its next step. Both are called on the
+ * machine's thread (chan_dev_ready between machine_run() calls, or from the device's own code);
+ * chan_dev_deferred() says whether d is waiting so.
+ */
+void chan_dev_defer(struct chan_dev *d);
+void chan_dev_ready(struct chan_dev *d);
+bool chan_dev_deferred(const struct chan_dev *d);
 /* Unsolicited status (e.g. attention) from an idle device: becomes a pending I/O interruption.
  * Ignored (returns false) while the device is working or already has status pending. */
 bool chan_dev_post_status(struct chan_dev *d, uint8_t unit);

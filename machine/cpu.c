@@ -264,6 +264,32 @@ static void deliver_program(struct cpu *c, enum pic code, unsigned ilc)
 		cpu_request_exit(c, MACHINE_EXIT_PROGRAM_LOOP);
 }
 
+void machine_program_interrupt(struct cpu *c, uint16_t code, unsigned ilc)
+{
+	deliver_program(c, (enum pic)code, ilc);
+	cpu_attention(c);
+}
+
+uint32_t cpu_real_to_absolute(const struct cpu *c, uint32_t real)
+{
+	real &= AMASK;
+	if ((real & ~0xFFFu) == 0)
+		return real | c->prefix;
+	if ((real & ~0xFFFu) == c->prefix)
+		return real & 0xFFFu;
+	return real;
+}
+
+void cpu_set_cc(struct cpu *c, unsigned cc)
+{
+	c->cc = cc & 3;
+}
+
+unsigned cpu_get_cc(const struct cpu *c)
+{
+	return c->cc;
+}
+
 static noreturn void raise_program(struct cpu *c, enum pic code, bool nullify)
 {
 	unsigned ilc = c->in_ex ? 2 : ilc_of(c->cur->op);
@@ -445,6 +471,21 @@ void cpu_reset(struct cpu *c, bool initial)
 		c->cpt_end = tod_now(c); /* CPU timer zero */
 	}
 	tlb_purge(c);
+}
+
+void machine_reset(struct machine *m, bool clear)
+{
+	cpu_reset(&m->cpu, true);
+	machine_io_reset(m);
+	if (clear) {
+		/* Storage is an anonymous mapping: dropping its pages makes them read as zeros and
+		 * gives the host memory back; memset is the fallback. */
+		if (madvise(m->storage, m->storage_size, MADV_DONTNEED) != 0)
+			memset(m->storage, 0, m->storage_size);
+		memset(m->keys, 0, m->storage_size / 2048);
+		memset(m->cpu.gr, 0, sizeof m->cpu.gr);
+		memset(m->cpu.fpr, 0, sizeof m->cpu.fpr);
+	}
 }
 
 /*

@@ -78,6 +78,11 @@ void machine_interrupt_key(struct cpu *c);
  * again. Safe from another thread. */
 void machine_restart(struct cpu *c);
 
+/* The system-reset keys: initial CPU reset and I/O system reset (PSW, control registers, timers
+ * and pending interruptions as after power-on; devices reset); with clear, also storage, storage
+ * keys and the general and floating-point registers zeroed (system reset clear). Call it between
+ * machine_run() calls. */
+void machine_reset(struct machine *m, bool clear);
 /* Store status, as the operator's store-status key does it: CPU timer, clock comparator, current
  * PSW, prefix, floating-point, general and control registers at absolute X'D8', X'E0', X'100',
  * X'108', X'160', X'180' and X'1C0'. Call it between machine_run() calls. */
@@ -161,6 +166,40 @@ struct machine_ipl_csw {
  * not NULL) says how the I/O ended.
  */
 enum machine_ipl_status machine_ipl(struct machine *m, uint16_t addr, struct machine_ipl_csw *csw);
+
+/* The device type at addr as its model names it ("3215", "3350", "2540R", ...), or NULL when no
+ * device is attached there. */
+const char *machine_device_type(struct machine *m, uint16_t addr);
+/* The absolute address of real address real (prefixing: real pages 0 and the prefix swap). */
+uint32_t cpu_real_to_absolute(const struct cpu *c, uint32_t real);
+/* How a synchronous channel program ended (machine_io_sync). */
+enum machine_io_status {
+	MACHINE_IO_OK = 0,             /* channel end and device end, no channel status */
+	MACHINE_IO_NOT_OPERATIONAL,    /* no device at the address */
+	MACHINE_IO_BUSY,               /* the device is working or has status pending */
+	MACHINE_IO_STATUS,             /* it ended otherwise: see the CSW (and the sense after UC) */
+	MACHINE_IO_NO_END,             /* it did not end within the IPL's bound, or waits for input */
+};
+/*
+ * Run the channel program at absolute address ccw (format-0 CCWs, storage key key) on the device
+ * at addr to its end at once, as a host does I/O on a guest's behalf (CP's DIAGNOSE X'18' and
+ * X'20'): no interruption is presented and the CSW at X'40' is not stored; csw (when not NULL)
+ * gets what it would have held, and the sense bytes after a unit check. Bounded like the IPL.
+ * Call it between machine_run() calls.
+ */
+enum machine_io_status machine_io_sync(struct machine *m, uint16_t addr, uint32_t ccw, uint8_t key,
+				       struct machine_ipl_csw *csw);
+/*
+ * Present a program interruption now, as if the instruction just executed (ilc halfwords long;
+ * the PSW points past it) had recognised interruption code code: the old PSW is the current PSW
+ * (so the exception is a suppressing one), the new PSW is loaded from X'68'. For a host that
+ * handles an instruction itself (CP's DIAGNOSE: a specification exception for bad operands).
+ * Call it between machine_run() calls.
+ */
+void machine_program_interrupt(struct cpu *c, uint16_t code, unsigned ilc);
+/* Set the PSW's condition code (0-3): a host-handled instruction's result. */
+void cpu_set_cc(struct cpu *c, unsigned cc);
+unsigned cpu_get_cc(const struct cpu *c);
 
 /* ---- CPU state, for loaders, tools and tests ---- */
 

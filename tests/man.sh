@@ -165,7 +165,7 @@ awks() {
 }
 
 echo "awks that must make the same pages: $(awks | tr '\n' ' ')"
-for name in cambridge-machine cambridge-dasd cambridge-tape; do
+for name in cambridge-machine cambridge-dasd cambridge-tape cambridge-ctl; do
 	page=docs/$name.1
 	md=$top/docs/$name.md
 	if [ ! -s "$page" ]; then bad "$page is missing (make builds it)"; continue; fi

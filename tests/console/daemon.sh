@@ -14,6 +14,7 @@ trap 'exit 1' INT TERM HUP
 
 # start SYSDIR: the daemon in the background; sets pid and port.
 start() {
+	: >"$tmp/out"	# before the background job opens it: never read the last run's port
 	./cambridge --sysdir "$1" --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
 	port=
@@ -132,6 +133,64 @@ SCRIPT
 cat "$tmp/b"
 wait $apid || { cat "$tmp/a"; fail "USER2's session"; }
 cat "$tmp/a"
+
+# A virtual machine without a terminal: USER3 logs on without the directory's IPL, looks at the
+# system, disconnects; QUERY from another user shows him DSC; a new connection reconnects.
+client >"$tmp/d" <<'SCRIPT' || { cat "$tmp/d"; fail "disconnect"; }
+expectx VM/370 ONLINE
+send LOGON USER3 USER3 NOIPL
+expect LOGON AT
+send QUERY USERS
+expectx 001 USERS, 000 DIALED
+send Q NAMES
+expect USER3    - 0
+send Q V STOR
+expectx STORAGE = 01024K
+send Q V CONS
+expect CONS 009 ON LINE
+send IPL 0FF
+expectx DEV 0FF DOES NOT EXIST
+send SYSTEM RESET
+expectx SYSTEM RESET
+# After the reset the PSW is zero and storage holds zeros: the guest loops through program
+# interruptions until the attention key brings the user back to CP.
+send BEGIN
+sleep 300
+attn
+send Q V STOR
+expectx STORAGE = 01024K
+send DISCONN
+expect DISCONNECT AT
+closed
+SCRIPT
+cat "$tmp/d"
+client >"$tmp/e" <<'SCRIPT' || { cat "$tmp/e"; fail "reconnect"; }
+expectx VM/370 ONLINE
+send LOGON MAINT CPCMS NOIPL
+expect LOGON AT
+send QUERY USERS
+expectx 002 USERS, 000 DIALED
+send QUERY USER3
+expectx USER3    - DSC
+send QUERY NAMES
+expect USER3    - DSC
+send QUERY USER2
+expectx USER2 NOT LOGGED ON
+send LOGOFF
+closed
+SCRIPT
+cat "$tmp/e"
+client >"$tmp/f" <<'SCRIPT' || { cat "$tmp/f"; fail "reconnect"; }
+expectx VM/370 ONLINE
+send LOGON USER3 USER3
+expect RECONNECTED AT
+send Q USERS USER3
+expect USER3    - 0
+send LOGOFF
+expect LOGOFF AT
+closed
+SCRIPT
+cat "$tmp/f"
 
 stop
 

@@ -11,6 +11,7 @@
  *	expectx TEXT     wait for a line that is exactly TEXT
  *	hidden / shown   wait until the server does (hidden) or does not (shown) echo: password mode
  *	closed           wait until the server closes the connection
+ *	attn             send telnet IP (interrupt process): the attention key
  *	sleep MS         take what arrives for MS milliseconds
  *	# ...            a comment
  * Every line received is printed as "< line", every line sent as "> line". Each wait gives up
@@ -260,6 +261,12 @@ int main(int argc, char **argv)
 				pump(100);
 		} else if (strcmp(cmd, "closed") == 0) {
 			ok = wait_closed();
+		} else if (strcmp(cmd, "attn") == 0) {
+			static const char ip[] = {(char)IAC, (char)244}; /* IAC IP: the attention key */
+			printf("> (attention)\n");
+			while (pump(0))
+				;
+			send_bytes(ip, sizeof ip);
 		} else {
 			fprintf(stderr, "tnclient: script line %u: unknown command: %s\n", lineno, cmd);
 			return 2;

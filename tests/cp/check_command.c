@@ -58,11 +58,12 @@ static const struct term_ops rec_ops = {"test", rec_write_line, rec_read, rec_se
 					rec_bell, rec_close};
 static struct term term = {&rec_ops, NULL, NULL, NULL};
 
-static void sess_logon(void *sess, const struct cp_cmd_line *cl)
+static bool sess_logon(void *sess, const struct cp_cmd_line *cl)
 {
 	(void)sess;
 	logons++;
 	snprintf(logon_password, sizeof logon_password, "%s", cl->n > 2 ? cl->raw[2] : "");
+	return false;
 }
 static void sess_end(void *sess)
 {
@@ -283,7 +284,7 @@ START_TEST(test_commands_not_carried_out_yet_say_so)
 		snprintf(want, sizeof want, "%s NOT YET AVAILABLE", d->name);
 		ck_assert_str_eq(lines[0], want);
 	}
-	ck_assert_uint_gt(todo, 30);
+	ck_assert_uint_gt(todo, 0);
 	struct cp_cmd_ctx ctx = ctx_for("B");
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "ATTACH 180 TO BOB AS 181"), CP_CMD_NOT_AVAILABLE);
 	ck_assert_str_eq(lines[0], "ATTACH NOT YET AVAILABLE");

@@ -592,6 +592,145 @@ END_TEST
 
 /* ---- Interruptions ---- */
 
+/* ---- Deferred commands (a console read before a line is typed) ---- */
+
+/* A device whose read (02) waits until the test gives it a record. */
+struct waiter {
+	bool have;
+	uint8_t rec[4];
+	unsigned executes;
+};
+
+static uint8_t waiter_execute(struct chan_dev *d, uint8_t cmd, uint8_t *buf, uint32_t *len)
+{
+	struct waiter *w = chan_dev_priv(d);
+	w->executes++;
+	if (cmd != 0x02)
+		return UNIT_CE | UNIT_DE;
+	if (!w->have) {
+		chan_dev_defer(d);
+		return UNIT_UC; /* ignored */
+	}
+	memcpy(buf, w->rec, *len < 4 ? *len : 4);
+	*len = 4;
+	w->have = false;
+	return UNIT_CE | UNIT_DE;
+}
+
+static const struct dev_ops waiter_ops = {.type = "WAIT", .execute = waiter_execute};
+static struct waiter waiter;
+
+static struct chan_dev *waiter_attach(void)
+{
+	memset(&waiter, 0, sizeof waiter);
+	struct chan_dev *d = machine_attach_device(m, 0x190, &waiter_ops, &waiter);
+	ck_assert_ptr_nonnull(d);
+	return d;
+}
+
+/* Load a PSW enabled for I/O in the wait state (BC mode: channel 1 enabled). */
+static void enabled_wait(void)
+{
+	uint8_t psw[8] = {0x40, 0x02, 0, 0, 0, 0, 0x0F, 0x00};
+	cpu_set_psw(c, psw);
+}
+
+START_TEST(test_chan_deferred_read_waits_costs_nothing_then_completes)
+{
+	struct chan_dev *d = waiter_attach();
+	caw(0, 0x2000);
+	ccw(0x2000, 0x02, 0x3000, 0x00, 4);
+	ck_assert_uint_eq(io(SIO, 0x190), 0);
+	ck_assert(chan_dev_deferred(d));
+	ck_assert_uint_eq(io(TIO, 0x190), 2); /* working */
+	unsigned before = waiter.executes;
+	enabled_wait();
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(machine_run(c, 1000), MACHINE_EXIT_ENABLED_WAIT);
+	ck_assert_uint_eq(waiter.executes, before); /* nothing runs while it waits */
+	ck_assert_uint_eq(machine_wait_ns(c), UINT64_MAX);
+
+	memcpy(waiter.rec, "\xC1\xC2\xC3\xC4", 4);
+	waiter.have = true;
+	chan_dev_ready(d);
+	ck_assert(!chan_dev_deferred(d));
+	ck_assert_int_eq(machine_run(c, 1000), MACHINE_EXIT_DISABLED_WAIT); /* the I/O new PSW */
+	ck_assert_uint_eq(h_ia(m), IO_WAIT);
+	ck_assert_uint_eq(h_word(m, 0x38), 0x40020190u);
+	ck_assert_uint_eq(csw_hi(), 0x2008u);
+	ck_assert_uint_eq(csw_lo(), 0x0C000000u);
+	ck_assert_uint_eq(h_word(m, 0x3000), 0xC1C2C3C4u);
+}
+END_TEST
+
+START_TEST(test_chan_deferred_read_ended_by_hio_and_reset)
+{
+	struct chan_dev *d = waiter_attach();
+	caw(0, 0x2000);
+	ccw(0x2000, 0x02, 0x3000, 0x00, 4);
+	ck_assert_uint_eq(io(SIO, 0x190), 0);
+	ck_assert_uint_eq(io(HIO, 0x190), 2); /* a block multiplexer: status comes later */
+	ck_assert(!chan_dev_deferred(d));
+	ck_assert_uint_eq(io(TIO, 0x190), 1);
+	ck_assert_uint_eq(csw_lo() >> 16, 0x0C00u);
+	/* Again, ended by an I/O system reset; a late chan_dev_ready changes nothing. */
+	ck_assert_uint_eq(io(SIO, 0x190), 0);
+	machine_io_reset(m);
+	ck_assert(!chan_dev_deferred(d));
+	unsigned before = waiter.executes;
+	chan_dev_ready(d);
+	ck_assert_uint_eq(io(TIO, 0x190), 0);
+	ck_assert_uint_eq(waiter.executes, before);
+}
+END_TEST
+
+START_TEST(test_machine_io_sync_runs_to_the_end_without_interruption)
+{
+	caw(0, 0x9999); /* not used: the program's address is given */
+	ccw(0x2000, 0x02, 0x3000, 0x00, 16);
+	struct machine_ipl_csw st;
+	ck_assert_int_eq(machine_io_sync(m, 0x180, 0x2000, 0, &st), MACHINE_IO_OK);
+	ck_assert_uint_eq(st.ccw, 0x2008u);
+	ck_assert_uint_eq(st.unit, UNIT_CE | UNIT_DE);
+	ck_assert_uint_eq(h_word(m, 0x3000), 0x00010203u);
+	ck_assert_uint_eq(io(TIO, 0x180), 0); /* nothing pending */
+	/* A command the device rejects: unit check, with the sense. */
+	ccw(0x2000, 0x07, 0x3000, 0x00, 16);
+	ck_assert_int_eq(machine_io_sync(m, 0x180, 0x2000, 0, &st), MACHINE_IO_STATUS);
+	ck_assert_uint_eq(st.unit & UNIT_UC, UNIT_UC);
+	ck_assert_uint_eq(st.sense_len, 1);
+	ck_assert_uint_eq(st.sense[0], SENSE_CMDREJ);
+	ck_assert_int_eq(machine_io_sync(m, 0x181, 0x2000, 0, &st), MACHINE_IO_NOT_OPERATIONAL);
+	/* A device that waits for input cannot be run synchronously: no hang. */
+	waiter_attach();
+	ccw(0x2000, 0x02, 0x3000, 0x00, 4);
+	ck_assert_int_eq(machine_io_sync(m, 0x190, 0x2000, 0, &st), MACHINE_IO_NO_END);
+	ck_assert_uint_eq(io(TIO, 0x190), 0);
+	/* A busy device. */
+	caw(0, 0x2000);
+	ck_assert_uint_eq(io(SIO, 0x190), 0);
+	ck_assert_int_eq(machine_io_sync(m, 0x190, 0x2000, 0, &st), MACHINE_IO_BUSY);
+	ck_assert_str_eq(machine_device_type(m, 0x190), "WAIT");
+	ck_assert_ptr_null(machine_device_type(m, 0x191));
+}
+END_TEST
+
+START_TEST(test_machine_program_interrupt_from_the_host)
+{
+	/* BC mode: a DIAGNOSE-like 4-byte instruction at X'1000' was "executed"; the host refuses it. */
+	put_psw(0x68, 0x00000000, 0x0000BAD0); /* program new PSW (not a wait) */
+	uint8_t psw[8] = {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x04};
+	cpu_set_psw(c, psw);
+	cpu_set_cc(c, 2);
+	ck_assert_uint_eq(cpu_get_cc(c), 2);
+	machine_program_interrupt(c, 6, 2);
+	ck_assert_uint_eq(h_ia(m), 0xBAD0);
+	ck_assert_uint_eq(h_word(m, 0x28), 0x00000006u);	/* interruption code 6 */
+	ck_assert_uint_eq(h_word(m, 0x2C), 0xA0001004u);	/* ILC 2, CC 2, past the instruction */
+	ck_assert_uint_eq(cpu_real_to_absolute(c, 0x2C), 0x2Cu);
+}
+END_TEST
+
 START_TEST(test_chan_interruption_bc_mode_stores_csw_and_device_address)
 {
 	caw(0, 0x2000);
@@ -849,6 +988,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_chan_pci_gives_intermediate_interruption);
 	tcase_add_test(tc, test_chan_pci_merged_into_final_status);
 	tcase_add_test(tc, test_chan_machine_io_reset_clears_pending);
+	tcase_add_test(tc, test_chan_deferred_read_waits_costs_nothing_then_completes);
+	tcase_add_test(tc, test_chan_deferred_read_ended_by_hio_and_reset);
+	tcase_add_test(tc, test_machine_io_sync_runs_to_the_end_without_interruption);
+	tcase_add_test(tc, test_machine_program_interrupt_from_the_host);
 	tcase_add_test(tc, test_chan_attach_rejects_duplicate_and_bad_address);
 	tcase_add_test(tc, test_3215_write_with_cr_and_read_round_trip);
 	tcase_add_test(tc, test_3215_read_without_line_is_unit_check_intervention);

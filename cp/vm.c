@@ -1,0 +1,947 @@
+/*
+ * vm.c - CP's system object, the virtual machines and their consoles (see vm.h).
+ *
+ * Queues between the server thread and a virtual machine's task, both under vm->mx:
+ *   inq   input from the terminal: lines, attention, disconnection, FORCE (server -> task)
+ *   outq  output for the terminal: lines, reads, bells, the close (task -> server)
+ * A vmblok with output waiting is on the system's flush list (under sys->mx) and the server is
+ * woken through an eventfd. Lock order: sys->mx before vm->mx; neither is held across a call into
+ * a terminal, the machine or the dispatcher.
+ *
+ * The virtual console is a 3215 (dev_ops below): a write becomes a terminal line (a write without
+ * carriage return is kept and prefixed to the next one); a read takes the line the user typed, or
+ * waits for one (the channel defers the command: VM READ) and completes when it comes. A line
+ * typed while the guest is not reading is kept and attention is presented, as a 3215's REQUEST
+ * key does.
+ */
+#include "cp/vm.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "cp/command.h"
+#include "cp/directory.h"
+#include "cp/dispatch.h"
+#include "cp/message.h"
+#include "lib/ebcdic.h"
+#include "machine/channel.h"
+#include "machine/machine.h"
+
+#define SLICE_NS	(5u * 1000 * 1000)	/* the dispatcher's time slice */
+#define INSNS_PER_US	100u			/* instructions a slice's budget assumes per microsecond */
+#define CONS_LINE_MAX	255u			/* a console line, as CP keeps one */
+
+/* ---- Queues ---- */
+
+enum item_kind {
+	IT_LINE,	/* inq: a line typed; outq: a line to show */
+	IT_ATTN,	/* inq: the attention key */
+	IT_DISC,	/* inq: the terminal is gone */
+	IT_READ,	/* outq: a read (text: nothing; who in aux) */
+	IT_BELL,	/* outq */
+	IT_CLOSE,	/* outq: close the terminal; the binding ends */
+};
+
+struct item {
+	enum item_kind kind;
+	int aux;
+	struct item *next;
+	size_t len;
+	char text[];
+};
+
+struct queue {
+	struct item *head, *tail;
+	size_t n;
+};
+
+static void q_put(struct queue *q, struct item *it)
+{
+	it->next = NULL;
+	if (q->tail)
+		q->tail->next = it;
+	else
+		q->head = it;
+	q->tail = it;
+	q->n++;
+}
+
+static struct item *q_get(struct queue *q)
+{
+	struct item *it = q->head;
+	if (it) {
+		q->head = it->next;
+		if (!q->head)
+			q->tail = NULL;
+		q->n--;
+	}
+	return it;
+}
+
+static void q_free(struct queue *q)
+{
+	struct item *it;
+	while ((it = q_get(q)))
+		free(it);
+}
+
+static struct item *item_new(enum item_kind kind, int aux, const char *text, size_t len)
+{
+	struct item *it = malloc(sizeof *it + len + 1);
+	if (!it)
+		return NULL;
+	it->kind = kind;
+	it->aux = aux;
+	it->len = len;
+	if (len)
+		memcpy(it->text, text, len);
+	it->text[len] = '\0';
+	return it;
+}
+
+/* ---- The system and the virtual machine ---- */
+
+struct cpsys {
+	struct cpsys_config cfg;
+	struct dsp *dsp;
+	int wake_fd;
+	pthread_mutex_t mx;		/* users, flush list, all */
+	struct vmblok *all;		/* every vmblok not yet freed */
+	struct vmblok *users;
+	size_t nusers;
+	struct vmblok *flush;		/* vmbloks with output for the server */
+};
+
+struct vcons {
+	struct vmblok *vm;
+	uint8_t sense;
+	bool have_line;
+	uint32_t line_len;
+	uint8_t line[CONS_LINE_MAX];	/* EBCDIC, for the next read */
+	size_t part_len;
+	char part[CONS_LINE_MAX + 1];	/* a write without carriage return, waiting for the rest */
+};
+
+struct vmblok {
+	struct cpsys *sys;
+	const struct dir_user *user;
+	char userid[DIR_USERID_MAX + 1];
+	time_t logon_time;
+	struct term proxy;		/* what the task writes to */
+	/* ---- Under vm->mx ---- */
+	pthread_mutex_t mx;
+	int refs;
+	struct queue inq, outq;
+	bool dropped;			/* outq overflowed: lines were lost */
+	bool on_flush;			/* on sys->flush */
+	struct vmblok *flush_next;
+	/* ---- Under sys->mx ---- */
+	struct term *t;			/* the terminal; NULL while disconnected (server thread) */
+	unsigned line;			/* its address for messages */
+	bool listed;			/* in sys->users */
+	struct vmblok *next;
+	struct vmblok *all_prev, *all_next;
+	/* ---- The task's own ---- */
+	struct dsp_task *task;
+	struct machine *m;
+	struct chan_dev *cons;		/* the virtual console, or NULL */
+	enum vm_mode mode;
+	bool ending;			/* LOGOFF: exit after this run */
+	bool vm_read;			/* the guest waits for a console line */
+	/* ---- Written by the task, read by anyone (the operator's panel, QUERY) ---- */
+	_Atomic uint64_t cpu_ns;
+	_Atomic uint64_t insns;
+	_Atomic int state;		/* enum vm_state */
+};
+
+enum vm_state { VMST_CP_READ, VMST_VM_READ, VMST_RUNNING, VMST_IDLE };
+static const char *const vm_state_names[] = {"CP READ", "VM READ", "RUNNING", "IDLE"};
+
+static void vm_unref(struct vmblok *vm);
+
+void cpsys_log(struct cpsys *sys, const char *fmt, ...)
+{
+	if (!sys->cfg.oper_log)
+		return;
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	sys->cfg.oper_log(sys->cfg.oper_ctx, buf);
+}
+
+static void wake_server(struct cpsys *sys)
+{
+	uint64_t one = 1;
+	ssize_t n = write(sys->wake_fd, &one, sizeof one);
+	(void)n;	/* EAGAIN: the counter is already nonzero, the server will look */
+}
+
+/* Task: queue output for the terminal. */
+static void out_put(struct vmblok *vm, enum item_kind kind, int aux, const char *text, size_t len)
+{
+	struct item *it = item_new(kind, aux, text, len);
+	struct cpsys *sys = vm->sys;
+	pthread_mutex_lock(&sys->mx);
+	pthread_mutex_lock(&vm->mx);
+	if (it) {
+		if (kind == IT_LINE && vm->outq.n >= VM_OUTQ_MAX) {
+			struct item *old = q_get(&vm->outq);
+			free(old);
+			vm->dropped = true;
+		}
+		q_put(&vm->outq, it);
+	}
+	bool wake = false;
+	if (!vm->on_flush) {
+		vm->on_flush = true;
+		vm->refs++;
+		vm->flush_next = sys->flush;
+		sys->flush = vm;
+		wake = true;
+	}
+	pthread_mutex_unlock(&vm->mx);
+	pthread_mutex_unlock(&sys->mx);
+	if (wake)
+		wake_server(sys);
+}
+
+/* ---- The proxy terminal: struct term for the task's side ---- */
+
+static struct vmblok *proxy_vm(struct term *t)
+{
+	return t->priv;
+}
+
+static void px_write_line(struct term *t, const char *text, size_t len)
+{
+	out_put(proxy_vm(t), IT_LINE, 0, text, len);
+}
+
+static void px_read(struct term *t, enum term_read who, const char *prompt, size_t len)
+{
+	out_put(proxy_vm(t), IT_READ, (int)who, prompt, len);
+}
+
+static void px_set_password(struct term *t, bool on)
+{
+	(void)t;
+	(void)on;	/* passwords are read before logon, on the real terminal */
+}
+
+static void px_bell(struct term *t)
+{
+	out_put(proxy_vm(t), IT_BELL, 0, "", 0);
+}
+
+static void px_close(struct term *t)
+{
+	out_put(proxy_vm(t), IT_CLOSE, 0, "", 0);
+}
+
+static const struct term_ops proxy_ops = {
+	.kind = "cp",
+	.write_line = px_write_line,
+	.read = px_read,
+	.set_password = px_set_password,
+	.bell = px_bell,
+	.close = px_close,
+};
+
+/* ---- The virtual console (3215) ---- */
+
+static void cons_emit(struct vcons *k, const char *text, size_t len)
+{
+	out_put(k->vm, IT_LINE, 0, text, len);
+}
+
+static uint8_t cons_execute(struct chan_dev *d, uint8_t cmd, uint8_t *buf, uint32_t *len)
+{
+	struct vcons *k = chan_dev_priv(d);
+	switch (cmd) {
+	case 0x01:	/* write, no carriage return */
+	case 0x09: {	/* write, carriage return */
+		for (uint32_t i = 0; i < *len; i++) {
+			char ch;
+			ebcdic_to_ascii_buf(&ch, &buf[i], 1);
+			if (k->part_len == CONS_LINE_MAX) {
+				cons_emit(k, k->part, k->part_len);
+				k->part_len = 0;
+			}
+			k->part[k->part_len++] = ch;
+		}
+		if (cmd == 0x09) {
+			cons_emit(k, k->part, k->part_len);
+			k->part_len = 0;
+		}
+		k->sense = 0;
+		return UNIT_CE | UNIT_DE;
+	}
+	case 0x0A:	/* read inquiry */
+		if (!k->have_line) {
+			/* VM READ: what was typed so far without a carriage return is the prompt. */
+			if (k->part_len) {
+				cons_emit(k, k->part, k->part_len);
+				k->part_len = 0;
+			}
+			if (!k->vm->vm_read) {
+				k->vm->vm_read = true;
+				px_read(&k->vm->proxy, TERM_READ_VM, "", 0);
+			}
+			chan_dev_defer(d);
+			return 0;
+		}
+		memcpy(buf, k->line, k->line_len < *len ? k->line_len : *len);
+		*len = k->line_len;
+		k->have_line = false;
+		k->vm->vm_read = false;
+		k->sense = 0;
+		return UNIT_CE | UNIT_DE;
+	case 0x0B:	/* audible alarm */
+		px_bell(&k->vm->proxy);
+		return UNIT_CE | UNIT_DE;
+	default:
+		return chan_common_command(cmd, &k->sense, buf, len);
+	}
+}
+
+static void cons_reset(struct chan_dev *d)
+{
+	struct vcons *k = chan_dev_priv(d);
+	k->sense = 0;
+	k->have_line = false;
+	k->vm->vm_read = false;
+}
+
+static const struct dev_ops vcons_ops = {
+	.type = "3215",
+	.execute = cons_execute,
+	.reset = cons_reset,
+	.free = free,
+};
+
+/* Task: a line the user typed for the guest. */
+static void cons_input(struct vmblok *vm, const char *text, size_t len)
+{
+	if (!vm->cons)
+		return;
+	struct vcons *k = chan_dev_priv(vm->cons);
+	if (len > CONS_LINE_MAX)
+		len = CONS_LINE_MAX;
+	ascii_to_ebcdic_buf(k->line, text, len);
+	k->line_len = (uint32_t)len;
+	k->have_line = true;
+	if (chan_dev_deferred(vm->cons))
+		chan_dev_ready(vm->cons);
+	else
+		chan_dev_post_status(vm->cons, UNIT_ATTN);
+}
+
+/* ---- Building and ending ---- */
+
+/* Free vm, whatever its references (the last one, or the system's end). */
+static void vm_destroy(struct vmblok *vm)
+{
+	struct cpsys *sys = vm->sys;
+	pthread_mutex_lock(&sys->mx);
+	if (vm->all_prev)
+		vm->all_prev->all_next = vm->all_next;
+	else
+		sys->all = vm->all_next;
+	if (vm->all_next)
+		vm->all_next->all_prev = vm->all_prev;
+	pthread_mutex_unlock(&sys->mx);
+	if (vm->task)
+		dsp_task_unref(vm->task);
+	machine_free(vm->m);
+	q_free(&vm->inq);
+	q_free(&vm->outq);
+	pthread_mutex_destroy(&vm->mx);
+	free(vm);
+}
+
+static void vm_unref(struct vmblok *vm)
+{
+	pthread_mutex_lock(&vm->mx);
+	int left = --vm->refs;
+	pthread_mutex_unlock(&vm->mx);
+	if (!left)
+		vm_destroy(vm);
+}
+
+/* Take vm out of the users table (its reference goes). */
+static void unlist(struct vmblok *vm)
+{
+	struct cpsys *sys = vm->sys;
+	bool was = false;
+	pthread_mutex_lock(&sys->mx);
+	for (struct vmblok **p = &sys->users; *p; p = &(*p)->next) {
+		if (*p == vm) {
+			*p = vm->next;
+			vm->listed = false;
+			sys->nusers--;
+			was = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&sys->mx);
+	if (was)
+		vm_unref(vm);
+}
+
+static dsp_run_fn vm_run;
+
+static struct vmblok *vm_build(struct cpsys *sys, const struct dir_user *u, char *why, size_t whylen)
+{
+	struct vmblok *vm = calloc(1, sizeof *vm);
+	if (!vm) {
+		snprintf(why, whylen, "out of memory");
+		return NULL;
+	}
+	vm->sys = sys;
+	vm->user = u;
+	memcpy(vm->userid, u->userid, sizeof vm->userid);
+	vm->proxy.ops = &proxy_ops;
+	vm->proxy.priv = vm;
+	vm->mode = VM_MODE_CP;
+	pthread_mutex_init(&vm->mx, NULL);
+	struct machine_config mc = {.storage_size = (uint32_t)u->storage, .extension = true};
+	vm->m = machine_new(&mc);
+	if (!vm->m) {
+		snprintf(why, whylen, "no storage for the virtual machine (%lu bytes)", u->storage);
+		goto fail;
+	}
+	for (size_t i = 0; i < u->ndevices; i++) {
+		const struct dir_device *dv = &u->devices[i];
+		if (dv->kind != DIR_DEV_CONSOLE || vm->cons)
+			continue;
+		struct vcons *k = calloc(1, sizeof *k);
+		if (!k)
+			goto nomem;
+		k->vm = vm;
+		vm->cons = machine_attach_device(vm->m, (uint16_t)dv->vaddr, &vcons_ops, k);
+		if (!vm->cons) {
+			free(k);
+			goto nomem;
+		}
+	}
+	vm->task = dsp_task_new(sys->dsp, vm_run, vm, 100);
+	if (!vm->task)
+		goto nomem;
+	return vm;
+nomem:
+	snprintf(why, whylen, "out of memory");
+fail:
+	machine_free(vm->m);
+	pthread_mutex_destroy(&vm->mx);
+	free(vm);
+	return NULL;
+}
+
+/* Server thread: the terminal's events. */
+static void on_term_event(void *owner, struct term *t, const struct term_event *ev)
+{
+	struct vmblok *vm = owner;
+	struct cpsys *sys = vm->sys;
+	struct item *it = NULL;
+	(void)t;
+	switch (ev->type) {
+	case TERM_EV_LINE:
+		it = item_new(IT_LINE, 0, ev->text, ev->len > CP_CMD_LINE_MAX ? CP_CMD_LINE_MAX : ev->len);
+		break;
+	case TERM_EV_ATTENTION:
+		it = item_new(IT_ATTN, 0, "", 0);
+		break;
+	case TERM_EV_DISCONNECTED:
+		it = item_new(IT_DISC, 0, "", 0);
+		pthread_mutex_lock(&sys->mx);
+		vm->t = NULL;
+		pthread_mutex_unlock(&sys->mx);
+		break;
+	}
+	pthread_mutex_lock(&vm->mx);
+	if (it)
+		q_put(&vm->inq, it);
+	pthread_mutex_unlock(&vm->mx);
+	machine_stop(machine_cpu(vm->m));	/* a running guest leaves its slice: look at once */
+	dsp_wake(vm->task);
+	if (ev->type == TERM_EV_DISCONNECTED)
+		vm_unref(vm);	/* the terminal's reference */
+}
+
+enum vm_logon_result vm_logon(struct cpsys *sys, const struct dir_user *u, struct term *t,
+			      unsigned line, bool noipl, unsigned *other_line, char *why, size_t whylen)
+{
+	pthread_mutex_lock(&sys->mx);
+	struct vmblok *vm = sys->users;
+	while (vm && strcmp(vm->userid, u->userid) != 0)
+		vm = vm->next;
+	if (vm && vm->t) {
+		*other_line = vm->line;
+		pthread_mutex_unlock(&sys->mx);
+		return VM_LOGON_ALREADY;
+	}
+	if (vm) {
+		/* Reconnect: the terminal is his again; CP mode, and what was kept is shown. */
+		vm->t = t;
+		vm->line = line;
+		pthread_mutex_lock(&vm->mx);
+		vm->refs++;
+		pthread_mutex_unlock(&vm->mx);
+		pthread_mutex_unlock(&sys->mx);
+		term_set_handler(t, on_term_event, vm);
+		char when[64];
+		cp_msg_time(time(NULL), when, sizeof when);
+		struct item *it = item_new(IT_ATTN, 1, "", 0);	/* aux 1: reconnected */
+		pthread_mutex_lock(&vm->mx);
+		if (it)
+			q_put(&vm->inq, it);
+		pthread_mutex_unlock(&vm->mx);
+		machine_stop(machine_cpu(vm->m));
+		dsp_wake(vm->task);
+		cpsys_log(sys, "LINE %03X RECONNECT AS %s USERS = %03zu", line, u->userid,
+			  cpsys_users(sys));
+		return VM_LOGON_RECONNECTED;
+	}
+	pthread_mutex_unlock(&sys->mx);
+
+	vm = vm_build(sys, u, why, whylen);
+	if (!vm)
+		return VM_LOGON_NOMEM;
+	vm->logon_time = time(NULL);
+	vm->refs = 3;	/* task, terminal, table */
+	vm->t = t;
+	vm->line = line;
+	pthread_mutex_lock(&sys->mx);
+	vm->next = sys->users;
+	sys->users = vm;
+	vm->listed = true;
+	vm->all_next = sys->all;
+	if (sys->all)
+		sys->all->all_prev = vm;
+	sys->all = vm;
+	size_t users = ++sys->nusers;
+	pthread_mutex_unlock(&sys->mx);
+	term_set_handler(t, on_term_event, vm);
+
+	char when[64];
+	cp_msg_time(vm->logon_time, when, sizeof when);
+	cp_msg_write(&vm->proxy, CP_RSP_LOGON_AT, when);
+	cpsys_log(sys, "LINE %03X LOGON AS %s USERS = %03zu", line, u->userid, users);
+	/* The directory's IPL, on the task; NOIPL or none: CP READ. */
+	struct item *it = item_new(IT_ATTN, noipl || !u->ipl.present ? 2 : 3, "", 0);
+	pthread_mutex_lock(&vm->mx);
+	if (it)
+		q_put(&vm->inq, it);
+	pthread_mutex_unlock(&vm->mx);
+	dsp_wake(vm->task);
+	return VM_LOGON_OK;
+}
+
+/* ---- The task ---- */
+
+struct machine *vm_machine(struct vmblok *vm)
+{
+	return vm->m;
+}
+
+struct term *vm_term(struct vmblok *vm)
+{
+	return &vm->proxy;
+}
+
+const struct dir_user *vm_user(const struct vmblok *vm)
+{
+	return vm->user;
+}
+
+time_t vm_logon_time(const struct vmblok *vm)
+{
+	return vm->logon_time;
+}
+
+uint64_t vm_cpu_us(const struct vmblok *vm)
+{
+	return atomic_load(&vm->cpu_ns) / 1000u;
+}
+
+struct cpsys *vm_system(struct vmblok *vm)
+{
+	return vm->sys;
+}
+
+void vm_set_mode(struct vmblok *vm, enum vm_mode mode)
+{
+	vm->mode = mode;
+}
+
+enum vm_mode vm_mode(const struct vmblok *vm)
+{
+	return vm->mode;
+}
+
+void vm_logoff(struct vmblok *vm)
+{
+	vm->ending = true;
+}
+
+void vm_disconnect(struct vmblok *vm)
+{
+	px_close(&vm->proxy);
+}
+
+int vm_ipl(struct vmblok *vm, unsigned vaddr, bool clear)
+{
+	if (clear) {
+		static const uint8_t zero[4096];
+		for (uint32_t a = 0; a < machine_storage_size(vm->m); a += sizeof zero)
+			machine_load(vm->m, a, zero, sizeof zero);
+	}
+	struct machine_ipl_csw csw;
+	enum machine_ipl_status st = machine_ipl(vm->m, (uint16_t)vaddr, &csw);
+	if (st == MACHINE_IPL_OK)
+		vm->mode = VM_MODE_VM;
+	return (int)st;
+}
+
+void vm_system_reset(struct vmblok *vm, bool clear)
+{
+	machine_reset(vm->m, clear);
+	vm->mode = VM_MODE_CP;
+}
+
+void vm_query_console(struct vmblok *vm)
+{
+	if (!vm->cons)
+		return;
+	unsigned vaddr = chan_dev_addr(vm->cons);
+	pthread_mutex_lock(&vm->sys->mx);
+	bool connected = vm->t != NULL;
+	unsigned line = vm->line;
+	pthread_mutex_unlock(&vm->sys->mx);
+	if (connected)
+		cp_msg_write(&vm->proxy, CP_RSP_VCONS, vaddr, line);
+	else
+		cp_msg_write(&vm->proxy, CP_RSP_VCONS_DSC, vaddr);
+	char cls = 'T';
+	for (size_t i = 0; i < vm->user->ndevices; i++)
+		if (vm->user->devices[i].kind == DIR_DEV_CONSOLE)
+			cls = vm->user->devices[i].u.console.spool_class;
+	cp_msg_write(&vm->proxy, CP_RSP_VCONS_SPOOL, vaddr, cls ? cls : 'T');
+}
+
+static void run_command(struct vmblok *vm, const char *line)
+{
+	struct cp_cmd_ctx ctx = {
+		.t = &vm->proxy,
+		.user = vm->user,
+		.classes = vm->user->classes,
+		.logon_time = vm->logon_time,
+		.vm = vm,
+		.sys = vm->sys,
+	};
+	cp_cmd_execute(&ctx, line);
+}
+
+/* Is line "#CP ..." (the logical escape to CP from VM mode)? Returns the command or NULL. */
+static const char *cp_escape(const char *line)
+{
+	if (line[0] != '#' || (line[1] != 'C' && line[1] != 'c') || (line[2] != 'P' && line[2] != 'p'))
+		return NULL;
+	if (line[3] != '\0' && line[3] != ' ')
+		return NULL;
+	return line + 3 + (line[3] == ' ');
+}
+
+static void handle_input(struct vmblok *vm, struct item *it)
+{
+	switch (it->kind) {
+	case IT_LINE:
+		if (vm->mode == VM_MODE_CP) {
+			run_command(vm, it->text);
+		} else {
+			const char *cmd = cp_escape(it->text);
+			if (cmd)
+				run_command(vm, cmd);
+			else
+				cons_input(vm, it->text, it->len);
+		}
+		break;
+	case IT_ATTN:
+		if (it->aux == 1) {		/* reconnected: CP mode */
+			char when[64];
+			cp_msg_time(time(NULL), when, sizeof when);
+			cp_msg_write(&vm->proxy, CP_RSP_RECONNECTED_AT, when);
+			vm->mode = VM_MODE_CP;
+		} else if (it->aux == 3) {	/* logon with the directory's IPL */
+			const struct dir_ipl *ipl = &vm->user->ipl;
+			char cmd[80];
+			if (ipl->by_vaddr)
+				snprintf(cmd, sizeof cmd, "IPL %03X", ipl->vaddr);
+			else
+				snprintf(cmd, sizeof cmd, "IPL %s", ipl->sysname);
+			run_command(vm, cmd);
+		} else if (it->aux == 0) {	/* the attention key: to CP */
+			vm->mode = VM_MODE_CP;
+		}
+		break;
+	case IT_DISC:
+		break;
+	default:
+		break;
+	}
+}
+
+/* A guest stopped in a way CP reports: CP mode with the message. */
+static void enter_cp(struct vmblok *vm, enum cp_msg m)
+{
+	uint8_t psw[8];
+	cpu_get_psw(machine_cpu(vm->m), psw);
+	cp_msg_write(&vm->proxy, m, (unsigned)psw[0] << 24 | (unsigned)psw[1] << 16 | (unsigned)psw[2] << 8 | psw[3],
+		     (unsigned)psw[4] << 24 | (unsigned)psw[5] << 16 | (unsigned)psw[6] << 8 | psw[7]);
+	vm->mode = VM_MODE_CP;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static enum dsp_verdict vm_run(void *arg, struct dsp_slice *slice)
+{
+	struct vmblok *vm = arg;
+	for (;;) {
+		pthread_mutex_lock(&vm->mx);
+		struct item *it = q_get(&vm->inq);
+		pthread_mutex_unlock(&vm->mx);
+		if (!it)
+			break;
+		enum vm_mode before = vm->mode;
+		handle_input(vm, it);
+		free(it);
+		if (vm->ending)
+			break;
+		if (vm->mode == VM_MODE_CP && before == VM_MODE_VM)
+			px_read(&vm->proxy, TERM_READ_CP, "", 0);
+		else if (vm->mode == VM_MODE_CP)
+			px_read(&vm->proxy, TERM_READ_CP, "", 0);
+	}
+	if (vm->ending) {
+		px_close(&vm->proxy);
+		unlist(vm);
+		return DSP_EXIT;
+	}
+	if (vm->mode != VM_MODE_VM) {
+		atomic_store(&vm->state, VMST_CP_READ);
+		return DSP_WAIT;
+	}
+
+	uint64_t budget = slice->ns / 1000u * INSNS_PER_US;
+	uint64_t t0 = mono_ns();
+	struct cpu *c = machine_cpu(vm->m);
+	atomic_store(&vm->state, VMST_RUNNING);
+	enum machine_exit e = machine_run(c, budget);
+	atomic_store(&vm->cpu_ns, atomic_load(&vm->cpu_ns) + (mono_ns() - t0));
+	atomic_store(&vm->insns, cpu_instructions(c));
+	atomic_store(&vm->state, vm->vm_read ? VMST_VM_READ : e == MACHINE_EXIT_ENABLED_WAIT ? VMST_IDLE
+				 : VMST_RUNNING);
+	switch (e) {
+	case MACHINE_EXIT_BUDGET:
+		return DSP_READY;
+	case MACHINE_EXIT_STOPPED:
+		return DSP_READY;	/* input came: look at it */
+	case MACHINE_EXIT_ENABLED_WAIT: {
+		uint64_t ns = machine_wait_ns(machine_cpu(vm->m));
+		if (ns == 0)
+			return DSP_READY;
+		slice->wake_at = ns == UINT64_MAX ? DSP_NEVER : mono_ns() + ns;
+		return DSP_WAIT;
+	}
+	case MACHINE_EXIT_DISABLED_WAIT:
+		enter_cp(vm, CP_MSG_DMKDSP450W);
+		break;
+	case MACHINE_EXIT_CHECKSTOP:
+		enter_cp(vm, CP_MSG_DMKDSP451W);
+		break;
+	case MACHINE_EXIT_PROGRAM_LOOP:
+		enter_cp(vm, CP_MSG_DMKDSP452W);
+		break;
+	case MACHINE_EXIT_DIAGNOSE: {
+		struct machine_diagnose dg = cpu_last_diagnose(machine_cpu(vm->m));
+		char what[40];
+		snprintf(what, sizeof what, "DIAGNOSE X'%02X'", dg.code & 0xFFFF);
+		cp_msg_write(&vm->proxy, CP_MSG_DMKCFC999E, what);
+		vm->mode = VM_MODE_CP;
+		break;
+	}
+	}
+	atomic_store(&vm->state, VMST_CP_READ);
+	px_read(&vm->proxy, TERM_READ_CP, "", 0);
+	return DSP_WAIT;
+}
+
+/* ---- The system ---- */
+
+struct cpsys *cpsys_new(const struct cpsys_config *cfg)
+{
+	struct cpsys *sys = calloc(1, sizeof *sys);
+	if (!sys)
+		return NULL;
+	sys->cfg = *cfg;
+	sys->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (sys->wake_fd < 0) {
+		free(sys);
+		return NULL;
+	}
+	sys->dsp = dsp_new(cfg->threads, SLICE_NS);
+	if (!sys->dsp) {
+		int e = errno;
+		close(sys->wake_fd);
+		free(sys);
+		errno = e;
+		return NULL;
+	}
+	pthread_mutex_init(&sys->mx, NULL);
+	return sys;
+}
+
+void cpsys_free(struct cpsys *sys)
+{
+	if (!sys)
+		return;
+	dsp_free(sys->dsp);	/* no task runs after this */
+	sys->dsp = NULL;
+	/* The terminals are gone and no task runs: every reference left is moot. */
+	sys->flush = NULL;
+	sys->users = NULL;
+	while (sys->all)
+		vm_destroy(sys->all);
+	pthread_mutex_destroy(&sys->mx);
+	close(sys->wake_fd);
+	free(sys);
+}
+
+int cpsys_wake_fd(const struct cpsys *sys)
+{
+	return sys->wake_fd;
+}
+
+const struct directory *cpsys_directory(const struct cpsys *sys)
+{
+	return sys->cfg.dir;
+}
+
+size_t cpsys_users(struct cpsys *sys)
+{
+	pthread_mutex_lock(&sys->mx);
+	size_t n = sys->nusers;
+	pthread_mutex_unlock(&sys->mx);
+	return n;
+}
+
+void cpsys_each_user(struct cpsys *sys, void (*fn)(void *arg, const struct cpsys_user_info *u),
+		     void *arg)
+{
+	pthread_mutex_lock(&sys->mx);
+	for (struct vmblok *vm = sys->users; vm; vm = vm->next) {
+		int st = atomic_load(&vm->state);
+		struct cpsys_user_info u = {
+			.userid = vm->userid,
+			.connected = vm->t != NULL,
+			.line = vm->line,
+			.state = vm_state_names[st >= 0 && st <= VMST_IDLE ? st : 0],
+			.cpu_us = atomic_load(&vm->cpu_ns) / 1000u,
+			.instructions = atomic_load(&vm->insns),
+		};
+		fn(arg, &u);
+	}
+	pthread_mutex_unlock(&sys->mx);
+}
+
+int cpsys_operator_command(struct cpsys *sys, struct term *out, const char *line)
+{
+	const struct dir_user *op = dir_find(sys->cfg.dir, "OPERATOR");
+	unsigned all = 0;
+	for (char c = 'A'; c <= 'G'; c++)
+		all |= DIR_CLASS(c);
+	struct cp_cmd_ctx ctx = {
+		.t = out,
+		.user = op,
+		.classes = op ? op->classes : all,
+		.logon_time = time(NULL),
+		.sys = sys,
+	};
+	return (int)cp_cmd_execute(&ctx, line);
+}
+
+void cpsys_flush(struct cpsys *sys)
+{
+	uint64_t cnt;
+	ssize_t n = read(sys->wake_fd, &cnt, sizeof cnt);
+	(void)n;
+	pthread_mutex_lock(&sys->mx);
+	struct vmblok *list = sys->flush;
+	sys->flush = NULL;
+	pthread_mutex_unlock(&sys->mx);
+	while (list) {
+		struct vmblok *vm = list;
+		list = vm->flush_next;
+		pthread_mutex_lock(&sys->mx);
+		pthread_mutex_lock(&vm->mx);
+		vm->on_flush = false;
+		struct term *t = vm->t;
+		struct queue q = {0};
+		bool dropped = false;
+		if (t) {
+			q = vm->outq;
+			vm->outq = (struct queue){0};
+			dropped = vm->dropped;
+			vm->dropped = false;
+		}
+		pthread_mutex_unlock(&vm->mx);
+		pthread_mutex_unlock(&sys->mx);
+		if (dropped)
+			cp_msg_write(t, CP_RSP_OUTPUT_LOST);
+		struct item *it;
+		while ((it = q_get(&q))) {
+			if (t) {
+				switch (it->kind) {
+				case IT_LINE:
+					term_write_line(t, it->text, it->len);
+					break;
+				case IT_READ:
+					term_read(t, (enum term_read)it->aux, it->text, it->len);
+					break;
+				case IT_BELL:
+					term_bell(t);
+					break;
+				case IT_CLOSE:
+					/* The binding ends: the terminal's reference goes. */
+					pthread_mutex_lock(&sys->mx);
+					vm->t = NULL;
+					pthread_mutex_unlock(&sys->mx);
+					term_set_handler(t, NULL, NULL);
+					term_close(t);
+					t = NULL;
+					vm_unref(vm);
+					break;
+				default:
+					break;
+				}
+			}
+			free(it);
+		}
+		vm_unref(vm);	/* the flush list's reference */
+	}
+}

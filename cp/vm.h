@@ -1,0 +1,132 @@
+/*
+ * vm.h - CP's system object and a logged-on user's virtual machine (VM/370's VMBLOK).
+ *
+ * THE SYSTEM (struct cpsys) holds the directory, the dispatcher (cp/dispatch.h) and the table of
+ * logged-on users. The daemon makes one, gives it the directory and polls its wakeup descriptor:
+ *
+ *	struct cpsys *sys = cpsys_new(&cfg);
+ *	server loop: poll cpsys_wake_fd(sys) for POLLIN; when ready: cpsys_flush(sys)
+ *	shutdown: stop the server's terminals first, then cpsys_free(sys)
+ *
+ * A VIRTUAL MACHINE (struct vmblok) exists from LOGON to LOGOFF, with or without a terminal
+ * (DISCONNECT keeps it running; a LOGON from a new terminal reconnects). It owns a machine/
+ * System/370 with the directory's storage, a virtual console (a 3215 at the directory's CONSOLE
+ * address, cp/vm.c) and, as they come, spool devices and minidisks. Everything the virtual machine
+ * does - running the S/370, CP commands typed at its terminal or sent by DIAGNOSE, console
+ * reads and writes - happens on its dispatcher task, one host thread at a time, so none of that
+ * state needs a lock.
+ *
+ * THREADS. Terminals live on the server thread (cp/term.h: every term operation must be called
+ * there). The two meet in small locked queues: the server thread hands a user's input (lines,
+ * attention, disconnection) to vm_term_event(), which queues it and wakes the task; the task's
+ * output (struct term calls on its proxy terminal) is queued and the server thread is woken
+ * through cpsys_wake_fd() to pass it on in cpsys_flush(). Output for a disconnected user is kept
+ * (VM_OUTQ_MAX lines, the oldest dropped first) and shown on reconnect.
+ *
+ * LIFETIME. A vmblok is reference counted: one reference for its task, one for its terminal
+ * binding, one for its entry in the user table. LOGOFF (or FORCE) ends the task, closes the
+ * terminal and removes the entry; the last reference frees the machine.
+ */
+#ifndef CP_VM_H
+#define CP_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cp/term.h"
+
+struct directory;
+struct dir_user;
+struct cpsys;
+struct vmblok;
+
+#define VM_OUTQ_MAX	2000u	/* lines kept for a terminal that does not take them */
+
+struct cpsys_config {
+	const struct directory *dir;	/* not owned; must outlive the system */
+	unsigned threads;		/* dispatcher threads; 0: one per host core */
+	/* Messages for the operator's console (logons, logoffs, errors); any thread; may be NULL. */
+	void (*oper_log)(void *ctx, const char *line);
+	void *oper_ctx;
+};
+
+/* A new system: NULL with errno on failure. */
+struct cpsys *cpsys_new(const struct cpsys_config *cfg);
+/* Stop every virtual machine and free the system. Terminals must be gone already. */
+void cpsys_free(struct cpsys *sys);
+/* The descriptor the server polls for POLLIN; then it calls cpsys_flush(). */
+int cpsys_wake_fd(const struct cpsys *sys);
+/* Server thread: pass queued output to the terminals, close the ones CP ended. */
+void cpsys_flush(struct cpsys *sys);
+/* Users logged on (connected or not). Any thread. */
+size_t cpsys_users(struct cpsys *sys);
+const struct directory *cpsys_directory(const struct cpsys *sys);
+/* Write a line to the operator's log (cfg.oper_log), printf-style. Any thread. */
+void cpsys_log(struct cpsys *sys, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* What the logon dialogue gets for a userid (server thread). */
+enum vm_logon_result {
+	VM_LOGON_OK,		/* logged on: the terminal now belongs to the new virtual machine */
+	VM_LOGON_RECONNECTED,	/* the user was disconnected: the terminal is his again */
+	VM_LOGON_ALREADY,	/* logged on at another terminal: *line says which */
+	VM_LOGON_NOMEM,		/* the virtual machine could not be built: *why says so */
+};
+/*
+ * Server thread, after the password was checked: log user u on at terminal t (line is the
+ * terminal's address for messages), or reconnect him. On OK and RECONNECTED, t's handler is CP's
+ * virtual machine from now on; otherwise nothing changed.
+ */
+enum vm_logon_result vm_logon(struct cpsys *sys, const struct dir_user *u, struct term *t,
+			      unsigned line, bool noipl, unsigned *other_line, char *why, size_t whylen);
+
+/* ---- For CP's command handlers (cp/command.c), on the virtual machine's own task ---- */
+
+enum vm_mode {
+	VM_MODE_CP,	/* CP READ: commands go to CP; the virtual machine is stopped */
+	VM_MODE_VM,	/* the virtual machine runs; lines go to its console */
+};
+struct machine;
+struct machine *vm_machine(struct vmblok *vm);
+struct term *vm_term(struct vmblok *vm);	/* the proxy terminal: any task output goes here */
+const struct dir_user *vm_user(const struct vmblok *vm);
+time_t vm_logon_time(const struct vmblok *vm);
+/* Host CPU time the virtual machine has used, in microseconds. */
+uint64_t vm_cpu_us(const struct vmblok *vm);
+struct cpsys *vm_system(struct vmblok *vm);
+void vm_set_mode(struct vmblok *vm, enum vm_mode mode);
+enum vm_mode vm_mode(const struct vmblok *vm);
+/* LOGOFF: end the session after this command (the terminal is closed, the machine freed). */
+void vm_logoff(struct vmblok *vm);
+/* DISCONNECT: drop the terminal; the virtual machine goes on. */
+void vm_disconnect(struct vmblok *vm);
+/* IPL the device at vaddr: 0 and VM mode, or a machine_ipl status (machine.h). */
+int vm_ipl(struct vmblok *vm, unsigned vaddr, bool clear);
+
+/* SYSTEM RESET / CLEAR: reset the machine (clear: and zero its storage); CP mode. */
+void vm_system_reset(struct vmblok *vm, bool clear);
+/* QUERY VIRTUAL CONSOLE's lines. */
+void vm_query_console(struct vmblok *vm);
+
+/* One logged-on user, for QUERY USERS / NAMES and the operator's panel. */
+struct cpsys_user_info {
+	const char *userid;
+	bool connected;
+	unsigned line;			/* the terminal's address (when connected) */
+	const char *state;		/* "CP READ", "VM READ", "RUNNING", "IDLE" (enabled wait) */
+	uint64_t cpu_us;		/* host time the virtual machine used */
+	uint64_t instructions;		/* S/370 instructions it executed */
+};
+/* Calls fn for every logged-on user, most recent logon first, under the table's lock (fn must not
+ * call back into the system). Any thread. */
+void cpsys_each_user(struct cpsys *sys, void (*fn)(void *arg, const struct cpsys_user_info *u),
+		     void *arg);
+/*
+ * Run a CP command for the system operator (the control socket, the operator's console): with
+ * the privilege classes of the directory's OPERATOR (A-G when there is none), no virtual machine,
+ * responses on out. Synchronous, on the caller's thread. Returns the enum cp_cmd_rc.
+ */
+int cpsys_operator_command(struct cpsys *sys, struct term *out, const char *line);
+
+#endif
