@@ -7,6 +7,7 @@
  * name and renamed into place, so an interrupted first start leaves nothing half made. Listening
  * beyond the loopback interface while starter passwords are unchanged is refused.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -30,6 +31,7 @@
 #include "cp/directory.h"
 #include "cp/logon.h"
 #include "cp/starter.h"
+#include "cp/volumes.h"
 #include "cp/vm.h"
 
 #define DEFAULT_SYSDIR	"cambridge-sys"
@@ -43,6 +45,15 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+/* SHUTDOWN (any thread): the loop ends at its next turn. The users were forced off; their
+ * logoffs finish while the daemon stops. */
+static void on_shutdown(void *ctx)
+{
+	(void)ctx;
+	stop = 1;
+	kill(getpid(), SIGTERM);	/* wake the loop's ppoll() */
 }
 
 static void usage(FILE *f)
@@ -88,7 +99,68 @@ static bool write_file(const char *path, const char *text, size_t len)
 	return close(fd) == 0;
 }
 
-/* A new system at sysdir: the starter USER DIRECT with its passwords hashed. */
+/* Undo make_volumes() in a system that was not finished. */
+static void remove_volumes(const char *sysdir)
+{
+	char *vdir = malloc(strlen(sysdir) + sizeof "/volumes");
+	if (!vdir)
+		return;
+	sprintf(vdir, "%s/volumes", sysdir);
+	DIR *dp = opendir(vdir);
+	if (dp) {
+		struct dirent *de;
+		while ((de = readdir(dp))) {
+			if (de->d_name[0] == '.')
+				continue;
+			char *f = malloc(strlen(vdir) + strlen(de->d_name) + 2);
+			if (f) {
+				sprintf(f, "%s/%s", vdir, de->d_name);
+				unlink(f);
+				free(f);
+			}
+		}
+		closedir(dp);
+	}
+	rmdir(vdir);
+	free(vdir);
+}
+
+/*
+ * The volumes folder of a system (made when missing) with the volumes the directory's MDISK
+ * statements name and the folder lacks: a new system's, or one made before volumes existed.
+ */
+static bool make_volumes(const char *sysdir, const struct directory *dir)
+{
+	char *vdir = malloc(strlen(sysdir) + sizeof "/volumes");
+	if (!vdir) {
+		fprintf(stderr, "cambridge: %s\n", strerror(ENOMEM));
+		return false;
+	}
+	sprintf(vdir, "%s/volumes", sysdir);
+	if (mkdir(vdir, 0700) != 0) {
+		bool ok = errno == EEXIST;
+		if (!ok)
+			fprintf(stderr, "cambridge: %s: %s\n", vdir, strerror(errno));
+		free(vdir);
+		return ok;	/* there already: the operator's volumes, as they are */
+	}
+	struct vol_problems pr;
+	unsigned made = 0;
+	vol_problems_init(&pr);
+	enum vol_status st = vol_create_starter(vdir, dir, &made, &pr);
+	for (size_t i = 0; i < pr.n; i++)
+		fprintf(stderr, "cambridge: %s: %s\n", pr.v[i].file, pr.v[i].reason);
+	vol_problems_free(&pr);
+	if (st != VOL_OK)
+		fprintf(stderr, "cambridge: %s: %s\n", vdir, vol_status_str(st));
+	else if (made)
+		printf("cambridge: made %u volume%s for the directory's minidisks\n", made,
+		       made == 1 ? "" : "s");
+	free(vdir);
+	return st == VOL_OK;
+}
+
+/* A new system at sysdir: the starter USER DIRECT with its passwords hashed, and its volumes. */
 static bool create_system(const char *sysdir)
 {
 	size_t len = strlen(sysdir);
@@ -119,6 +191,19 @@ static bool create_system(const char *sysdir)
 		fprintf(stderr, "cambridge: %s: %s\n", file, dir_status_str(st));
 		goto cleanup;
 	}
+	struct directory *starter;
+	dir_diags_init(&dg);
+	st = dir_parse(cp_starter_direct, cp_starter_direct_len, "starter.direct", DIR_ALLOW_CLEAR,
+		       &starter, &dg);
+	dir_diags_free(&dg);
+	if (st != DIR_OK) {
+		fprintf(stderr, "cambridge: the built-in starter directory: %s\n", dir_status_str(st));
+		goto cleanup;
+	}
+	bool vols = make_volumes(tmp, starter);
+	dir_free(starter);
+	if (!vols)
+		goto cleanup;
 	if (rename(tmp, sysdir) != 0) {
 		fprintf(stderr, "cambridge: %s: %s\n", sysdir, strerror(errno));
 		goto cleanup;
@@ -129,6 +214,7 @@ static bool create_system(const char *sysdir)
 	goto out;
 cleanup:
 	unlink(file);
+	remove_volumes(tmp);
 	rmdir(tmp);
 out:
 	free(tmp);
@@ -457,8 +543,27 @@ int main(int argc, char **argv)
 	}
 
 	struct daemon dm = {.started = time(NULL)};
-	struct cpsys_config scfg = {.dir = dir, .oper_log = cp_oper_log, .oper_ctx = &dm};
+	char *spool_dir = malloc(strlen(sysdir) + sizeof "/spool");
+	if (!spool_dir) {
+		fprintf(stderr, "cambridge: %s\n", strerror(ENOMEM));
+		dir_free(dir);
+		return 1;
+	}
+	sprintf(spool_dir, "%s/spool", sysdir);
+	char *vol_dir = malloc(strlen(sysdir) + sizeof "/volumes");
+	if (!vol_dir || !make_volumes(sysdir, dir)) {
+		free(vol_dir);
+		free(spool_dir);
+		dir_free(dir);
+		return 1;
+	}
+	sprintf(vol_dir, "%s/volumes", sysdir);
+	struct cpsys_config scfg = {.dir = dir, .spool_dir = spool_dir, .volumes_dir = vol_dir,
+				    .oper_log = cp_oper_log, .oper_ctx = &dm,
+				    .shutdown = on_shutdown, .shutdown_ctx = &dm};
 	dm.sys = cpsys_new(&scfg);
+	free(spool_dir);
+	free(vol_dir);
 	dm.l = dm.sys ? logon_new(dm.sys) : NULL;
 	if (!dm.l) {
 		fprintf(stderr, "cambridge: %s\n", strerror(errno ? errno : ENOMEM));

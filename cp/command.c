@@ -6,6 +6,7 @@
  * other row of commands.def is a CP_CMD_TODO and answers "NAME NOT YET AVAILABLE".
  */
 #include "cp/command.h"
+#include "cp/cmd.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -18,24 +19,30 @@
 
 /* ---- Handlers ---- */
 
-#define HANDLER(h) static enum cp_cmd_rc cmd_##h(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl)
-
-/* Does word (upper case) name the keyword kw, whose first min characters are required? */
-static bool keyword(const char *word, const char *kw, size_t min)
+bool cmd_keyword(const char *word, const char *kw, size_t min)
 {
 	size_t n = strlen(word);
 	return n >= min && n <= strlen(kw) && strncmp(word, kw, n) == 0;
 }
 
-static time_t now(const struct cp_cmd_ctx *ctx)
+time_t cmd_now(const struct cp_cmd_ctx *ctx)
 {
 	return ctx->now ? ctx->now : time(NULL);
 }
 
+bool cmd_has_class(const struct cp_cmd_ctx *ctx, const char *classes)
+{
+	for (; *classes; classes++)
+		if (ctx->classes & DIR_CLASS(*classes))
+			return true;
+	return false;
+}
+
+
 /* CONNECT= hh:mm:ss VIRTCPU= ... TOTCPU= ... for the session so far. */
 static void write_connect(struct cp_cmd_ctx *ctx)
 {
-	long secs = (long)difftime(now(ctx), ctx->logon_time);
+	long secs = (long)difftime(cmd_now(ctx), ctx->logon_time);
 	if (secs < 0)
 		secs = 0;
 	unsigned long cs = ctx->vm ? (unsigned long)(vm_cpu_us(ctx->vm) / 10000u) : 0;
@@ -44,8 +51,7 @@ static void write_connect(struct cp_cmd_ctx *ctx)
 		     hs);
 }
 
-/* A virtual device address operand: 1 to 3 hex digits. */
-static bool vaddr_operand(const char *tok, unsigned *out)
+bool cmd_vaddr(const char *tok, unsigned *out)
 {
 	size_t n = strlen(tok);
 	if (n == 0 || n > 3)
@@ -61,8 +67,7 @@ static bool vaddr_operand(const char *tok, unsigned *out)
 }
 
 /* Anything after the operands a command takes: DMKCFC003E INVALID OPTION - first extra. */
-static enum cp_cmd_rc extra_operands(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl,
-				     size_t max)
+enum cp_cmd_rc cmd_extra_operands(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl, size_t max)
 {
 	if (cl->n <= max)
 		return CP_CMD_OK;
@@ -83,17 +88,17 @@ HANDLER(logon)
  * switched line; there are none, so it changes nothing. Before logon: just the end. */
 HANDLER(logoff)
 {
-	if (cl->n > 1 && !keyword(cl->tok[1], "HOLD", 2)) {
+	if (cl->n > 1 && !cmd_keyword(cl->tok[1], "HOLD", 2)) {
 		cp_msg_write(ctx->t, CP_MSG_DMKCFC003E, cl->tok[1]);
 		return CP_CMD_FAILED;
 	}
-	enum cp_cmd_rc rc = extra_operands(ctx, cl, 2);
+	enum cp_cmd_rc rc = cmd_extra_operands(ctx, cl, 2);
 	if (rc != CP_CMD_OK)
 		return rc;
 	if (ctx->user) {
 		char when[64];
 		write_connect(ctx);
-		cp_msg_time(now(ctx), when, sizeof when);
+		cp_msg_time(cmd_now(ctx), when, sizeof when);
 		cp_msg_write(ctx->t, CP_RSP_LOGOFF_AT, when);
 	}
 	if (ctx->vm) {
@@ -109,17 +114,17 @@ HANDLER(logoff)
 /* DISCONN [HOLD] (vm370-cp.md 7.4): the terminal goes, the virtual machine runs on. */
 HANDLER(disconn)
 {
-	if (cl->n > 1 && !keyword(cl->tok[1], "HOLD", 1)) {
+	if (cl->n > 1 && !cmd_keyword(cl->tok[1], "HOLD", 1)) {
 		cp_msg_write(ctx->t, CP_MSG_DMKCFC003E, cl->tok[1]);
 		return CP_CMD_FAILED;
 	}
-	enum cp_cmd_rc rc = extra_operands(ctx, cl, 2);
+	enum cp_cmd_rc rc = cmd_extra_operands(ctx, cl, 2);
 	if (rc != CP_CMD_OK)
 		return rc;
 	if (!ctx->vm)
 		return CP_CMD_UNKNOWN;
 	char when[64];
-	cp_msg_time(now(ctx), when, sizeof when);
+	cp_msg_time(cmd_now(ctx), when, sizeof when);
 	cp_msg_write(ctx->t, CP_RSP_DISCONNECT_AT, when);
 	vm_disconnect(ctx->vm);
 	return CP_CMD_OK;
@@ -135,15 +140,15 @@ HANDLER(ipl)
 		return CP_CMD_FAILED;
 	}
 	unsigned vaddr;
-	if (!vaddr_operand(cl->tok[1], &vaddr)) {
+	if (!cmd_vaddr(cl->tok[1], &vaddr)) {
 		snprintf(ctx->detail, sizeof ctx->detail, "IPL %.8s", cl->tok[1]);
 		return CP_CMD_NOT_AVAILABLE;
 	}
 	bool clear = false;
 	for (size_t i = 2; i < cl->n; i++) {
-		if (keyword(cl->tok[i], "CLEAR", 1)) {
+		if (cmd_keyword(cl->tok[i], "CLEAR", 1)) {
 			clear = true;
-		} else if (keyword(cl->tok[i], "PARM", 4) || keyword(cl->tok[i], "STOP", 4)) {
+		} else if (cmd_keyword(cl->tok[i], "PARM", 4) || cmd_keyword(cl->tok[i], "STOP", 4)) {
 			snprintf(ctx->detail, sizeof ctx->detail, "IPL %s", cl->tok[i]);
 			return CP_CMD_NOT_AVAILABLE;
 		} else {
@@ -194,17 +199,17 @@ HANDLER(system)
 		cp_msg_write(ctx->t, CP_MSG_DMKCFC026E);
 		return CP_CMD_FAILED;
 	}
-	enum cp_cmd_rc rc = extra_operands(ctx, cl, 2);
+	enum cp_cmd_rc rc = cmd_extra_operands(ctx, cl, 2);
 	if (rc != CP_CMD_OK)
 		return rc;
 	struct machine *m = vm_machine(ctx->vm);
-	if (keyword(cl->tok[1], "RESTART", 3)) {
+	if (cmd_keyword(cl->tok[1], "RESTART", 3)) {
 		machine_restart(machine_cpu(m));
 		vm_set_mode(ctx->vm, VM_MODE_VM);
 		return CP_CMD_OK;
 	}
-	bool clear = keyword(cl->tok[1], "CLEAR", 1);
-	if (!clear && !keyword(cl->tok[1], "RESET", 1)) {
+	bool clear = cmd_keyword(cl->tok[1], "CLEAR", 1);
+	if (!clear && !cmd_keyword(cl->tok[1], "RESET", 1)) {
 		cp_msg_write(ctx->t, CP_MSG_DMKCFC002E, cl->tok[1]);
 		return CP_CMD_FAILED;
 	}
@@ -279,9 +284,9 @@ static enum cp_cmd_rc query_virtual(struct cp_cmd_ctx *ctx, const struct cp_cmd_
 {
 	if (!ctx->vm)
 		return CP_CMD_NOT_AVAILABLE;
-	bool all = cl->n < 3 || keyword(cl->tok[2], "ALL", 3);
-	bool stor = all || keyword(cl->tok[2], "STORAGE", 4);
-	bool cons = all || keyword(cl->tok[2], "CONSOLE", 3);
+	bool all = cl->n < 3 || cmd_keyword(cl->tok[2], "ALL", 3);
+	bool stor = all || cmd_keyword(cl->tok[2], "STORAGE", 4);
+	bool cons = all || cmd_keyword(cl->tok[2], "CONSOLE", 3);
 	if (!stor && !cons) {
 		snprintf(ctx->detail, sizeof ctx->detail, "QUERY VIRTUAL %.20s", cl->tok[2]);
 		return CP_CMD_NOT_AVAILABLE;
@@ -301,36 +306,39 @@ HANDLER(query)
 		cp_msg_write(ctx->t, CP_MSG_DMKCFC026E);
 		return CP_CMD_FAILED;
 	}
-	if (keyword(cl->tok[1], "TIME", 1)) {
-		enum cp_cmd_rc rc = extra_operands(ctx, cl, 2);
+	if (cmd_keyword(cl->tok[1], "TIME", 1)) {
+		enum cp_cmd_rc rc = cmd_extra_operands(ctx, cl, 2);
 		if (rc != CP_CMD_OK)
 			return rc;
 		char when[64];
-		cp_msg_time(now(ctx), when, sizeof when);
+		cp_msg_time(cmd_now(ctx), when, sizeof when);
 		cp_msg_write(ctx->t, CP_RSP_TIME_IS, when);
 		write_connect(ctx);
 		return CP_CMD_OK;
 	}
-	if (keyword(cl->tok[1], "USERS", 1)) {
-		enum cp_cmd_rc rc = extra_operands(ctx, cl, 3);
+	if (cmd_keyword(cl->tok[1], "USERS", 1)) {
+		enum cp_cmd_rc rc = cmd_extra_operands(ctx, cl, 3);
 		if (rc != CP_CMD_OK)
 			return rc;
 		return query_users(ctx, cl->n == 3 ? cl->tok[2] : NULL, false);
 	}
-	if (keyword(cl->tok[1], "NAMES", 1)) {
-		enum cp_cmd_rc rc = extra_operands(ctx, cl, 2);
+	if (cmd_keyword(cl->tok[1], "NAMES", 1)) {
+		enum cp_cmd_rc rc = cmd_extra_operands(ctx, cl, 2);
 		return rc != CP_CMD_OK ? rc : query_users(ctx, NULL, true);
 	}
-	if (keyword(cl->tok[1], "VIRTUAL", 1)) {
-		enum cp_cmd_rc rc = extra_operands(ctx, cl, 3);
+	if (cmd_keyword(cl->tok[1], "VIRTUAL", 1)) {
+		enum cp_cmd_rc rc = cmd_extra_operands(ctx, cl, 3);
 		return rc != CP_CMD_OK ? rc : query_virtual(ctx, cl);
 	}
 	/* QUERY userid: a userid in the directory. */
 	if (ctx->sys && dir_find(cpsys_directory(ctx->sys), cl->tok[1])) {
-		enum cp_cmd_rc rc = extra_operands(ctx, cl, 2);
+		enum cp_cmd_rc rc = cmd_extra_operands(ctx, cl, 2);
 		return rc != CP_CMD_OK ? rc : query_users(ctx, cl->tok[1], false);
 	}
-	/* FILES, READER, LINKS, SET, LOGMSG, ... */
+	enum cp_cmd_rc src = cmd_query_spool(ctx, cl);
+	if (src != CP_CMD_UNKNOWN)
+		return src;
+	/* LINKS, SET, LOGMSG, ... */
 	snprintf(ctx->detail, sizeof ctx->detail, "QUERY %.40s", cl->tok[1]);
 	return CP_CMD_NOT_AVAILABLE;
 }
@@ -354,7 +362,7 @@ HANDLER(help)
 		}
 		return CP_CMD_OK;
 	}
-	enum cp_cmd_rc rc = extra_operands(ctx, cl, 2);
+	enum cp_cmd_rc rc = cmd_extra_operands(ctx, cl, 2);
 	if (rc != CP_CMD_OK)
 		return rc;
 	const struct cp_cmd_desc *d = cp_cmd_lookup(cl->tok[1]);

@@ -31,6 +31,10 @@
 #include "cp/directory.h"
 #include "cp/dispatch.h"
 #include "cp/message.h"
+#include "cp/minidisk.h"
+#include "cp/spool.h"
+#include "cp/volumes.h"
+#include "cp/vspool.h"
 #include "lib/ebcdic.h"
 #include "machine/channel.h"
 #include "machine/machine.h"
@@ -45,6 +49,7 @@ enum item_kind {
 	IT_LINE,	/* inq: a line typed; outq: a line to show */
 	IT_ATTN,	/* inq: the attention key */
 	IT_DISC,	/* inq: the terminal is gone */
+	IT_FORCE,	/* inq: FORCE or SHUTDOWN: log off now */
 	IT_READ,	/* outq: a read (text: nothing; who in aux) */
 	IT_BELL,	/* outq */
 	IT_CLOSE,	/* outq: close the terminal; the binding ends */
@@ -112,6 +117,9 @@ static struct item *item_new(enum item_kind kind, int aux, const char *text, siz
 struct cpsys {
 	struct cpsys_config cfg;
 	struct dsp *dsp;
+	struct spool *spool;		/* NULL: no spool directory given */
+	struct volumes *vols;		/* NULL: no volumes directory given */
+	struct mdisk_table *links;
 	int wake_fd;
 	pthread_mutex_t mx;		/* users, flush list, all */
 	struct vmblok *all;		/* every vmblok not yet freed */
@@ -129,6 +137,8 @@ struct vcons {
 	size_t part_len;
 	char part[CONS_LINE_MAX + 1];	/* a write without carriage return, waiting for the rest */
 };
+
+#define VM_DEVICES_MAX 64u
 
 struct vmblok {
 	struct cpsys *sys;
@@ -153,9 +163,13 @@ struct vmblok {
 	struct dsp_task *task;
 	struct machine *m;
 	struct chan_dev *cons;		/* the virtual console, or NULL */
+	struct vm_device dev[VM_DEVICES_MAX];	/* every virtual device, in directory order */
+	size_t ndev;
 	enum vm_mode mode;
 	bool ending;			/* LOGOFF: exit after this run */
 	bool vm_read;			/* the guest waits for a console line */
+	/* ---- SET's settings: written by the task, read by anyone sending to the user ---- */
+	_Atomic bool msg_off, wng_off, imsg_off;
 	/* ---- Written by the task, read by anyone (the operator's panel, QUERY) ---- */
 	_Atomic uint64_t cpu_ns;
 	_Atomic uint64_t insns;
@@ -378,11 +392,13 @@ static void vm_unref(struct vmblok *vm)
 		vm_destroy(vm);
 }
 
-/* Take vm out of the users table (its reference goes). */
+/* Take vm out of the users table (its reference goes) and drop its links. */
 static void unlist(struct vmblok *vm)
 {
 	struct cpsys *sys = vm->sys;
 	bool was = false;
+	if (sys->links)
+		mdisk_logoff(sys->links, vm->userid);
 	pthread_mutex_lock(&sys->mx);
 	for (struct vmblok **p = &sys->users; *p; p = &(*p)->next) {
 		if (*p == vm) {
@@ -399,6 +415,84 @@ static void unlist(struct vmblok *vm)
 }
 
 static dsp_run_fn vm_run;
+
+static void add_device(struct vmblok *vm, unsigned vaddr, enum vm_dev_kind kind, unsigned devtype,
+		       struct chan_dev *d)
+{
+	if (vm->ndev < VM_DEVICES_MAX)
+		vm->dev[vm->ndev++] = (struct vm_device){vaddr, kind, devtype, d};
+}
+
+struct logon_links {
+	struct vmblok *vm;
+	char msgs[8][160];	/* what to tell the user after LOGON AT */
+	size_t nmsgs;
+};
+
+static void note(struct logon_links *ll, const char *text)
+{
+	if (ll->nmsgs < sizeof ll->msgs / sizeof ll->msgs[0])
+		snprintf(ll->msgs[ll->nmsgs++], sizeof ll->msgs[0], "%s", text);
+}
+
+/* mdisk_logon()'s outcome for one MDISK or LINK statement: attach the disk it granted. */
+static void logon_link(void *arg, const struct dir_device *dv, enum mdisk_status st,
+		       const struct mdisk_result *r)
+{
+	struct logon_links *ll = arg;
+	struct vmblok *vm = ll->vm;
+	if (st != MDISK_LINKED) {
+		note(ll, r->text);
+		return;
+	}
+	struct chan_dev *d;
+	struct mdisk_result ar;
+	if (mdisk_attach(vm->sys->vols, vm->m, vm->userid, dv->vaddr, &r->disk, r->access, &d, &ar) !=
+	    MDISK_LINKED) {
+		mdisk_unlink(vm->sys->links, vm->userid, dv->vaddr);
+		note(ll, ar.text);
+		return;
+	}
+	add_device(vm, dv->vaddr, VM_DEV_DASD, r->disk.devtype, d);
+	if (r->text[0] && r->msg != CP_RSP_DASD_LINKED)
+		note(ll, r->text);	/* a warning: linked R/O instead of R/W, ... */
+}
+
+
+/* The directory's SPOOL statement dv as a spooled device; false when it could not be made (the
+ * reason goes to the operator: the user gets the rest of his machine). */
+static bool attach_spool(struct vmblok *vm, const struct dir_device *dv)
+{
+	struct cpsys *sys = vm->sys;
+	const struct dir_spool *sp = &dv->u.spool;
+	struct chan_dev *d = NULL;
+	enum vm_dev_kind kind = VM_DEV_READER;
+	if (!sys->spool)
+		return false;
+	switch (sp->kind) {
+	case DIR_SPOOL_READER:
+		d = vspool_attach_reader(vm->m, (uint16_t)dv->vaddr, sp->devtype, sys->spool, vm->userid,
+					 sp->spool_class);
+		break;
+	case DIR_SPOOL_PUNCH:
+		kind = VM_DEV_PUNCH;
+		d = vspool_attach_punch(vm->m, (uint16_t)dv->vaddr, sp->devtype, sys->spool, vm->userid,
+					sp->spool_class);
+		break;
+	case DIR_SPOOL_PRINTER:
+		kind = VM_DEV_PRINTER;
+		d = vspool_attach_printer(vm->m, (uint16_t)dv->vaddr, sp->devtype, sys->spool,
+					  vm->userid, sp->spool_class);
+		break;
+	}
+	if (!d) {
+		cpsys_log(sys, "%s: SPOOL %03X %u (directory line %u) not made: %s", vm->userid,
+			  dv->vaddr, sp->devtype, dv->line, strerror(errno));
+		return false;
+	}
+	add_device(vm, dv->vaddr, kind, sp->devtype, d);
+	return true;
+}
 
 static struct vmblok *vm_build(struct cpsys *sys, const struct dir_user *u, char *why, size_t whylen)
 {
@@ -422,6 +516,10 @@ static struct vmblok *vm_build(struct cpsys *sys, const struct dir_user *u, char
 	}
 	for (size_t i = 0; i < u->ndevices; i++) {
 		const struct dir_device *dv = &u->devices[i];
+		if (dv->kind == DIR_DEV_SPOOL) {
+			attach_spool(vm, dv);
+			continue;
+		}
 		if (dv->kind != DIR_DEV_CONSOLE || vm->cons)
 			continue;
 		struct vcons *k = calloc(1, sizeof *k);
@@ -433,6 +531,7 @@ static struct vmblok *vm_build(struct cpsys *sys, const struct dir_user *u, char
 			free(k);
 			goto nomem;
 		}
+		add_device(vm, dv->vaddr, VM_DEV_CONSOLE, dv->u.console.devtype, vm->cons);
 	}
 	vm->task = dsp_task_new(sys->dsp, vm_run, vm, 100);
 	if (!vm->task)
@@ -517,6 +616,9 @@ enum vm_logon_result vm_logon(struct cpsys *sys, const struct dir_user *u, struc
 	vm = vm_build(sys, u, why, whylen);
 	if (!vm)
 		return VM_LOGON_NOMEM;
+	struct logon_links ll = {.vm = vm};
+	if (sys->links && sys->vols)
+		mdisk_logon(sys->links, sys->cfg.dir, u->userid, logon_link, &ll);
 	vm->logon_time = time(NULL);
 	vm->refs = 3;	/* task, terminal, table */
 	vm->t = t;
@@ -534,8 +636,19 @@ enum vm_logon_result vm_logon(struct cpsys *sys, const struct dir_user *u, struc
 	term_set_handler(t, on_term_event, vm);
 
 	char when[64];
+	if (sys->spool) {
+		unsigned counts[3];
+		spool_count(sys->spool, u->userid, 0, counts);
+		if (counts[0] || counts[1] || counts[2]) {
+			char files[80];
+			spool_fmt_files(files, sizeof files, counts);
+			cp_msg_write(&vm->proxy, CP_MSG_DMKCSP999I, files);
+		}
+	}
 	cp_msg_time(vm->logon_time, when, sizeof when);
 	cp_msg_write(&vm->proxy, CP_RSP_LOGON_AT, when);
+	for (size_t i = 0; i < ll.nmsgs; i++)
+		cp_msg_write(&vm->proxy, CP_MSG_DMKCSP999I, ll.msgs[i]);
 	cpsys_log(sys, "LINE %03X LOGON AS %s USERS = %03zu", line, u->userid, users);
 	/* The directory's IPL, on the task; NOIPL or none: CP READ. */
 	struct item *it = item_new(IT_ATTN, noipl || !u->ipl.present ? 2 : 3, "", 0);
@@ -696,6 +809,13 @@ static void handle_input(struct vmblok *vm, struct item *it)
 		break;
 	case IT_DISC:
 		break;
+	case IT_FORCE: {
+		/* FORCE (aux 0) or SHUTDOWN (aux 1): the accounting lines, then off. */
+		char cmd[16];
+		snprintf(cmd, sizeof cmd, "LOGOFF");
+		run_command(vm, cmd);
+		break;
+	}
 	default:
 		break;
 	}
@@ -739,7 +859,17 @@ static enum dsp_verdict vm_run(void *arg, struct dsp_slice *slice)
 	}
 	if (vm->ending) {
 		px_close(&vm->proxy);
+		pthread_mutex_lock(&vm->sys->mx);
+		bool connected = vm->t != NULL;
+		unsigned line = vm->line;
+		pthread_mutex_unlock(&vm->sys->mx);
 		unlist(vm);
+		if (connected)
+			cpsys_log(vm->sys, "LINE %03X LOGOFF AS %s USERS = %03zu", line, vm->userid,
+				  cpsys_users(vm->sys));
+		else
+			cpsys_log(vm->sys, "USER DSC LOGOFF AS %s USERS = %03zu", vm->userid,
+				  cpsys_users(vm->sys));
 		return DSP_EXIT;
 	}
 	if (vm->mode != VM_MODE_VM) {
@@ -793,6 +923,28 @@ static enum dsp_verdict vm_run(void *arg, struct dsp_slice *slice)
 
 /* ---- The system ---- */
 
+/* A file arrived in a user's reader: tell him, if he is logged on (any thread). */
+static void on_arrival(void *arg, const struct spool_file_info *f, const char *from, bool transfer)
+{
+	struct cpsys *sys = arg;
+	char line[160];
+	spool_fmt_arrival(line, sizeof line, f, from, transfer);
+	pthread_mutex_lock(&sys->mx);
+	struct vmblok *vm = sys->users;
+	while (vm && strcmp(vm->userid, f->owner) != 0)
+		vm = vm->next;
+	if (vm) {
+		pthread_mutex_lock(&vm->mx);
+		vm->refs++;
+		pthread_mutex_unlock(&vm->mx);
+	}
+	pthread_mutex_unlock(&sys->mx);
+	if (vm) {
+		out_put(vm, IT_LINE, 0, line, strlen(line));
+		vm_unref(vm);
+	}
+}
+
 struct cpsys *cpsys_new(const struct cpsys_config *cfg)
 {
 	struct cpsys *sys = calloc(1, sizeof *sys);
@@ -813,7 +965,207 @@ struct cpsys *cpsys_new(const struct cpsys_config *cfg)
 		return NULL;
 	}
 	pthread_mutex_init(&sys->mx, NULL);
+	if (cfg->spool_dir) {
+		struct spool_config sc = {.arrival = on_arrival, .arg = sys};
+		struct spool_recovery rec;
+		enum spool_status st = spool_open(cfg->spool_dir, &sc, &sys->spool, &rec);
+		if (st != SPOOL_OK) {
+			cpsys_log(sys, "SPOOL %s: %s", cfg->spool_dir, spool_status_str(st));
+			cpsys_free(sys);
+			errno = EIO;
+			return NULL;
+		}
+		if (rec.debris || rec.unreadable)
+			cpsys_log(sys, "SPOOL: %zu FILES RECOVERED, %zu HALF-WRITTEN REMOVED, %zu UNREADABLE",
+				  rec.files, rec.debris, rec.unreadable);
+		for (size_t i = 0; i < rec.nbad; i++)
+			cpsys_log(sys, "SPOOL: UNREADABLE %s", rec.bad[i]);
+		spool_recovery_free(&rec);
+	}
+	if (cfg->volumes_dir) {
+		struct vol_problems pr;
+		vol_problems_init(&pr);
+		enum vol_status vs = vol_open_dir(cfg->volumes_dir, &sys->vols, &pr);
+		for (size_t i = 0; i < pr.n; i++)
+			cpsys_log(sys, "VOLUMES: %s: %s", pr.v[i].file, pr.v[i].reason);
+		vol_problems_free(&pr);
+		if (vs != VOL_OK)
+			cpsys_log(sys, "VOLUMES %s: %s", cfg->volumes_dir, vol_status_str(vs));
+		sys->links = mdisk_table_new();
+		if (!sys->links) {
+			cpsys_free(sys);
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
 	return sys;
+}
+
+struct spool *cpsys_spool(struct cpsys *sys)
+{
+	return sys->spool;
+}
+
+struct volumes *cpsys_volumes(struct cpsys *sys)
+{
+	return sys->vols;
+}
+
+struct mdisk_table *cpsys_links(struct cpsys *sys)
+{
+	return sys->links;
+}
+
+/* The logged-on user's vmblok with a reference, or NULL. */
+static struct vmblok *find_user(struct cpsys *sys, const char *userid)
+{
+	pthread_mutex_lock(&sys->mx);
+	struct vmblok *vm = sys->users;
+	while (vm && strcmp(vm->userid, userid) != 0)
+		vm = vm->next;
+	if (vm) {
+		pthread_mutex_lock(&vm->mx);
+		vm->refs++;
+		pthread_mutex_unlock(&vm->mx);
+	}
+	pthread_mutex_unlock(&sys->mx);
+	return vm;
+}
+
+enum cpsys_send_result cpsys_send(struct cpsys *sys, const char *userid, enum cpsys_send_kind kind,
+				  const char *line)
+{
+	struct vmblok *vm = find_user(sys, userid);
+	if (!vm)
+		return CPSYS_SEND_NOT_LOGGED_ON;
+	enum cpsys_send_result r = CPSYS_SEND_OK;
+	if ((kind == CPSYS_SEND_MSG && atomic_load(&vm->msg_off)) ||
+	    (kind == CPSYS_SEND_WNG && atomic_load(&vm->wng_off)))
+		r = CPSYS_SEND_REFUSED;
+	else {
+		pthread_mutex_lock(&sys->mx);
+		bool connected = vm->t != NULL;
+		pthread_mutex_unlock(&sys->mx);
+		out_put(vm, IT_LINE, 0, line, strlen(line));
+		if (kind == CPSYS_SEND_WNG)
+			out_put(vm, IT_BELL, 0, "", 0);
+		if (!connected)
+			r = CPSYS_SEND_DISCONNECTED;
+	}
+	vm_unref(vm);
+	return r;
+}
+
+bool cpsys_force(struct cpsys *sys, const char *userid)
+{
+	struct vmblok *vm = find_user(sys, userid);
+	if (!vm)
+		return false;
+	struct item *it = item_new(IT_FORCE, 0, "", 0);
+	pthread_mutex_lock(&vm->mx);
+	if (it)
+		q_put(&vm->inq, it);
+	pthread_mutex_unlock(&vm->mx);
+	machine_stop(machine_cpu(vm->m));
+	dsp_wake(vm->task);
+	vm_unref(vm);
+	return it != NULL;
+}
+
+struct force_all {
+	char userids[256][DIR_USERID_MAX + 1];
+	size_t n;
+};
+
+static void collect_user(void *arg, const struct cpsys_user_info *u)
+{
+	struct force_all *fa = arg;
+	if (fa->n < sizeof fa->userids / sizeof fa->userids[0])
+		snprintf(fa->userids[fa->n++], sizeof fa->userids[0], "%s", u->userid);
+}
+
+size_t cpsys_force_all(struct cpsys *sys)
+{
+	size_t total = 0;
+	for (int round = 0; round < 64; round++) {
+		struct force_all *fa = calloc(1, sizeof *fa);
+		if (!fa)
+			break;
+		cpsys_each_user(sys, collect_user, fa);
+		size_t n = fa->n;
+		for (size_t i = 0; i < n; i++)
+			total += cpsys_force(sys, fa->userids[i]);
+		free(fa);
+		if (n < 256)
+			break;
+	}
+	return total;
+}
+
+void cpsys_shutdown(struct cpsys *sys)
+{
+	cpsys_force_all(sys);
+	if (sys->cfg.shutdown)
+		sys->cfg.shutdown(sys->cfg.shutdown_ctx);
+}
+
+void vm_set_msg(struct vmblok *vm, enum cpsys_send_kind kind, bool on)
+{
+	if (kind == CPSYS_SEND_MSG)
+		atomic_store(&vm->msg_off, !on);
+	else if (kind == CPSYS_SEND_WNG)
+		atomic_store(&vm->wng_off, !on);
+	else
+		atomic_store(&vm->imsg_off, !on);
+}
+
+bool vm_msg_on(const struct vmblok *vm, enum cpsys_send_kind kind)
+{
+	if (kind == CPSYS_SEND_MSG)
+		return !atomic_load(&vm->msg_off);
+	if (kind == CPSYS_SEND_WNG)
+		return !atomic_load(&vm->wng_off);
+	return !atomic_load(&vm->imsg_off);
+}
+
+bool vm_add_device(struct vmblok *vm, unsigned vaddr, enum vm_dev_kind kind, unsigned devtype,
+		   struct chan_dev *d)
+{
+	if (vm->ndev >= VM_DEVICES_MAX)
+		return false;
+	add_device(vm, vaddr, kind, devtype, d);
+	return true;
+}
+
+bool vm_detach_device(struct vmblok *vm, unsigned vaddr)
+{
+	for (size_t i = 0; i < vm->ndev; i++) {
+		if (vm->dev[i].vaddr != vaddr)
+			continue;
+		if (vm->dev[i].d == vm->cons)
+			vm->cons = NULL;
+		machine_detach_device(vm->m, (uint16_t)vaddr);
+		memmove(&vm->dev[i], &vm->dev[i + 1], (vm->ndev - i - 1) * sizeof vm->dev[0]);
+		vm->ndev--;
+		if (vm->sys->links)
+			mdisk_unlink(vm->sys->links, vm->userid, vaddr);
+		return true;
+	}
+	return false;
+}
+
+const struct vm_device *vm_devices(const struct vmblok *vm, size_t *n)
+{
+	*n = vm->ndev;
+	return vm->dev;
+}
+
+struct chan_dev *vm_device(struct vmblok *vm, unsigned vaddr)
+{
+	for (size_t i = 0; i < vm->ndev; i++)
+		if (vm->dev[i].vaddr == vaddr)
+			return vm->dev[i].d;
+	return NULL;
 }
 
 void cpsys_free(struct cpsys *sys)
@@ -822,11 +1174,15 @@ void cpsys_free(struct cpsys *sys)
 		return;
 	dsp_free(sys->dsp);	/* no task runs after this */
 	sys->dsp = NULL;
-	/* The terminals are gone and no task runs: every reference left is moot. */
+	/* The terminals are gone and no task runs: every reference left is moot. The machines go
+	 * before the spool (their punches and printers commit what they hold). */
 	sys->flush = NULL;
 	sys->users = NULL;
 	while (sys->all)
 		vm_destroy(sys->all);
+	spool_close(sys->spool);
+	vol_close_all(sys->vols);
+	mdisk_table_free(sys->links);
 	pthread_mutex_destroy(&sys->mx);
 	close(sys->wake_fd);
 	free(sys);

@@ -46,6 +46,11 @@ struct vmblok;
 
 struct cpsys_config {
 	const struct directory *dir;	/* not owned; must outlive the system */
+	const char *spool_dir;		/* the spool's directory (cp/spool.h); NULL: no spool */
+	const char *volumes_dir;	/* the real volumes (cp/volumes.h); NULL: no minidisks */
+	/* SHUTDOWN: every user was forced off; the daemon should stop. Any thread; may be NULL. */
+	void (*shutdown)(void *ctx);
+	void *shutdown_ctx;
 	unsigned threads;		/* dispatcher threads; 0: one per host core */
 	/* Messages for the operator's console (logons, logoffs, errors); any thread; may be NULL. */
 	void (*oper_log)(void *ctx, const char *line);
@@ -60,6 +65,34 @@ void cpsys_free(struct cpsys *sys);
 int cpsys_wake_fd(const struct cpsys *sys);
 /* Server thread: pass queued output to the terminals, close the ones CP ended. */
 void cpsys_flush(struct cpsys *sys);
+/* The system's spool, real volumes and minidisk links, or NULL. */
+struct spool *cpsys_spool(struct cpsys *sys);
+struct volumes *cpsys_volumes(struct cpsys *sys);
+struct mdisk_table *cpsys_links(struct cpsys *sys);
+
+/* ---- Between users (MSG, WARNING, FORCE, SHUTDOWN); any thread ---- */
+
+enum cpsys_send_kind {
+	CPSYS_SEND_MSG,		/* MESSAGE: refused when the receiver has SET MSG OFF */
+	CPSYS_SEND_WNG,		/* WARNING: refused with SET WNG OFF; rings the bell */
+	CPSYS_SEND_SYS,		/* CP's own notices: always shown */
+};
+enum cpsys_send_result {
+	CPSYS_SEND_OK,
+	CPSYS_SEND_DISCONNECTED,	/* kept for his reconnect */
+	CPSYS_SEND_REFUSED,		/* his SET MSG / WNG is OFF */
+	CPSYS_SEND_NOT_LOGGED_ON,
+};
+/* Show line on userid's terminal (or keep it while he is disconnected). */
+enum cpsys_send_result cpsys_send(struct cpsys *sys, const char *userid, enum cpsys_send_kind kind,
+				  const char *line);
+/* FORCE: log userid off (his accounting lines, then off) as soon as his task runs. False when he
+ * is not logged on. */
+bool cpsys_force(struct cpsys *sys, const char *userid);
+/* Force every user; returns how many. */
+size_t cpsys_force_all(struct cpsys *sys);
+/* SHUTDOWN: force everyone, then tell the daemon (cfg.shutdown). */
+void cpsys_shutdown(struct cpsys *sys);
 /* Users logged on (connected or not). Any thread. */
 size_t cpsys_users(struct cpsys *sys);
 const struct directory *cpsys_directory(const struct cpsys *sys);
@@ -103,6 +136,29 @@ void vm_logoff(struct vmblok *vm);
 void vm_disconnect(struct vmblok *vm);
 /* IPL the device at vaddr: 0 and VM mode, or a machine_ipl status (machine.h). */
 int vm_ipl(struct vmblok *vm, unsigned vaddr, bool clear);
+
+/* The virtual machine's devices (its console, spooled reader, punch, printer, ...). */
+enum vm_dev_kind { VM_DEV_CONSOLE, VM_DEV_READER, VM_DEV_PUNCH, VM_DEV_PRINTER, VM_DEV_DASD,
+		  VM_DEV_TAPE, VM_DEV_OTHER };
+struct chan_dev;
+struct vm_device {
+	unsigned vaddr;
+	enum vm_dev_kind kind;
+	unsigned devtype;		/* 3215, 2540, 1403, ... */
+	struct chan_dev *d;
+};
+const struct vm_device *vm_devices(const struct vmblok *vm, size_t *n);
+/* The device at vaddr, or NULL. */
+struct chan_dev *vm_device(struct vmblok *vm, unsigned vaddr);
+/* Record a device the caller attached to vm_machine(vm) (LINK, DEFINE, ATTACH). False when the
+ * table is full (the caller detaches it again). */
+bool vm_add_device(struct vmblok *vm, unsigned vaddr, enum vm_dev_kind kind, unsigned devtype,
+		   struct chan_dev *d);
+/* DETACH: remove the device at vaddr from the machine (and its minidisk link). */
+bool vm_detach_device(struct vmblok *vm, unsigned vaddr);
+/* SET MSG|WNG|IMSG ON|OFF (kind CPSYS_SEND_SYS stands for IMSG), and what it is. */
+void vm_set_msg(struct vmblok *vm, enum cpsys_send_kind kind, bool on);
+bool vm_msg_on(const struct vmblok *vm, enum cpsys_send_kind kind);
 
 /* SYSTEM RESET / CLEAR: reset the machine (clear: and zero its storage); CP mode. */
 void vm_system_reset(struct vmblok *vm, bool clear);

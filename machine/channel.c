@@ -95,6 +95,8 @@ uint16_t chan_dev_addr(const struct chan_dev *d)
 	return d->addr;
 }
 
+static void terminate(struct chan_dev *d);
+
 static struct chan_dev *find_dev(struct machine *m, uint16_t addr)
 {
 	if (!m->chan)
@@ -140,6 +142,27 @@ struct chan_dev *machine_attach_device(struct machine *m, uint16_t addr, const s
 		pp = &(*pp)->next;
 	*pp = d;
 	return d;
+}
+
+bool machine_detach_device(struct machine *m, uint16_t addr)
+{
+	if (!m->chan)
+		return false;
+	for (struct chan_dev **pp = &m->chan->devs; *pp; pp = &(*pp)->next) {
+		struct chan_dev *d = *pp;
+		if (d->addr != addr)
+			continue;
+		if (d->state == SCH_WORKING) {
+			terminate(d);
+			d->state = SCH_IDLE;
+		}
+		*pp = d->next;
+		if (d->ops->free)
+			d->ops->free(d->priv);
+		free(d);
+		return true;
+	}
+	return false;
 }
 
 void chan_free(struct machine *m)

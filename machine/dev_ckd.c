@@ -68,6 +68,38 @@
  *
  * Channel programs. The file mask, the previous command (for sequencing) and the index count last
  * one channel program: the channel calls devckd_program_start() (dev_ops.start) when one begins.
+ *
+ * Minidisks (devckd_attach_extent). The device is cylinders [first, first + ncyls) of a real volume
+ * that it shares with other devices, perhaps of other machines on other host threads. The guest
+ * sees a disk of ncyls cylinders whose cylinder 0 is real cylinder first, as VM/370 presents a
+ * minidisk:
+ *
+ *   - Seek addresses are virtual: seek, seek cylinder, seek head, recalibrate and read IPL are
+ *     relocated by first. A seek to a cylinder at or beyond ncyls (or a head beyond the last) ends
+ *     with unit check, sense byte 0 X'01' seek check - what a real 3330/3350 gives for a seek
+ *     address beyond its last cylinder, and what VM/370 reflects for a cylinder outside the
+ *     minidisk (Operator's Guide GC20-1806, IBCDASDI: using cylinders beyond a minidisk "causes a
+ *     Seek Check and the channel program abnormally terminates"). A non-zero BB is a command
+ *     reject, as on any disk.
+ *   - The home address is virtual too: the image keeps the real CCHH in each track's header (the
+ *     library checks it), and read home address, search home address equal and write home address
+ *     show and take the virtual one.
+ *   - Count fields are never translated: the guest reads, searches and writes the bytes that are
+ *     on the volume. VM/370 relocates only the seek: the records a guest formats on a minidisk
+ *     carry the minidisk's own cylinder numbers ("a 10 cylinder minidisk ... the count fields of
+ *     its records refer to cylinders 0-9", Operator's Guide, DDR REORDER), which is why CMS's
+ *     DIAGNOSE X'18' chains give search ID equal a CCHHR relative to the minidisk. R0 of a track
+ *     nobody has formatted since the volume was made keeps the real CCHH the volume got (the
+ *     Planning Guide GC20-1801 warns that on a volume with minidisks the count fields of R0 and
+ *     R1 "do not agree"): a guest that formats a fresh minidisk writes R0 (search HA equal, write
+ *     R0) or finds it by position (read R0, read count), not by a search ID with its own CC.
+ *   - The device does not own the volume (the caller keeps it open until every such device is
+ *     gone), and keeps no track across channel programs: the buffer is written back when a
+ *     program ends, as always, and forgotten when the next one starts, so a track another device
+ *     wrote in between is read afresh. Track reads and writes are atomic per track (the image
+ *     handle's lock, machine/dasd/ckd.c); two devices writing one track in the same moment is the
+ *     guests' affair, as with shared DASD.
+ *   - Sense ID, the capacity formulas and the model are the real volume's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -158,9 +190,11 @@ struct ckd_dev {
 	struct ckd *vol;
 	const struct dasd_geom *g;
 	const struct ckd_model *md;
-	uint32_t cyls, heads, trksize;
+	uint32_t cyls, heads, trksize; /* cyls: what the guest sees (a minidisk's ncyls) */
+	uint32_t base;                 /* real cylinder of the guest's cylinder 0 */
+	bool shared;                   /* a minidisk: vol is not the device's, other devices write it */
 	bool readonly;
-	/* ---- The track buffer: the image of track (tcc, thh) when loaded. ---- */
+	/* ---- The track buffer: the image of (virtual) track (tcc, thh) when loaded. ---- */
 	uint8_t *trk;
 	bool loaded;
 	bool changed; /* not yet written back */
@@ -219,6 +253,8 @@ static uint8_t image_error(struct ckd_dev *t, enum dasd_status s, uint32_t *len)
 
 static void program_begin(struct ckd_dev *t)
 {
+	if (t->shared && !t->changed)
+		t->loaded = false; /* another device may have written it since */
 	t->mask = 0;
 	t->mask_set = false;
 	t->index_passes = 0;
@@ -247,7 +283,7 @@ static uint8_t load(struct ckd_dev *t, uint32_t *len)
 	if (st)
 		return st;
 	t->loaded = false;
-	enum dasd_status s = ckd_read_track(t->vol, t->cc, t->hh, t->trk);
+	enum dasd_status s = ckd_read_track(t->vol, t->base + t->cc, t->hh, t->trk);
 	if (s != DASD_OK)
 		return image_error(t, s, len);
 	t->loaded = true;
@@ -270,7 +306,7 @@ static uint8_t write_back(struct ckd_dev *t, uint32_t *len)
 	if (!t->changed)
 		return 0;
 	t->changed = false;
-	enum dasd_status s = ckd_write_track(t->vol, t->tcc, t->thh, t->trk, t->trksize);
+	enum dasd_status s = ckd_write_track(t->vol, t->base + t->tcc, t->thh, t->trk, t->trksize);
 	if (s != DASD_OK)
 		return image_error(t, s, len);
 	return 0;
@@ -536,6 +572,14 @@ static uint8_t read_sector(struct ckd_dev *t, uint8_t *buf, uint32_t *len)
  * Commands: searches.
  */
 
+/* The loaded track's home address as the guest sees it: flag byte, virtual CC, HH. */
+static void home_address(const struct ckd_dev *t, uint8_t ha[CKD_HA_SIZE])
+{
+	ha[0] = t->trk[0];
+	put_be16(ha + 1, (uint16_t)(be16(t->trk + 1) - t->base));
+	memcpy(ha + 3, t->trk + 3, 2);
+}
+
 /* Compare field (n bytes) with the argument (arglen bytes, zero-padded). <0, 0, >0 as memcmp. */
 static int compare(const uint8_t *field, size_t n, const uint8_t *arg, uint32_t arglen)
 {
@@ -573,7 +617,9 @@ static uint8_t search_ha(struct ckd_dev *t, bool mt, const uint8_t *buf, uint32_
 	if (st)
 		return st;
 	*len = 4;
-	if (compare(t->trk + 1, 4, buf, arglen) != 0)
+	uint8_t ha[CKD_HA_SIZE];
+	home_address(t, ha);
+	if (compare(ha + 1, 4, buf, arglen) != 0)
 		return UNIT_CE | UNIT_DE;
 	t->prev = PREV_SEARCH_HA_EQ;
 	return UNIT_CE | UNIT_DE | UNIT_SM;
@@ -710,7 +756,9 @@ static uint8_t read_ha(struct ckd_dev *t, bool mt, uint8_t *buf, uint32_t *len)
 	if (st)
 		return st;
 	t->index_passes = 0;
-	return give(buf, len, t->trk, CKD_HA_SIZE);
+	uint8_t ha[CKD_HA_SIZE];
+	home_address(t, ha);
+	return give(buf, len, ha, CKD_HA_SIZE);
 }
 
 /* Read IPL 02: seek cylinder 0 head 0, then read the data of R1. */
@@ -1018,7 +1066,8 @@ static void ckd_free(void *priv)
 	struct ckd_dev *t = priv;
 	uint32_t len = 0;
 	(void)write_back(t, &len);
-	ckd_close(t->vol);
+	if (!t->shared)
+		ckd_close(t->vol);
 	free(t->trk);
 	free(t);
 }
@@ -1040,11 +1089,16 @@ static const struct ckd_model *find_model(const struct dasd_geom *g)
 	return NULL;
 }
 
-struct chan_dev *devckd_attach(struct machine *m, uint16_t addr, struct ckd *vol, bool readonly)
+static struct chan_dev *attach(struct machine *m, uint16_t addr, struct ckd *vol, bool readonly, bool shared,
+			       uint32_t first_cyl, uint32_t ncyls)
 {
 	const struct dasd_geom *g = vol ? ckd_geom(vol) : NULL;
 	const struct ckd_model *md = find_model(g);
 	if (!md) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (shared && (ncyls == 0 || first_cyl >= ckd_cyls(vol) || ncyls > ckd_cyls(vol) - first_cyl)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -1059,7 +1113,9 @@ struct chan_dev *devckd_attach(struct machine *m, uint16_t addr, struct ckd *vol
 	t->vol = vol;
 	t->g = g;
 	t->md = md;
-	t->cyls = ckd_cyls(vol);
+	t->cyls = shared ? ncyls : ckd_cyls(vol);
+	t->base = shared ? first_cyl : 0;
+	t->shared = shared;
 	t->heads = ckd_heads(vol);
 	t->trksize = ckd_trksize(vol);
 	t->readonly = readonly;
@@ -1072,6 +1128,17 @@ struct chan_dev *devckd_attach(struct machine *m, uint16_t addr, struct ckd *vol
 		errno = e;
 	}
 	return d;
+}
+
+struct chan_dev *devckd_attach(struct machine *m, uint16_t addr, struct ckd *vol, bool readonly)
+{
+	return attach(m, addr, vol, readonly, false, 0, 0);
+}
+
+struct chan_dev *devckd_attach_extent(struct machine *m, uint16_t addr, struct ckd *vol, bool readonly,
+				      uint32_t first_cyl, uint32_t ncyls)
+{
+	return attach(m, addr, vol, readonly, true, first_cyl, ncyls);
 }
 
 /* ------------------------------------------------------------------------------------------------

@@ -36,6 +36,20 @@
 struct chan_dev *devckd_attach(struct machine *m, uint16_t addr, struct ckd *vol, bool readonly);
 
 /*
+ * Attach a CKD minidisk at addr: cylinders [first_cyl, first_cyl + ncyls) of the open volume vol,
+ * shown to the guest as a disk of ncyls cylinders whose cylinder 0 is real cylinder first_cyl
+ * (what is relocated and what is not: dev_ckd.c, "Minidisks"). The device does NOT own vol: many
+ * minidisks share one volume, in several machines on several host threads at once, and the
+ * caller keeps vol open until every device over it has been freed with its machine. Track reads
+ * and writes on one volume are serialised by the image handle (machine/dasd/ckd.c), and the device
+ * keeps no track image from one channel program to the next. readonly as for devckd_attach(). NULL
+ * with errno: EINVAL (not a CKD type this model serves, ncyls 0, or the extent not inside the
+ * volume), or what machine_attach_device() gives (EEXIST, ...).
+ */
+struct chan_dev *devckd_attach_extent(struct machine *m, uint16_t addr, struct ckd *vol, bool readonly,
+				      uint32_t first_cyl, uint32_t ncyls);
+
+/*
  * Attach an FBA disk at addr over the open image vol: a 3310 if the image has at most a 3310's
  * blocks, else a 3370. Ownership and readonly as for devckd_attach().
  */

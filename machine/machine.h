@@ -126,6 +126,10 @@ struct chan_dev;
 struct chan_dev *machine_attach_device(struct machine *m, uint16_t addr, const struct dev_ops *ops,
 				       void *priv);
 
+/* Detach the device at addr (CP's DETACH): a channel program in progress on it is ended without
+ * status, any status pending is dropped, and its ops->free releases it (a disk writes back
+ * first). Call it between machine_run() calls. False when no device is there. */
+bool machine_detach_device(struct machine *m, uint16_t addr);
 /* I/O system reset: every subchannel idle, no pending status, each device's reset. */
 void machine_io_reset(struct machine *m);
 

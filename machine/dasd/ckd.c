@@ -9,9 +9,18 @@
  *
  * A volume opened with shadow files (shadow.c) has its base here, opened read-only, and the stack in
  * sf: reads ask the stack first, writes go only to it.
+ *
+ * Threads. ckd_read_track(), ckd_write_track() and ckd_flush() take the handle's lock, so several
+ * threads may move tracks of one volume at once (many minidisks over one real volume, each driven
+ * by its own virtual machine): each call sees and leaves the whole old or the whole new image of
+ * its track, and a compressed volume's or a shadow stack's tables change under the lock. Everything
+ * else on a handle (opening, closing, the shadow-file calls, the volume label and VTOC helpers,
+ * which read and write several tracks) needs the caller to use the handle alone; ckd_where() of a
+ * handle in shared use may describe another thread's failure.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +48,7 @@ struct ckd {
 	struct dasd_where where;
 	struct cckd *cckd;	/* CKD_C370 volume (one file): its tables; NULL for CKD_P370 */
 	struct shadow_stack *sf;	/* shadow files over this base; NULL without */
+	pthread_mutex_t lock;	/* held by ckd_read_track, ckd_write_track, ckd_flush */
 };
 
 static const uint8_t eot[CKD_COUNT_SIZE] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
@@ -285,6 +295,7 @@ static void free_ckd(struct ckd *c)
 			close(c->files[i].fd);
 		free(c->files[i].name);
 	}
+	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
 
@@ -326,6 +337,7 @@ enum dasd_status ckd_create(const char *path, const struct dasd_geom *g, uint32_
 		free(trk);
 		return DASD_E_NOMEM;
 	}
+	pthread_mutex_init(&c->lock, NULL);
 	c->geom = g;
 	c->heads = g->heads;
 	c->trksize = g->trksize;
@@ -470,6 +482,7 @@ enum dasd_status ckd_open(const char *path, bool readonly, struct ckd **out, str
 	*out = NULL;
 	if (!c)
 		return DASD_E_NOMEM;
+	pthread_mutex_init(&c->lock, NULL);
 	c->readonly = readonly;
 	for (unsigned i = 0; i < CKD_MAX_FILES; i++) {
 		struct ckd_file *f = &c->files[i];
@@ -530,12 +543,20 @@ bool ckd_compressed(const struct ckd *c)
 	return c->cckd != NULL;
 }
 
-enum dasd_status ckd_flush(struct ckd *c)
+static enum dasd_status flush_locked(struct ckd *c)
 {
 	for (unsigned i = 0; i < c->nfiles; i++)
 		if (!c->readonly && fdatasync(c->files[i].fd) < 0)
 			return at(&c->where, DASD_E_IO, c->files[i].name, 0, errno);
 	return c->sf ? shadow_flush(c->sf, &c->where) : DASD_OK;
+}
+
+enum dasd_status ckd_flush(struct ckd *c)
+{
+	pthread_mutex_lock(&c->lock);
+	enum dasd_status s = flush_locked(c);
+	pthread_mutex_unlock(&c->lock);
+	return s;
 }
 
 enum dasd_status ckd_close(struct ckd *c)
@@ -568,14 +589,17 @@ struct shadow_stack *ckd_get_shadows(const struct ckd *c) { return c->sf; }
 const char *ckd_file_name(const struct ckd *c, unsigned i) { return i < c->nfiles ? c->files[i].name : NULL; }
 struct cckd *ckd_base_cckd(const struct ckd *c) { return c->cckd; }
 
+/* The caller uses c alone (see Threads above): neither lock is held, so each handle keeps its own. */
 void ckd_replace_base(struct ckd *c, struct ckd *n)
 {
 	struct ckd old = *c;
 
 	*c = *n;
+	c->lock = old.lock;
 	c->sf = old.sf;
 	c->where = old.where;
 	old.sf = NULL;
+	old.lock = n->lock;
 	*n = old;
 	free_ckd(n);
 }
@@ -609,7 +633,7 @@ enum dasd_status ckd_track_offset(const struct ckd *c, uint32_t cc, uint32_t hh,
 	return DASD_OK;
 }
 
-enum dasd_status ckd_read_track(struct ckd *c, uint32_t cc, uint32_t hh, uint8_t *buf)
+static enum dasd_status read_track_locked(struct ckd *c, uint32_t cc, uint32_t hh, uint8_t *buf)
 {
 	uint64_t off;
 	const struct ckd_file *f = locate(c, cc, hh, &off);
@@ -647,7 +671,8 @@ enum dasd_status ckd_read_track(struct ckd *c, uint32_t cc, uint32_t hh, uint8_t
 	return DASD_OK;
 }
 
-enum dasd_status ckd_write_track(struct ckd *c, uint32_t cc, uint32_t hh, const uint8_t *buf, size_t len)
+static enum dasd_status write_track_locked(struct ckd *c, uint32_t cc, uint32_t hh, const uint8_t *buf,
+					  size_t len)
 {
 	uint64_t off;
 	const struct ckd_file *f = locate(c, cc, hh, &off);
@@ -676,4 +701,20 @@ enum dasd_status ckd_write_track(struct ckd *c, uint32_t cc, uint32_t hh, const 
 	if (n != (ssize_t)c->trksize)
 		return at(&c->where, DASD_E_IO, f->name, off, n < 0 ? err : ENOSPC);
 	return DASD_OK;
+}
+
+enum dasd_status ckd_read_track(struct ckd *c, uint32_t cc, uint32_t hh, uint8_t *buf)
+{
+	pthread_mutex_lock(&c->lock);
+	enum dasd_status s = read_track_locked(c, cc, hh, buf);
+	pthread_mutex_unlock(&c->lock);
+	return s;
+}
+
+enum dasd_status ckd_write_track(struct ckd *c, uint32_t cc, uint32_t hh, const uint8_t *buf, size_t len)
+{
+	pthread_mutex_lock(&c->lock);
+	enum dasd_status s = write_track_locked(c, cc, hh, buf, len);
+	pthread_mutex_unlock(&c->lock);
+	return s;
 }

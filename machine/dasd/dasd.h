@@ -17,6 +17,10 @@
  * track. ckd_flush()/fba_flush() make acknowledged writes durable (fdatasync). Compressed (CKD_C370)
  * volumes and shadow files write each new track image before the table entry that points at it;
  * cckd.c says what a kill leaves, and the shadow-file section below what changing the stack does.
+ *
+ * Threads: ckd_read_track(), ckd_write_track() and ckd_flush() may be called on one handle from
+ * several threads at once (the handle has a lock: CP's minidisks share a volume between virtual
+ * machines); every other call needs the handle to itself.
  */
 #ifndef MACHINE_DASD_DASD_H
 #define MACHINE_DASD_DASD_H

@@ -192,17 +192,106 @@ closed
 SCRIPT
 cat "$tmp/f"
 
+# A standalone program through the spool: the operator puts the echo deck (tests/ipl/echo.s) in
+# USER1's reader with cambridge-ctl; USER1 IPLs it from 00C and talks to it on his console; the
+# program's disabled wait brings him back to CP. A class G user cannot IMPORT.
+deck=tests/ipl/echo.deck
+if [ -s "$deck" ]; then
+	ctl() { timeout 20 ./cambridge-ctl --sysdir "$sys" "$@"; }
+	out=$(ctl IMPORT "$PWD/$deck" TO USER1 NAME ECHO DECK) || fail "IMPORT: $out"
+	echo "$out" | grep -Eq '^PUN FILE [0-9]{4} TO USER1 COPY 01 NOHOLD$' || fail "IMPORT said: $out"
+	out=$(ctl IMPORT /nonexistent/deck TO USER1); [ $? -eq 1 ] || fail "IMPORT of nothing: $out"
+	client >"$tmp/g" <<'SCRIPT' || { cat "$tmp/g"; fail "IPL from the reader"; }
+expectx VM/370 ONLINE
+send LOGON USER1 USER1 NOIPL
+expect FILES: 001 RDR
+expect LOGON AT
+send IMPORT X TO USER1
+expectx ?CP: IMPORT
+send IPL 00C
+expectx ENTER A LINE:
+send hello, world
+expectx ECHO: HELLO, WORLD
+send #CP QUERY USERS
+expectx 001 USERS, 000 DIALED
+send quit
+expectx BYE
+expectx CP ENTERED; DISABLED WAIT PSW '00020000 00000000'
+send IPL 00C
+expect IPL 00C FAILED
+send LOGOFF
+closed
+SCRIPT
+	cat "$tmp/g"
+	# Two users at once, each with his own copy: the second deck goes to USER2's reader while
+	# he is logged on (he is told), and both converse with their own program.
+	ctl IMPORT "$PWD/$deck" TO USER3 >/dev/null || fail "IMPORT to USER3"
+	client >"$tmp/h" <<'SCRIPT' &
+expectx VM/370 ONLINE
+send LOGON USER2 USER2 NOIPL
+expect LOGON AT
+expect PUN FILE
+send IPL 00C
+expectx ENTER A LINE:
+send from user two
+expectx ECHO: FROM USER TWO
+sleep 500
+send again two
+expectx ECHO: AGAIN TWO
+send quit
+expectx BYE
+send LOGOFF
+closed
+SCRIPT
+	hpid=$!
+	sleep 1
+	ctl IMPORT "$PWD/$deck" TO USER2 >/dev/null || fail "IMPORT to USER2"
+	client >"$tmp/i" <<'SCRIPT' || { cat "$tmp/i"; fail "USER3's echo"; }
+expectx VM/370 ONLINE
+send LOGON USER3 USER3 NOIPL
+expect LOGON AT
+send IPL 00C
+expectx ENTER A LINE:
+send from user three
+expectx ECHO: FROM USER THREE
+send quit
+expectx BYE
+send LOGOFF
+closed
+SCRIPT
+	wait $hpid || { cat "$tmp/h"; fail "USER2's echo"; }
+	# A file kept across a restart: in MAINT's reader before the stop, read after it.
+	ctl IMPORT "$PWD/$deck" TO MAINT >/dev/null || fail "IMPORT to MAINT"
+else
+	echo "daemon: no $deck (no s390x cross tools?): the spool and IPL part is skipped"
+fi
+
 stop
 
 # A second start uses the system that is there.
 start "$sys"
 grep -q 'created' "$tmp/out" && fail "the system was created again"
-client >"$tmp/c" <<'SCRIPT' || { cat "$tmp/c"; fail "logon after restart"; }
+if [ -s "$deck" ]; then
+	client >"$tmp/c" <<'SCRIPT' || { cat "$tmp/c"; fail "the spool after a restart"; }
+expectx VM/370 ONLINE
+send LOGON MAINT CPCMS NOIPL
+expect FILES: 001 RDR
+expect LOGON AT
+send IPL 00C
+expectx ENTER A LINE:
+send quit
+expectx BYE
+send LOGOFF
+closed
+SCRIPT
+else
+	client >"$tmp/c" <<'SCRIPT' || { cat "$tmp/c"; fail "logon after restart"; }
 expectx VM/370 ONLINE
 send LOGON MAINT CPCMS
 expect LOGON AT
 send LOGOFF
 closed
 SCRIPT
+fi
 stop
 echo "daemon: ok"
