@@ -37,6 +37,11 @@ bool cmd_vaddr(const char *tok, unsigned *out);
 /* Has the user (or the operator) these privilege classes ("D", "AB", ...)? */
 bool cmd_has_class(const struct cp_cmd_ctx *ctx, const char *classes);
 
+/* QUERY VIRTUAL ... (cmd_devices.c). */
+enum cp_cmd_rc cmd_query_virtual(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl);
+/* DEFINE STORAGE nnnK|nnnM (cmd_vm.c): DEFINE's handler (cmd_devices.c) hands the operand over. */
+enum cp_cmd_rc cmd_define_storage(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl);
+
 /* QUERY's spool operands (cmd_spool.c): QUERY FILES|READER|PRINTER|PUNCH ... ; CP_CMD_UNKNOWN
  * when cl->tok[1] is none of them. */
 enum cp_cmd_rc cmd_query_spool(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl);

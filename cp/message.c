@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static const struct {
 	const char *id;
@@ -56,6 +57,20 @@ size_t cp_msg_format(char *buf, size_t len, enum cp_msg m, ...)
 	return n;
 }
 
+/* nnn of DMKmmmnnns when the severity is E (an error), else 0. */
+static unsigned error_number(const char *id)
+{
+	if (!id || strlen(id) != 10 || id[9] != 'E')
+		return 0;
+	unsigned n = 0;
+	for (int i = 6; i < 9; i++) {
+		if (!isdigit((unsigned char)id[i]))
+			return 0;
+		n = n * 10 + (unsigned)(id[i] - '0');
+	}
+	return n;
+}
+
 void cp_msg_write(struct term *t, enum cp_msg m, ...)
 {
 	char buf[256];
@@ -63,7 +78,20 @@ void cp_msg_write(struct term *t, enum cp_msg m, ...)
 	va_start(ap, m);
 	size_t n = vformat(buf, sizeof buf, m, ap);
 	va_end(ap);
-	term_write_line(t, buf, n);
+	const char *id = catalog[m].id;
+	unsigned err = error_number(id);
+	if (err)
+		t->msgno = err;
+	if (!id || t->emsg == TERM_EMSG_TEXT) {
+		term_write_line(t, buf, n);
+		return;
+	}
+	if (t->emsg == TERM_EMSG_OFF)
+		return;
+	char line[256 + 12];
+	int k = t->emsg == TERM_EMSG_CODE ? snprintf(line, sizeof line, "%s", id)
+					  : snprintf(line, sizeof line, "%s %.*s", id, (int)n, buf);
+	term_write_line(t, line, k < 0 ? 0 : (size_t)k < sizeof line ? (size_t)k : sizeof line - 1);
 }
 
 void cp_msg_time(time_t when, char *buf, size_t len)

@@ -33,7 +33,8 @@ const char *cp_msg_fmt(enum cp_msg m);
 /* Format m with its variable parts into buf (truncated to len - 1); returns the text's length,
  * at most len - 1. */
 size_t cp_msg_format(char *buf, size_t len, enum cp_msg m, ...);
-/* Write m as one line on t (at most 255 characters). */
+/* Write m as one line on t (at most 255 characters), as t->emsg says (SET EMSG); an error
+ * message (severity E) also sets t->msgno to its number. */
 void cp_msg_write(struct term *t, enum cp_msg m, ...);
 /* when as VM/370 shows times: "hh:mm:ss zone weekday mm/dd/yy", weekday in capitals, local time
  * (vm370-cp.md 7). buf should hold 48 bytes; "" when it cannot. */

@@ -80,11 +80,24 @@ struct term_ops {
 	void (*close)(struct term *t);
 };
 
+/* How CP shows its messages on a terminal (SET EMSG; vm370-cp.md 1.4). Responses without an id
+ * are always shown whole. */
+enum term_emsg {
+	TERM_EMSG_TEXT,		/* the text alone: VM/370's default */
+	TERM_EMSG_ON,		/* the id and the text */
+	TERM_EMSG_CODE,		/* the id alone */
+	TERM_EMSG_OFF,		/* nothing */
+};
+
 struct term {
 	const struct term_ops *ops;	/* set by the implementation */
 	void *priv;			/* the implementation's state */
 	term_handler_fn *handler;	/* set by CP (term_set_handler); NULL drops events */
 	void *owner;			/* CP's pointer for the handler */
+	/* ---- CP's, for cp_msg_write() (cp/message.h); zero at creation ---- */
+	enum term_emsg emsg;
+	unsigned msgno;			/* nnn of the last error message (DMKmmmnnnE) written, for
+					 * DIAGNOSE X'08''s return code; CP clears it */
 };
 
 /* Where t's events go from now on. */

@@ -52,6 +52,7 @@ enum item_kind {
 	IT_FORCE,	/* inq: FORCE or SHUTDOWN: log off now */
 	IT_READ,	/* outq: a read (text: nothing; who in aux) */
 	IT_BELL,	/* outq */
+	IT_PASSWD,	/* outq: password mode on (aux 1) or off (aux 0) */
 	IT_CLOSE,	/* outq: close the terminal; the binding ends */
 };
 
@@ -168,6 +169,9 @@ struct vmblok {
 	enum vm_mode mode;
 	bool ending;			/* LOGOFF: exit after this run */
 	bool vm_read;			/* the guest waits for a console line */
+	vm_line_fn *expect_fn;		/* vm_expect_line(): the next line goes here */
+	void *expect_arg;
+	bool expect_hidden;
 	/* ---- SET's settings: written by the task, read by anyone sending to the user ---- */
 	_Atomic bool msg_off, wng_off, imsg_off;
 	/* ---- Written by the task, read by anyone (the operator's panel, QUERY) ---- */
@@ -248,8 +252,7 @@ static void px_read(struct term *t, enum term_read who, const char *prompt, size
 
 static void px_set_password(struct term *t, bool on)
 {
-	(void)t;
-	(void)on;	/* passwords are read before logon, on the real terminal */
+	out_put(proxy_vm(t), IT_PASSWD, on, "", 0);
 }
 
 static void px_bell(struct term *t)
@@ -775,8 +778,36 @@ static const char *cp_escape(const char *line)
 	return line + 3 + (line[3] == ' ');
 }
 
+void vm_expect_line(struct vmblok *vm, vm_line_fn *fn, void *arg, bool hidden)
+{
+	vm->expect_fn = fn;
+	vm->expect_arg = arg;
+	vm->expect_hidden = hidden;
+	if (hidden)
+		px_set_password(&vm->proxy, true);
+}
+
+/* Hand the line (NULL: cancelled) to the vm_expect_line() callback, if one waits. */
+static bool expected_line(struct vmblok *vm, const char *line)
+{
+	vm_line_fn *fn = vm->expect_fn;
+	if (!fn)
+		return false;
+	vm->expect_fn = NULL;
+	if (vm->expect_hidden)
+		px_set_password(&vm->proxy, false);
+	fn(vm, vm->expect_arg, line);
+	return true;
+}
+
 static void handle_input(struct vmblok *vm, struct item *it)
 {
+	if (it->kind == IT_LINE && expected_line(vm, it->text)) {
+		explicit_bzero(it->text, it->len);	/* it may be a password */
+		return;
+	}
+	if (it->kind != IT_LINE)
+		expected_line(vm, NULL);
 	switch (it->kind) {
 	case IT_LINE:
 		if (vm->mode == VM_MODE_CP) {
@@ -1281,6 +1312,9 @@ void cpsys_flush(struct cpsys *sys)
 					break;
 				case IT_BELL:
 					term_bell(t);
+					break;
+				case IT_PASSWD:
+					term_set_password(t, it->aux != 0);
 					break;
 				case IT_CLOSE:
 					/* The binding ends: the terminal's reference goes. */

@@ -156,6 +156,13 @@ bool vm_add_device(struct vmblok *vm, unsigned vaddr, enum vm_dev_kind kind, uns
 		   struct chan_dev *d);
 /* DETACH: remove the device at vaddr from the machine (and its minidisk link). */
 bool vm_detach_device(struct vmblok *vm, unsigned vaddr);
+/*
+ * The next line the user types goes to fn (on the task) instead of to CP's command language or the
+ * guest: LINK's password, say (hidden: the terminal does not show it). The attention key, FORCE
+ * or a disconnection cancels it: fn gets NULL. arg is the caller's; fn frees what it must.
+ */
+typedef void vm_line_fn(struct vmblok *vm, void *arg, const char *line);
+void vm_expect_line(struct vmblok *vm, vm_line_fn *fn, void *arg, bool hidden);
 /* SET MSG|WNG|IMSG ON|OFF (kind CPSYS_SEND_SYS stands for IMSG), and what it is. */
 void vm_set_msg(struct vmblok *vm, enum cpsys_send_kind kind, bool on);
 bool vm_msg_on(const struct vmblok *vm, enum cpsys_send_kind kind);
