@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "cp/command.h"
+#include "cp/diagnose.h"
 #include "cp/directory.h"
 #include "cp/dispatch.h"
 #include "cp/message.h"
@@ -862,6 +863,116 @@ static void enter_cp(struct vmblok *vm, enum cp_msg m)
 	vm->mode = VM_MODE_CP;
 }
 
+/* ---- DIAGNOSE (cp/diagnose.h) ---- */
+
+/* DIAGNOSE X'08' with a response buffer: the command's lines go to the guest. */
+struct diag_capture {
+	struct term term;
+	void (*out)(void *arg, const char *line, size_t len);
+	void *arg;
+};
+
+static void cap_write_line(struct term *t, const char *text, size_t len)
+{
+	struct diag_capture *cap = t->priv;
+	cap->out(cap->arg, text, len);
+}
+
+static void cap_read(struct term *t, enum term_read who, const char *prompt, size_t len)
+{
+	(void)t, (void)who, (void)prompt, (void)len;
+}
+
+static void cap_set_password(struct term *t, bool on)
+{
+	(void)t, (void)on;
+}
+
+static void cap_nothing(struct term *t)
+{
+	(void)t;
+}
+
+static const struct term_ops capture_ops = {
+	.kind = "diagnose",
+	.write_line = cap_write_line,
+	.read = cap_read,
+	.set_password = cap_set_password,
+	.bell = cap_nothing,
+	.close = cap_nothing,
+};
+
+/* env.cp_command: a CP command from the guest, as if typed (VM/370: the message number of its
+ * error is the return code). */
+static int diag_cp_command(void *ctx, const char *line,
+			   void (*out)(void *arg, const char *line, size_t len), void *arg)
+{
+	struct vmblok *vm = ctx;
+	struct diag_capture cap = {.term = {.ops = &capture_ops, .emsg = vm->proxy.emsg},
+				   .out = out, .arg = arg};
+	cap.term.priv = &cap;
+	struct term *t = out ? &cap.term : &vm->proxy;
+	t->msgno = 0;
+	struct cp_cmd_ctx cctx = {
+		.t = t,
+		.user = vm->user,
+		.classes = vm->user->classes,
+		.logon_time = vm->logon_time,
+		.vm = vm,
+		.sys = vm->sys,
+	};
+	enum cp_cmd_rc rc = cp_cmd_execute(&cctx, line);
+	if (rc == CP_CMD_CLOSED || vm->ending)
+		return DIAG_CMD_LOGOFF;
+	if (vm->mode == VM_MODE_CP)
+		return DIAG_CMD_CPMODE;
+	if (rc == CP_CMD_OK)
+		return 0;
+	return t->msgno ? (int)t->msgno : 1;
+}
+
+/* env.readonly: a read-only link at vaddr? */
+static bool diag_readonly(void *ctx, uint16_t vaddr)
+{
+	struct vmblok *vm = ctx;
+	struct mdisk_link_info li;
+	return vm->sys->links && mdisk_link_at(vm->sys->links, vm->userid, vaddr, &li) &&
+	       li.access == MDISK_RO;
+}
+
+_Static_assert((int)DIAG_EMSG_TEXT == (int)TERM_EMSG_TEXT && (int)DIAG_EMSG_ON == (int)TERM_EMSG_ON &&
+		       (int)DIAG_EMSG_CODE == (int)TERM_EMSG_CODE && (int)DIAG_EMSG_OFF == (int)TERM_EMSG_OFF,
+	       "SET EMSG's values are the same for DIAGNOSE X'5C'");
+
+static enum diag_result diagnose(struct vmblok *vm)
+{
+	struct cpu *c = machine_cpu(vm->m);
+	struct machine_diagnose dg = cpu_last_diagnose(c);
+	uint64_t cpu_us = vm_cpu_us(vm);
+	struct diag_env env = {
+		.m = vm->m,
+		.c = c,
+		.userid = vm->userid,
+		.classes = vm->user->classes,
+		.cp_command = diag_cp_command,
+		.ctx = vm,
+		.spool = vm->sys->spool,
+		.readonly = diag_readonly,
+		.has_console = vm->cons != NULL,
+		.console = vm->cons ? chan_dev_addr(vm->cons) : 0,
+		.virt_cpu_us = cpu_us,
+		.total_cpu_us = cpu_us,
+		.emsg = (enum diag_emsg)vm->proxy.emsg,
+	};
+	enum diag_result r = diag_execute(&env, &dg);
+	if (r == DIAG_UNSUPPORTED) {
+		char what[40];
+		snprintf(what, sizeof what, "DIAGNOSE X'%02X'", dg.code & 0xFFFF);
+		cp_msg_write(&vm->proxy, CP_MSG_DMKCFC999E, what);
+	}
+	return r;
+}
+
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -938,14 +1049,19 @@ static enum dsp_verdict vm_run(void *arg, struct dsp_slice *slice)
 	case MACHINE_EXIT_PROGRAM_LOOP:
 		enter_cp(vm, CP_MSG_DMKDSP452W);
 		break;
-	case MACHINE_EXIT_DIAGNOSE: {
-		struct machine_diagnose dg = cpu_last_diagnose(machine_cpu(vm->m));
-		char what[40];
-		snprintf(what, sizeof what, "DIAGNOSE X'%02X'", dg.code & 0xFFFF);
-		cp_msg_write(&vm->proxy, CP_MSG_DMKCFC999E, what);
-		vm->mode = VM_MODE_CP;
+	case MACHINE_EXIT_DIAGNOSE:
+		switch (diagnose(vm)) {
+		case DIAG_DONE:
+			return DSP_READY;
+		case DIAG_LOGOFF:
+			vm->ending = true;
+			return DSP_READY;
+		case DIAG_STOP:
+		case DIAG_UNSUPPORTED:
+			vm->mode = VM_MODE_CP;
+			break;
+		}
 		break;
-	}
 	}
 	atomic_store(&vm->state, VMST_CP_READ);
 	px_read(&vm->proxy, TERM_READ_CP, "", 0);

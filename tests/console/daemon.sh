@@ -260,6 +260,19 @@ send LOGOFF
 closed
 SCRIPT
 	wait $hpid || { cat "$tmp/h"; fail "USER2's echo"; }
+	# A guest asks CP: DIAGNOSE X'08' with a response buffer (tests/console/cpcmd.s).
+	ctl IMPORT "$PWD/tests/console/cpcmd.deck" TO USER3 >/dev/null || fail "IMPORT cpcmd"
+	client >"$tmp/j" <<'SCRIPT' || { cat "$tmp/j"; fail "DIAGNOSE X'08'"; }
+expectx VM/370 ONLINE
+send LOGON USER3 USER3 NOIPL
+expect LOGON AT
+send IPL 00C
+expectx DIAG8 RC=0 001 USERS, 000 DIALED
+expectx CP ENTERED; DISABLED WAIT PSW '00020000 00000000'
+send LOGOFF
+closed
+SCRIPT
+	cat "$tmp/j"
 	# A file kept across a restart: in MAINT's reader before the stop, read after it.
 	ctl IMPORT "$PWD/$deck" TO MAINT >/dev/null || fail "IMPORT to MAINT"
 else

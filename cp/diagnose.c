@@ -1,0 +1,719 @@
+/*
+ * diagnose.c - CP's DIAGNOSE handlers (see diagnose.h; one row per code in diagnose.def).
+ *
+ * Each handler is diag_<name>(env, rx, ry): rx and ry are the instruction's register numbers (the
+ * manual's Rx and Ry), "Rx+1" is register rx + 1. A handler reads its operands, checks them in
+ * the manual's order, presents an exception (exception()) or does the work, and sets registers and
+ * the condition code. The notes on each handler say where Cambridge chooses what the manual
+ * leaves open.
+ */
+#include "cp/diagnose.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cp/directory.h"
+#include "lib/be.h"
+#include "lib/ebcdic.h"
+#include "machine/channel.h"
+
+#define AMASK 0x00FFFFFFu /* 24-bit real addresses */
+#define PAGE 4096u
+
+/* Program interruption codes. */
+#define PIC_PRIVILEGED 0x0002
+#define PIC_ADDRESSING 0x0005
+#define PIC_SPECIFICATION 0x0006
+
+#define ILC_DIAGNOSE 2 /* halfwords */
+
+/* X'00': what CP says about itself. VM/370 Release 6 level 0 PLC 0 (GC20-1807's fields: version,
+ * level, PLC), on a processor whose STIDP gives version code X'00' and no MCEL (machine/'s 370/158),
+ * processor address 0. */
+#define ID_SYSTEM "VM/370"
+#define ID_VERSION 0x06
+#define ID_LEVEL 0x00
+#define ID_PLC 0x00
+#define ID_VERSION_CODE 0x00
+#define ID_LEN 32 /* one level: name, version, code, MCEL, address, userid, program-product map */
+
+/* X'08' limits (GC20-1807: 132 characters of commands, a buffer of at most 8192 bytes). */
+#define CMD_MAX 132
+#define RESPONSE_MAX 8192
+#define EBCDIC_NL 0x15
+
+/* X'18' (DMKDGD): at most 15 reads or writes, a count of at most 2048. */
+#define DGD_MAX_RW 15
+#define DGD_MAX_COUNT 2048
+#define DGD_MAX_CCWS (DGD_MAX_RW * 6 + 2)
+
+/* DIAGNOSE X'64' return code: no such named system (DMKxxx044E). */
+#define SEG_NOT_FOUND 44
+
+typedef enum diag_result diag_fn(const struct diag_env *env, int rx, int ry);
+
+#define DIAG(code, classes, h, name) static diag_fn diag_##h;
+#define DIAG_TODO(code, classes, h, name)
+#include "cp/diagnose.def"
+#undef DIAG
+#undef DIAG_TODO
+
+struct diag_row {
+	uint32_t code;
+	const char *classes;
+	diag_fn *fn; /* NULL: DIAG_TODO */
+	const char *name;
+};
+
+static const struct diag_row rows[] = {
+#define DIAG(code, classes, h, name) {code, classes, diag_##h, name},
+#define DIAG_TODO(code, classes, h, name) {code, classes, NULL, name},
+#include "cp/diagnose.def"
+#undef DIAG
+#undef DIAG_TODO
+};
+
+static const struct diag_row *find_row(uint32_t code)
+{
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		if (rows[i].code == code)
+			return &rows[i];
+	return NULL;
+}
+
+const char *diag_name(uint32_t code)
+{
+	const struct diag_row *r = find_row(code);
+	return r ? r->name : NULL;
+}
+
+bool diag_supported(uint32_t code)
+{
+	const struct diag_row *r = find_row(code);
+	return r && r->fn;
+}
+
+static bool class_allowed(const char *classes, unsigned user)
+{
+	if (!strcmp(classes, "ANY"))
+		return true;
+	for (const char *p = classes; *p; p++)
+		if (user & DIR_CLASS(*p))
+			return true;
+	return false;
+}
+
+/* ---- Helpers: registers, storage, results ---- */
+
+static uint32_t gpr(const struct diag_env *env, int r)
+{
+	return cpu_get_gpr(env->c, r & 15);
+}
+
+static void set_gpr(const struct diag_env *env, int r, uint32_t v)
+{
+	cpu_set_gpr(env->c, r & 15, v);
+}
+
+/* Present a program interruption for the DIAGNOSE: the old PSW points past it. */
+static enum diag_result exception(const struct diag_env *env, uint16_t code)
+{
+	machine_program_interrupt(env->c, code, ILC_DIAGNOSE);
+	return DIAG_DONE;
+}
+
+/* A condition code and a return code in R15 (X'18', X'20'). */
+static enum diag_result cc_r15(const struct diag_env *env, unsigned cc, uint32_t r15)
+{
+	set_gpr(env, 15, r15);
+	cpu_set_cc(env->c, cc);
+	return DIAG_DONE;
+}
+
+static uint8_t psw_key(const struct diag_env *env)
+{
+	uint8_t psw[8];
+	cpu_get_psw(env->c, psw);
+	return psw[1] >> 4;
+}
+
+/* Is [real, real + len) inside the virtual machine's storage? */
+static bool in_storage(const struct diag_env *env, uint32_t real, uint32_t len)
+{
+	uint32_t size = machine_storage_size(env->m);
+	return real <= size && len <= size - real;
+}
+
+/* Copy between buf and the guest's real storage [real, real + len), page by page through
+ * prefixing. False (nothing or part copied) when the range is not all inside storage. */
+static bool guest_copy(const struct diag_env *env, uint32_t real, void *buf, uint32_t len, bool store)
+{
+	if (!in_storage(env, real, len))
+		return false;
+	uint8_t *p = buf;
+	while (len) {
+		uint32_t n = PAGE - (real & (PAGE - 1));
+		if (n > len)
+			n = len;
+		uint32_t abs = cpu_real_to_absolute(env->c, real);
+		if (!(store ? machine_load(env->m, abs, p, n) : machine_dump(env->m, abs, p, n)))
+			return false;
+		real += n;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+static bool guest_read(const struct diag_env *env, uint32_t real, void *buf, uint32_t len)
+{
+	return guest_copy(env, real, buf, len, false);
+}
+
+static bool guest_write(const struct diag_env *env, uint32_t real, const void *buf, uint32_t len)
+{
+	return guest_copy(env, real, (void *)buf, len, true);
+}
+
+/* ---- The dispatcher ---- */
+
+enum diag_result diag_execute(const struct diag_env *env, const struct machine_diagnose *dg)
+{
+	uint32_t code = dg->code & 0xFFFF;
+	const struct diag_row *row = code & 3 ? NULL : find_row(code);
+	if (!row)
+		return exception(env, PIC_SPECIFICATION);
+	if (!class_allowed(row->classes, env->classes))
+		return exception(env, PIC_PRIVILEGED);
+	if (!row->fn)
+		return DIAG_UNSUPPORTED;
+	return row->fn(env, dg->r1 & 15, dg->r3 & 15);
+}
+
+#define HANDLER(h) static enum diag_result diag_##h(const struct diag_env *env, int rx, int ry)
+
+/* ---- X'00' Store extended-identification code ---- */
+
+/* Rx: doubleword-aligned address; Ry: bytes wanted (at most one level, 32, are stored: CP does not
+ * run under another VM/370). The manual speaks of 24 bytes per level but its fields take 32; the
+ * last 8, the program-product bit map, are zero (no program products). No CC. */
+HANDLER(storeid)
+{
+	uint32_t addr = gpr(env, rx) & AMASK;
+	uint32_t n = gpr(env, ry);
+	if (addr & 7)
+		return exception(env, PIC_SPECIFICATION);
+	uint8_t id[ID_LEN] = {0};
+	char name[9], user[9];
+	snprintf(name, sizeof name, "%-8s", ID_SYSTEM);
+	snprintf(user, sizeof user, "%-8.8s", env->userid ? env->userid : "");
+	for (char *p = user; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	ascii_to_ebcdic_buf(id, name, 8);
+	id[8] = ID_VERSION;
+	id[9] = ID_LEVEL;
+	id[10] = ID_PLC;
+	id[11] = ID_VERSION_CODE;
+	/* 12-13 MCEL length and 14-15 processor address: 0. */
+	ascii_to_ebcdic_buf(id + 16, user, 8);
+	if (n > ID_LEN)
+		n = ID_LEN;
+	if (!guest_write(env, addr, id, n))
+		return exception(env, PIC_ADDRESSING);
+	return DIAG_DONE;
+}
+
+/* ---- X'08' Virtual console function ---- */
+
+struct response {
+	uint8_t buf[RESPONSE_MAX];
+	uint32_t cap;  /* the guest's buffer length, Ry+1 */
+	uint32_t used; /* bytes of whole lines stored */
+	uint32_t lost; /* bytes of lines that did not fit */
+};
+
+/* One response line: stored with its X'15' if it fits after the lines before it; once one line
+ * does not fit, no later line is stored (only whole lines, in order). */
+static void response_line(void *arg, const char *line, size_t len)
+{
+	struct response *r = arg;
+	if (r->lost == 0 && len + 1 <= r->cap - r->used) {
+		ascii_to_ebcdic_buf(r->buf + r->used, line, len);
+		r->used += (uint32_t)len;
+		r->buf[r->used++] = EBCDIC_NL;
+		return;
+	}
+	uint64_t lost = (uint64_t)r->lost + len + 1;
+	r->lost = lost > UINT32_MAX ? UINT32_MAX : (uint32_t)lost;
+}
+
+/*
+ * Rx: the command text (EBCDIC; commands separated by X'15'); Ry: flags (byte 0) and length
+ * (bytes 1-3, 1-132). Ry = 0: no operation, the virtual machine goes to CP mode (DIAG_STOP).
+ * Flag X'40': the response goes to the buffer at Rx+1 of Ry+1 bytes (at most 8192); Rx and Ry may
+ * then not be consecutive, nor the same, nor 15. Flag X'80' (reject a password on LINK) is
+ * accepted and not acted on: CP does not suppress passwords.
+ * On return Ry is the return code: the last command's (0, or its message number). With a buffer:
+ * CC 0 and Ry+1 the response length, or CC 1 and Ry+1 the bytes that did not fit; without one the
+ * CC is unchanged. Empty commands (two X'15' together) are skipped.
+ */
+HANDLER(console)
+{
+	uint32_t vy = gpr(env, ry);
+	if (vy == 0)
+		return DIAG_STOP;
+	uint32_t len = vy & AMASK;
+	bool buffered = (vy >> 24) & 0x40;
+	if (len == 0 || len > CMD_MAX)
+		return exception(env, PIC_SPECIFICATION);
+	struct response r = {.cap = 0}, *resp = NULL;
+	uint32_t baddr = 0;
+	if (buffered) {
+		if (rx == 15 || ry == 15 || rx == ry || rx + 1 == ry || ry + 1 == rx)
+			return exception(env, PIC_SPECIFICATION);
+		baddr = gpr(env, rx + 1) & AMASK;
+		r.cap = gpr(env, ry + 1);
+		r.used = r.lost = 0;
+		if (r.cap > RESPONSE_MAX)
+			return exception(env, PIC_SPECIFICATION);
+		if (!in_storage(env, baddr, r.cap))
+			return exception(env, PIC_ADDRESSING);
+		resp = &r;
+	}
+	uint8_t text[CMD_MAX];
+	if (!guest_read(env, gpr(env, rx) & AMASK, text, len))
+		return exception(env, PIC_ADDRESSING);
+
+	enum diag_result result = DIAG_DONE;
+	int rc = 0;
+	for (uint32_t start = 0; start < len;) {
+		uint32_t end = start;
+		while (end < len && text[end] != EBCDIC_NL)
+			end++;
+		if (end > start) {
+			char line[CMD_MAX + 1];
+			ebcdic_to_ascii_buf(line, text + start, end - start);
+			line[end - start] = '\0';
+			int c = env->cp_command ? env->cp_command(env->ctx, line, buffered ? response_line : NULL,
+								   resp)
+						: 1;
+			if (c == DIAG_CMD_LOGOFF || c == DIAG_CMD_CPMODE) {
+				result = c == DIAG_CMD_LOGOFF ? DIAG_LOGOFF : DIAG_STOP;
+				rc = 0;
+				break;
+			}
+			rc = c < 0 ? 1 : c;
+		}
+		start = end + 1;
+	}
+	if (buffered) {
+		if (!guest_write(env, baddr, r.buf, r.used))
+			return exception(env, PIC_ADDRESSING); /* checked above: cannot happen */
+		set_gpr(env, ry + 1, r.lost ? r.lost : r.used);
+		cpu_set_cc(env->c, r.lost ? 1 : 0);
+	}
+	set_gpr(env, ry, (uint32_t)rc);
+	return result;
+}
+
+/* ---- X'0C' Pseudo timer ---- */
+
+/* Rx: doubleword-aligned address of 32 bytes: MM/DD/YY, HH:MM:SS (EBCDIC), virtual and total CPU
+ * time in microseconds (unsigned doublewords). No CC. */
+HANDLER(timer)
+{
+	(void)ry;
+	uint32_t addr = gpr(env, rx) & AMASK;
+	if (addr & 7)
+		return exception(env, PIC_SPECIFICATION);
+	time_t t = env->now ? env->now : time(NULL);
+	struct tm tm;
+	if (!localtime_r(&t, &tm))
+		memset(&tm, 0, sizeof tm);
+	char s[64];
+	snprintf(s, sizeof s, "%02d/%02d/%02d%02d:%02d:%02d", (tm.tm_mon + 1) % 100, tm.tm_mday % 100,
+		 tm.tm_year % 100, tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100);
+	uint8_t area[32];
+	ascii_to_ebcdic_buf(area, s, 16);
+	put_be64(area + 16, env->virt_cpu_us);
+	put_be64(area + 24, env->total_cpu_us);
+	if (!guest_write(env, addr, area, sizeof area))
+		return exception(env, PIC_ADDRESSING);
+	return DIAG_DONE;
+}
+
+/* ---- X'10' Release pages ---- */
+
+/* Rx: first page, Ry: last page (4K boundaries, first <= last, inside storage). A released page
+ * reads back as zeros: CP zeroes it (storage keys are left as they are). No CC. */
+HANDLER(release)
+{
+	static const uint8_t zeros[PAGE];
+	uint32_t first = gpr(env, rx) & AMASK, last = gpr(env, ry) & AMASK;
+	if ((first | last) & (PAGE - 1) || first > last)
+		return exception(env, PIC_SPECIFICATION);
+	uint32_t size = machine_storage_size(env->m);
+	if (last >= size)
+		return exception(env, PIC_ADDRESSING);
+	for (uint32_t p = first;; p += PAGE) {
+		uint32_t n = size - p < PAGE ? size - p : PAGE;
+		if (!guest_write(env, p, zeros, n))
+			return exception(env, PIC_ADDRESSING);
+		if (p == last)
+			break;
+	}
+	return DIAG_DONE;
+}
+
+/* ---- X'18' Standard DASD I/O ---- */
+
+enum {
+	DGD_SEEK = 0x07,
+	DGD_SEEK_HEAD = 0x1B,
+	DGD_SET_SECTOR = 0x23,
+	DGD_SEARCH_ID = 0x31,
+	DGD_TIC = 0x08,
+	DGD_READ = 0x06,
+	DGD_WRITE = 0x05,
+};
+
+/* The disks X'18' serves in R6: 2314, 2319, 3330, 3340, 3350. "CKD" is what machine/ names every
+ * CKD disk today (machine_device_type() does not give the model yet): taken as one of them. */
+static bool dgd_device(const char *type)
+{
+	static const char *const ok[] = {"2314", "2319", "3330", "3330-11", "3340", "3340-35", "3340-70",
+					 "3350", "CKD"};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (!strcmp(type, ok[i]))
+			return true;
+	return false;
+}
+
+/* The CSW a failed X'18' returns: at the virtual machine's X'40', as the channel would store it. */
+static void store_csw(const struct diag_env *env, const struct machine_ipl_csw *csw)
+{
+	uint8_t b[8];
+	put_be32(b, (uint32_t)psw_key(env) << 28 | (csw->ccw & AMASK));
+	b[4] = csw->unit;
+	b[5] = csw->chan;
+	put_be16(b + 6, csw->count);
+	(void)guest_write(env, 0x40, b, sizeof b);
+}
+
+/*
+ * Rx: virtual device address; Ry: address of the CCW chain (CMS's shape: SEEK, then per record
+ * [SET SECTOR] SEARCH ID EQUAL, TIC *-8, READ or WRITE, with SEEK HEAD where the head changes);
+ * R15: the number of reads and writes. CP checks the chain first (return codes in R15, CC 1 or 2,
+ * table in vm370-diagnose.md 2.2), then runs it synchronously: CC 0, or CC 3 with R15 13 and the
+ * CSW at X'40' after an I/O error (the device keeps its sense for a SENSE). The device relocates
+ * the cylinder by the minidisk's start and refuses one outside it with seek check: that is CC 1,
+ * R15 4, before any data moved (every seek of a chain names one cylinder). A chain that is not of
+ * the shape (an opcode not in it, a TIC not to the search before it, no SEEK first, no READ or
+ * WRITE last) is CC 2, R15 7: the manual has no code of its own for it.
+ */
+HANDLER(dasd)
+{
+	uint16_t vaddr = gpr(env, rx) & 0xFFFF;
+	uint32_t chain = gpr(env, ry) & AMASK;
+	uint32_t want = gpr(env, 15);
+	const char *type = machine_device_type(env->m, vaddr);
+	if (!type)
+		return cc_r15(env, 1, 1);
+	if (!dgd_device(type))
+		return cc_r15(env, 1, 2);
+	if (chain & 7)
+		return cc_r15(env, 2, 5);
+	if (want < 1 || want > DGD_MAX_RW)
+		return cc_r15(env, 2, 11);
+
+	unsigned nrw = 0;
+	bool writes = false, ended = false;
+	uint32_t cyl = 0, at = chain, prev = 0;
+	uint8_t last_op = 0;
+	for (unsigned i = 0; !ended; i++) {
+		if (i >= DGD_MAX_CCWS)
+			return cc_r15(env, 2, 11);
+		uint8_t w[8];
+		if (!guest_read(env, at, w, sizeof w))
+			return exception(env, PIC_ADDRESSING);
+		uint8_t op = w[0];
+		uint32_t data = be32(w) & AMASK;
+		bool chained = w[4] & CCW_CC;
+		uint16_t count = be16(w + 6);
+		if (i == 0 && op != DGD_SEEK)
+			return cc_r15(env, 2, 7);
+		switch (op) {
+		case DGD_SEEK:
+		case DGD_SEEK_HEAD: {
+			uint8_t arg[6];
+			if (!guest_read(env, data, arg, sizeof arg))
+				return cc_r15(env, 2, 6);
+			if (i == 0)
+				cyl = be16(arg + 2);
+			else if (be16(arg + 2) != cyl)
+				return cc_r15(env, 2, 12);
+			break;
+		}
+		case DGD_SET_SECTOR:
+			if (!in_storage(env, data, 1))
+				return cc_r15(env, 2, 6);
+			break;
+		case DGD_SEARCH_ID:
+			if (!in_storage(env, data, 5))
+				return cc_r15(env, 2, 6);
+			break;
+		case DGD_TIC:
+			if (data != prev || last_op != DGD_SEARCH_ID)
+				return cc_r15(env, 2, 7);
+			chained = true; /* the search skips it and goes on to the next CCW */
+			break;
+		case DGD_READ:
+		case DGD_WRITE:
+			if (count == 0)
+				return cc_r15(env, 2, 8);
+			if (count > DGD_MAX_COUNT)
+				return cc_r15(env, 2, 9);
+			if (!in_storage(env, data, count))
+				return cc_r15(env, 2, 10);
+			if (++nrw > want)
+				return cc_r15(env, 2, 11);
+			writes |= op == DGD_WRITE;
+			break;
+		default:
+			return cc_r15(env, 2, 7);
+		}
+		last_op = op;
+		prev = at;
+		at += 8;
+		ended = !chained;
+	}
+	if (last_op != DGD_READ && last_op != DGD_WRITE)
+		return cc_r15(env, 2, 7);
+	if (writes && env->readonly && env->readonly(env->ctx, vaddr))
+		return cc_r15(env, 1, 3);
+
+	struct machine_ipl_csw csw;
+	enum machine_io_status st =
+		machine_io_sync(env->m, vaddr, cpu_real_to_absolute(env->c, chain), psw_key(env), &csw);
+	switch (st) {
+	case MACHINE_IO_OK:
+		cpu_set_cc(env->c, 0);
+		return DIAG_DONE;
+	case MACHINE_IO_NOT_OPERATIONAL:
+		return cc_r15(env, 1, 1);
+	case MACHINE_IO_BUSY:
+		return cc_r15(env, 1, 5);
+	case MACHINE_IO_STATUS:
+	case MACHINE_IO_NO_END:
+		break;
+	}
+	if ((csw.unit & UNIT_UC) && csw.sense_len >= 2) {
+		if (csw.sense[0] & 0x01) /* seek check: a cylinder outside the minidisk */
+			return cc_r15(env, 1, 4);
+		uint8_t w[8];
+		bool wrote = csw.ccw >= 8 && guest_read(env, csw.ccw - 8, w, sizeof w) && w[0] == DGD_WRITE;
+		/* command reject, file protected or write inhibited: a read-only disk */
+		if (wrote && (csw.sense[0] & 0x80) && (csw.sense[1] & 0x06))
+			return cc_r15(env, 1, 3);
+	}
+	store_csw(env, &csw);
+	return cc_r15(env, 3, 13);
+}
+
+/* ---- X'20' General I/O ---- */
+
+/*
+ * Rx: virtual device address; Ry: address of any CCW chain (R6: the whole register; VM/SP's key
+ * in byte 0 is not looked at, the PSW key is used). Run synchronously, no interruption: CC 0; CC 1
+ * R15 1 (no such device) or 5 (busy or status pending); CC 2 R15 2 (unit exception) or 3 (wrong
+ * length); CC 3 R15 13 (unit check, with sense bytes 0 and 1 in Ry bytes 2-3; also any other
+ * channel error, with zeros there).
+ */
+HANDLER(genio)
+{
+	uint16_t vaddr = gpr(env, rx) & 0xFFFF;
+	uint32_t chain = gpr(env, ry) & AMASK;
+	struct machine_ipl_csw csw;
+	enum machine_io_status st =
+		machine_io_sync(env->m, vaddr, cpu_real_to_absolute(env->c, chain), psw_key(env), &csw);
+	switch (st) {
+	case MACHINE_IO_OK:
+		cpu_set_cc(env->c, 0);
+		return DIAG_DONE;
+	case MACHINE_IO_NOT_OPERATIONAL:
+		return cc_r15(env, 1, 1);
+	case MACHINE_IO_BUSY:
+		return cc_r15(env, 1, 5);
+	case MACHINE_IO_STATUS:
+	case MACHINE_IO_NO_END:
+		break;
+	}
+	if (!(csw.unit & UNIT_UC) && st == MACHINE_IO_STATUS) {
+		if (csw.unit & UNIT_UX)
+			return cc_r15(env, 2, 2);
+		if ((csw.chan & ~CHAN_PCI) == CHAN_IL)
+			return cc_r15(env, 2, 3);
+	}
+	uint32_t sense = csw.unit & UNIT_UC ? (uint32_t)csw.sense[0] << 8 | csw.sense[1] : 0;
+	set_gpr(env, ry, (gpr(env, ry) & 0xFFFF0000u) | sense);
+	return cc_r15(env, 3, 13);
+}
+
+/* ---- X'24' Device type and features ---- */
+
+/* VM/370's device codes (RDEVBLOK/VDEVBLOK; vm370-diagnose.md 3). Console: on a typewriter line
+ * (the 3215 model), the last byte of Ry+1 is the line length. Readers, punches and printers are
+ * spooled. VDEVSTAT and VDEVFLAG of the tape are what a real R6 system showed for a 3420. The
+ * 3505, 3525 and 3211 type codes are from VM/370's equates as the reference does not list them
+ * (to confirm); RDEVMDL is 0 where the model is not known. "CKD" and "FBA" are what machine/
+ * names every disk today (machine_device_type() does not give the model yet): class only. */
+static const struct {
+	const char *name;
+	struct diag_devcode code;
+} devcodes[] = {
+	{"3215", {0x80, 0x00, 0x00, 0x00, 0x00, 0x00, false}},
+	{"2540R", {0x20, 0x82, 0x00, 0x00, 0x00, 0x00, true}},
+	{"3505", {0x20, 0x84, 0x00, 0x00, 0x00, 0x00, true}},
+	{"2540P", {0x10, 0x82, 0x00, 0x00, 0x00, 0x00, true}},
+	{"3525", {0x10, 0x84, 0x00, 0x00, 0x00, 0x00, true}},
+	{"1403", {0x10, 0x41, 0x00, 0x00, 0x00, 0x00, true}},
+	{"3211", {0x10, 0x42, 0x00, 0x00, 0x00, 0x00, true}},
+	{"3420", {0x08, 0x10, 0x08, 0x02, 0x03, 0x02, false}},
+	{"2311", {0x04, 0x80, 0x00, 0x00, 0x00, 0x00, false}},
+	{"2314", {0x04, 0x40, 0x00, 0x00, 0x00, 0x00, false}},
+	{"2319", {0x04, 0x40, 0x00, 0x00, 0x00, 0x00, false}},
+	{"3330", {0x04, 0x10, 0x00, 0x00, 0x00, 0x00, false}},
+	{"3330-11", {0x04, 0x10, 0x00, 0x00, 0x00, 0x00, false}},
+	{"3340-35", {0x04, 0x01, 0x00, 0x00, 0x00, 0x00, false}},
+	{"3340-70", {0x04, 0x01, 0x00, 0x00, 0x00, 0x00, false}},
+	{"3350", {0x04, 0x08, 0x00, 0x00, 0x00, 0x00, false}},
+	{"3375", {0x04, 0x04, 0x00, 0x00, 0x00, 0x00, false}},
+	{"3380", {0x04, 0x20, 0x00, 0x00, 0x00, 0x00, false}},
+	{"2305", {0x04, 0x02, 0x00, 0x00, 0x00, 0x00, false}},
+	{"CKD", {0x04, 0x00, 0x00, 0x00, 0x00, 0x00, false}},
+	{"3310", {0x01, 0x01, 0x00, 0x00, 0x00, 0x00, false}},
+	{"3370", {0x01, 0x02, 0x00, 0x00, 0x00, 0x00, false}},
+	{"3370-2", {0x01, 0x02, 0x00, 0x00, 0x00, 0x00, false}},
+	{"FBA", {0x01, 0x00, 0x00, 0x00, 0x00, 0x00, false}},
+};
+
+bool diag_device_code(const char *devtype, struct diag_devcode *out)
+{
+	for (size_t i = 0; devtype && i < sizeof devcodes / sizeof devcodes[0]; i++)
+		if (!strcmp(devtype, devcodes[i].name)) {
+			*out = devcodes[i].code;
+			return true;
+		}
+	return false;
+}
+
+#define VDEVRDO 0x80 /* VDEVFLAG: read-only disk */
+
+/*
+ * Rx: virtual device address, or -1 for the virtual console (Rx then gets its address). CC 0: Ry
+ * = VDEVTYPC VDEVTYPE VDEVSTAT VDEVFLAG, Ry+1 = RDEVTYPC RDEVTYPE RDEVMDL RDEVFTR (the console:
+ * line length for RDEVFTR). CC 2: a spooled device, Ry only. CC 3: no such device (or a type CP
+ * has no code for), registers unchanged.
+ */
+HANDLER(devtype)
+{
+	uint32_t vx = gpr(env, rx);
+	uint16_t vaddr;
+	if (vx == 0xFFFFFFFFu) {
+		if (!env->has_console) {
+			cpu_set_cc(env->c, 3);
+			return DIAG_DONE;
+		}
+		vaddr = env->console;
+		set_gpr(env, rx, vaddr);
+	} else if (vx > 0xFFF) {
+		cpu_set_cc(env->c, 3);
+		return DIAG_DONE;
+	} else {
+		vaddr = (uint16_t)vx;
+	}
+	struct diag_devcode dc;
+	if (!diag_device_code(machine_device_type(env->m, vaddr), &dc)) {
+		cpu_set_cc(env->c, 3);
+		return DIAG_DONE;
+	}
+	uint8_t vflag = dc.vflag;
+	if ((dc.cls == 0x04 || dc.cls == 0x01) && env->readonly && env->readonly(env->ctx, vaddr))
+		vflag |= VDEVRDO;
+	set_gpr(env, ry, (uint32_t)dc.cls << 24 | (uint32_t)dc.type << 16 | (uint32_t)dc.vstat << 8 | vflag);
+	if (dc.spooled) {
+		cpu_set_cc(env->c, 2);
+		return DIAG_DONE;
+	}
+	uint8_t last = dc.feature;
+	if (env->has_console && vaddr == env->console)
+		last = env->console_linelen ? env->console_linelen : 130;
+	set_gpr(env, ry + 1, (uint32_t)dc.cls << 24 | (uint32_t)dc.type << 16 | (uint32_t)dc.model << 8 | last);
+	cpu_set_cc(env->c, 0);
+	return DIAG_DONE;
+}
+
+/* ---- X'5C' Error message editing ---- */
+
+/*
+ * Rx: a message "DMSxxxnnns text", Ry: its length. By SET EMSG: ON leaves both; CODE sets Ry to
+ * 10 (the id); OFF sets Ry to 0; TEXT points Rx past the id and the blank after it, and Ry at the
+ * rest. A message no longer than its id is left as it is (but OFF still gives 0). CP writes
+ * nothing; no CC.
+ */
+HANDLER(emsg)
+{
+	uint32_t addr = gpr(env, rx), len = gpr(env, ry);
+	switch (env->emsg) {
+	case DIAG_EMSG_ON:
+		break;
+	case DIAG_EMSG_OFF:
+		set_gpr(env, ry, 0);
+		break;
+	case DIAG_EMSG_CODE:
+		if (len > 10)
+			set_gpr(env, ry, 10);
+		break;
+	case DIAG_EMSG_TEXT:
+		if (len > 10) {
+			uint8_t b;
+			if (!guest_read(env, (addr + 10) & AMASK, &b, 1))
+				return exception(env, PIC_ADDRESSING);
+			uint32_t skip = b == 0x40 ? 11 : 10;
+			set_gpr(env, rx, addr + skip);
+			set_gpr(env, ry, len - skip);
+		}
+		break;
+	}
+	return DIAG_DONE;
+}
+
+/* ---- X'60' Virtual machine storage size ---- */
+
+HANDLER(storsize)
+{
+	(void)ry;
+	set_gpr(env, rx, machine_storage_size(env->m));
+	return DIAG_DONE;
+}
+
+/* ---- X'64' Find, load and purge a named segment ---- */
+
+/*
+ * Rx: doubleword-aligned address of the 8-byte name; Ry: subcode X'00' LOADSYS shared, X'04'
+ * LOADSYS non-shared, X'08' PURGESYS, X'0C' FINDSYS (any other: specification exception). No
+ * named saved systems exist yet: every subcode ends CC 2 with Ry = 44 (no such segment).
+ */
+HANDLER(segment)
+{
+	uint32_t addr = gpr(env, rx) & AMASK, sub = gpr(env, ry);
+	if (sub > 0x0C || (sub & 3) || (addr & 7))
+		return exception(env, PIC_SPECIFICATION);
+	uint8_t name[8];
+	if (!guest_read(env, addr, name, sizeof name))
+		return exception(env, PIC_ADDRESSING);
+	set_gpr(env, ry, SEG_NOT_FOUND);
+	cpu_set_cc(env->c, 2);
+	return DIAG_DONE;
+}
