@@ -58,11 +58,13 @@ static void on_shutdown(void *ctx)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: cambridge [--sysdir DIR] [--listen ADDR:PORT]\n"
+	fprintf(f, "usage: cambridge [--sysdir DIR] [--listen ADDR:PORT] [--logon-timeout SECONDS]\n"
 		   "  --sysdir DIR        the system directory (default ./" DEFAULT_SYSDIR
 		   ", created with the starter system if missing)\n"
 		   "  --listen ADDR:PORT  where to listen for telnet (default " DEFAULT_ADDR
-		   ":" DEFAULT_PORT "; port 0: any free port)\n");
+		   ":" DEFAULT_PORT "; port 0: any free port)\n"
+		   "  --logon-timeout S   close a terminal not logged on within S seconds (default %u;\n"
+		   "                      0: never)\n", LOGON_TIMEOUT_DEFAULT);
 }
 
 static void print_diags(const struct dir_diags *dg)
@@ -401,8 +403,8 @@ static void on_terminal(void *ctx, struct term *t)
 static size_t poll_fill(void *ctx, struct pollfd *p, size_t max, int *timeout_ms)
 {
 	struct daemon *dm = ctx;
-	(void)timeout_ms;
 	size_t n = 0;
+	*timeout_ms = logon_expire(dm->l);
 	if (max < 1)
 		return 0;
 	p[n++] = (struct pollfd){.fd = cpsys_wake_fd(dm->sys), .events = POLLIN};
@@ -449,11 +451,13 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"sysdir", required_argument, NULL, 's'},
 		{"listen", required_argument, NULL, 'l'},
+		{"logon-timeout", required_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *sysdir = DEFAULT_SYSDIR;
 	char *listen_arg = NULL;
+	unsigned logon_timeout = LOGON_TIMEOUT_DEFAULT;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -463,6 +467,17 @@ int main(int argc, char **argv)
 		case 'l':
 			listen_arg = optarg;
 			break;
+		case 't': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (*end || end == optarg || v > 86400) {
+				fprintf(stderr, "cambridge: --logon-timeout wants seconds (0-86400), not %s\n",
+					optarg);
+				return 2;
+			}
+			logon_timeout = (unsigned)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -571,6 +586,7 @@ int main(int argc, char **argv)
 		dir_free(dir);
 		return 1;
 	}
+	logon_set_timeout(dm.l, logon_timeout);
 	char err[256];
 	struct server_config cfg = {.addr = addr, .port = port, .on_terminal = on_terminal, .ctx = &dm,
 				    .poll_fill = poll_fill, .poll_ready = poll_ready};

@@ -33,15 +33,24 @@ struct logon_sess {
 	unsigned line;				/* our stand-in for the terminal's real address */
 	char userid[DIR_USERID_MAX + 1];	/* LS_PASSWORD */
 	bool noipl;				/* LS_PASSWORD: LOGON ... NOIPL */
+	time_t deadline;			/* logged on by then, or the terminal is closed */
 	struct logon_sess *prev, *next;
 };
 
 struct logon {
 	struct cpsys *sys;
+	unsigned timeout_s;
 	const struct directory *dir;
 	struct logon_sess *head;
 	unsigned next_line;
 };
+
+static time_t monotonic_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
 
 static void read_cp(struct logon_sess *s)
 {
@@ -207,6 +216,7 @@ struct logon *logon_new(struct cpsys *sys)
 		return NULL;
 	l->sys = sys;
 	l->dir = cpsys_directory(sys);
+	l->timeout_s = LOGON_TIMEOUT_DEFAULT;
 	l->next_line = 0x020;
 	return l;
 }
@@ -229,6 +239,7 @@ bool logon_attach(struct logon *l, struct term *t)
 	s->t = t;
 	s->state = LS_IDLE;
 	s->line = l->next_line;
+	s->deadline = monotonic_s() + (time_t)l->timeout_s;
 	l->next_line = l->next_line >= 0xFFF ? 0x020 : l->next_line + 1;
 	s->next = l->head;
 	if (l->head)
@@ -238,6 +249,37 @@ bool logon_attach(struct logon *l, struct term *t)
 	cp_msg_write(t, CP_RSP_ONLINE);
 	read_cp(s);
 	return true;
+}
+
+void logon_set_timeout(struct logon *l, unsigned seconds)
+{
+	l->timeout_s = seconds;
+}
+
+int logon_expire(struct logon *l)
+{
+	if (!l->timeout_s)
+		return -1;
+	time_t now = monotonic_s();
+	time_t next = 0;
+	struct logon_sess *s = l->head, *n;
+	for (; s; s = n) {
+		n = s->next;
+		if (now >= s->deadline) {
+			struct term *t = s->t;
+			if (s->state == LS_PASSWORD)
+				term_set_password(t, false);
+			cp_msg_write(t, CP_MSG_DMKLOG998E);
+			sess_free(s);
+			term_close(t);
+			continue;
+		}
+		if (!next || s->deadline < next)
+			next = s->deadline;
+	}
+	if (!next)
+		return -1;
+	return (int)(next - now) * 1000 + 1000;
 }
 
 size_t logon_users(const struct logon *l)

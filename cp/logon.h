@@ -42,6 +42,15 @@ void logon_free(struct logon *l);
  * untouched: the caller closes it).
  */
 bool logon_attach(struct logon *l, struct term *t);
+/*
+ * A terminal that is not logged on within the logon timeout (LOGON_TIMEOUT_DEFAULT seconds, or
+ * what logon_set_timeout() says; 0: none) is told so and closed: a connection that never logs on
+ * holds nothing for long. logon_expire() closes the ones whose time is up and returns the
+ * milliseconds until the next is due (-1: none); the server calls it every turn.
+ */
+#define LOGON_TIMEOUT_DEFAULT 300u
+void logon_set_timeout(struct logon *l, unsigned seconds);
+int logon_expire(struct logon *l);
 /* How many users are logged on. */
 size_t logon_users(const struct logon *l);
 

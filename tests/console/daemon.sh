@@ -15,7 +15,7 @@ trap 'exit 1' INT TERM HUP
 # start SYSDIR: the daemon in the background; sets pid and port.
 start() {
 	: >"$tmp/out"	# before the background job opens it: never read the last run's port
-	./cambridge --sysdir "$1" --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
+	./cambridge --sysdir "$1" --listen 127.0.0.1:0 $2 >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
 	port=
 	i=0
@@ -60,8 +60,8 @@ bad=$(awk '$1 == "USER" && $3 !~ /^\$y\$/ && $3 != "NOLOG"' "$ud")
 grep -qw CPCMS "$ud" && fail "MAINT's starter password in clear"
 
 # A whole session: greeting, unknown userid, wrong password, right password (hidden), an
-# unknown command, QUERY TIME, HELP, a command not carried out yet (through #CP), a class B
-# command refused to a class G user, LOGOFF and the close.
+# unknown command, QUERY TIME, HELP, a command through #CP, a class B command refused to a class
+# G user, LOGOFF and the close.
 client >"$tmp/s1" <<'SCRIPT' || { cat "$tmp/s1"; fail "session 1"; }
 expectx VM/370 ONLINE
 send LOGON NOBODY
@@ -88,8 +88,8 @@ expect TIME IS
 expect CONNECT= 00:00:
 send HELP MSG
 expect MESSAGE   M        ANY
-send #CP LINK MAINT 190 190 RR
-expectx LINK NOT YET AVAILABLE
+send #CP QUERY TIME
+expect TIME IS
 send ATTACH 180 TO USER1
 expectx ?CP: ATTACH
 send LOGOFF
@@ -306,5 +306,26 @@ send LOGOFF
 closed
 SCRIPT
 fi
+stop
+# A terminal that does not log on in time is closed; one that does is not disturbed.
+start "$sys" "--logon-timeout 2"
+client >"$tmp/k" <<'SCRIPT' &
+expectx VM/370 ONLINE
+send LOGON USER1 USER1 NOIPL
+expect LOGON AT
+sleep 3000
+send QUERY USERS
+expectx 001 USERS, 000 DIALED
+send LOGOFF
+closed
+SCRIPT
+kpid=$!
+client >"$tmp/l" <<'SCRIPT' || { cat "$tmp/l"; fail "logon timeout"; }
+expectx VM/370 ONLINE
+expectx LOGON TIME LIMIT EXCEEDED
+closed
+SCRIPT
+cat "$tmp/l"
+wait $kpid || { cat "$tmp/k"; fail "a logged-on user after another's timeout"; }
 stop
 echo "daemon: ok"
