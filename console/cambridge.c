@@ -545,7 +545,6 @@ int main(int argc, char **argv)
 		free(path);
 		return 1;
 	}
-	free(path);
 
 	const char *first = NULL;
 	if (!is_loopback(addr) && starter_passwords_unchanged(dir, &first)) {
@@ -554,6 +553,7 @@ int main(int argc, char **argv)
 			"(documented in cp/README.md); change it or listen on 127.0.0.1\n",
 			addr, first ? first : "?");
 		dir_free(dir);
+		free(path);
 		return 1;
 	}
 
@@ -562,6 +562,7 @@ int main(int argc, char **argv)
 	if (!spool_dir) {
 		fprintf(stderr, "cambridge: %s\n", strerror(ENOMEM));
 		dir_free(dir);
+		free(path);
 		return 1;
 	}
 	sprintf(spool_dir, "%s/spool", sysdir);
@@ -570,10 +571,12 @@ int main(int argc, char **argv)
 		free(vol_dir);
 		free(spool_dir);
 		dir_free(dir);
+		free(path);
 		return 1;
 	}
 	sprintf(vol_dir, "%s/volumes", sysdir);
-	struct cpsys_config scfg = {.dir = dir, .spool_dir = spool_dir, .volumes_dir = vol_dir,
+	struct cpsys_config scfg = {.dir = dir, .directory_path = path, .spool_dir = spool_dir,
+				    .volumes_dir = vol_dir,
 				    .oper_log = cp_oper_log, .oper_ctx = &dm,
 				    .shutdown = on_shutdown, .shutdown_ctx = &dm};
 	dm.sys = cpsys_new(&scfg);
@@ -584,6 +587,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cambridge: %s\n", strerror(errno ? errno : ENOMEM));
 		cpsys_free(dm.sys);
 		dir_free(dir);
+		free(path);
 		return 1;
 	}
 	logon_set_timeout(dm.l, logon_timeout);
@@ -596,6 +600,7 @@ int main(int argc, char **argv)
 		logon_free(dm.l);
 		cpsys_free(dm.sys);
 		dir_free(dir);
+		free(path);
 		return 1;
 	}
 
@@ -616,6 +621,7 @@ int main(int argc, char **argv)
 		logon_free(dm.l);
 		cpsys_free(dm.sys);
 		dir_free(dir);
+		free(path);
 		return 1;
 	}
 	sprintf(sock, "%s/%s", sysdir, CTL_SOCKET_NAME);
@@ -628,6 +634,7 @@ int main(int argc, char **argv)
 		logon_free(dm.l);
 		cpsys_free(dm.sys);
 		dir_free(dir);
+		free(path);
 		return 1;
 	}
 	const char *tt = getenv("TERM");
@@ -657,6 +664,7 @@ int main(int argc, char **argv)
 	oper_free(dm.oper);
 	dm.oper = NULL;
 	dir_free(dir);
+	free(path);
 	printf("cambridge: stopped\n");
 	return rc == 0 ? 0 : 1;
 }

@@ -40,7 +40,6 @@ struct logon_sess {
 struct logon {
 	struct cpsys *sys;
 	unsigned timeout_s;
-	const struct directory *dir;
 	struct logon_sess *head;
 	unsigned next_line;
 };
@@ -82,7 +81,7 @@ static void sess_free(struct logon_sess *s)
  */
 static bool check_password(struct logon_sess *s, const char *password)
 {
-	const struct dir_user *u = dir_find(s->l->dir, s->userid);
+	const struct dir_user *u = dir_find(cpsys_directory(s->l->sys), s->userid);
 	s->state = LS_IDLE;
 	if (!u || u->password.kind != DIR_PW_HASH || !cp_password_valid(password) ||
 	    !cp_password_check(password, u->password.text)) {
@@ -131,7 +130,7 @@ static bool sess_logon(void *sess, const struct cp_cmd_line *cl)
 			return false;
 		}
 	}
-	const struct dir_user *u = dir_find(s->l->dir, cl->tok[1]);
+	const struct dir_user *u = dir_find(cpsys_directory(s->l->sys), cl->tok[1]);
 	if (!u || u->password.kind == DIR_PW_NOLOG) {
 		cp_msg_write(s->t, CP_MSG_DMKLOG053E, cl->tok[1]);
 		return false;
@@ -215,7 +214,6 @@ struct logon *logon_new(struct cpsys *sys)
 	if (!l)
 		return NULL;
 	l->sys = sys;
-	l->dir = cpsys_directory(sys);
 	l->timeout_s = LOGON_TIMEOUT_DEFAULT;
 	l->next_line = 0x020;
 	return l;

@@ -116,8 +116,17 @@ static struct item *item_new(enum item_kind kind, int aux, const char *text, siz
 
 /* ---- The system and the virtual machine ---- */
 
+struct retired_dir {
+	struct directory *dir;
+	struct retired_dir *next;
+};
+
 struct cpsys {
 	struct cpsys_config cfg;
+	/* ---- Under mx ---- */
+	const struct directory *dir;	/* the directory in force: cfg.dir, then DIRECT's */
+	struct directory *owned;	/* the one DIRECT loaded, if dir is it */
+	struct retired_dir *retired;	/* earlier ones: users logged on keep pointers into them */
 	struct dsp *dsp;
 	struct spool *spool;		/* NULL: no spool directory given */
 	struct volumes *vols;		/* NULL: no volumes directory given */
@@ -622,7 +631,7 @@ enum vm_logon_result vm_logon(struct cpsys *sys, const struct dir_user *u, struc
 		return VM_LOGON_NOMEM;
 	struct logon_links ll = {.vm = vm};
 	if (sys->links && sys->vols)
-		mdisk_logon(sys->links, sys->cfg.dir, u->userid, logon_link, &ll);
+		mdisk_logon(sys->links, cpsys_directory(sys), u->userid, logon_link, &ll);
 	vm->logon_time = time(NULL);
 	vm->refs = 3;	/* task, terminal, table */
 	vm->t = t;
@@ -1098,6 +1107,7 @@ struct cpsys *cpsys_new(const struct cpsys_config *cfg)
 	if (!sys)
 		return NULL;
 	sys->cfg = *cfg;
+	sys->dir = cfg->dir;
 	sys->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (sys->wake_fd < 0) {
 		free(sys);
@@ -1330,6 +1340,13 @@ void cpsys_free(struct cpsys *sys)
 	spool_close(sys->spool);
 	vol_close_all(sys->vols);
 	mdisk_table_free(sys->links);
+	dir_free(sys->owned);
+	while (sys->retired) {
+		struct retired_dir *r = sys->retired;
+		sys->retired = r->next;
+		dir_free(r->dir);
+		free(r);
+	}
 	pthread_mutex_destroy(&sys->mx);
 	close(sys->wake_fd);
 	free(sys);
@@ -1340,9 +1357,46 @@ int cpsys_wake_fd(const struct cpsys *sys)
 	return sys->wake_fd;
 }
 
-const struct directory *cpsys_directory(const struct cpsys *sys)
+const struct directory *cpsys_directory(struct cpsys *sys)
 {
-	return sys->cfg.dir;
+	pthread_mutex_lock(&sys->mx);
+	const struct directory *d = sys->dir;
+	pthread_mutex_unlock(&sys->mx);
+	return d;
+}
+
+enum dir_status cpsys_reload_directory(struct cpsys *sys, struct dir_diags *dg, size_t *users)
+{
+	if (!sys->cfg.directory_path)
+		return DIR_ERR_ARG;
+	struct directory *d;
+	enum dir_status st = dir_load(sys->cfg.directory_path, 0, &d, dg);
+	if (st != DIR_OK)
+		return st;
+	struct retired_dir *r = malloc(sizeof *r);
+	if (!r && sys->owned) {
+		dir_free(d);
+		return DIR_ERR_NOMEM;
+	}
+	pthread_mutex_lock(&sys->mx);
+	if (sys->owned) {
+		r->dir = sys->owned;
+		r->next = sys->retired;
+		sys->retired = r;
+		r = NULL;
+	}
+	sys->owned = d;
+	sys->dir = d;
+	pthread_mutex_unlock(&sys->mx);
+	free(r);
+	if (users)
+		*users = dir_count(d);
+	return DIR_OK;
+}
+
+const char *cpsys_directory_path(const struct cpsys *sys)
+{
+	return sys->cfg.directory_path;
 }
 
 size_t cpsys_users(struct cpsys *sys)
@@ -1374,7 +1428,7 @@ void cpsys_each_user(struct cpsys *sys, void (*fn)(void *arg, const struct cpsys
 
 int cpsys_operator_command(struct cpsys *sys, struct term *out, const char *line)
 {
-	const struct dir_user *op = dir_find(sys->cfg.dir, "OPERATOR");
+	const struct dir_user *op = dir_find(cpsys_directory(sys), "OPERATOR");
 	unsigned all = 0;
 	for (char c = 'A'; c <= 'G'; c++)
 		all |= DIR_CLASS(c);

@@ -35,6 +35,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "cp/directory.h"
 #include "cp/term.h"
 
 struct directory;
@@ -46,6 +47,7 @@ struct vmblok;
 
 struct cpsys_config {
 	const struct directory *dir;	/* not owned; must outlive the system */
+	const char *directory_path;	/* its file, for DIRECT and PASSWORD; NULL: none */
 	const char *spool_dir;		/* the spool's directory (cp/spool.h); NULL: no spool */
 	const char *volumes_dir;	/* the real volumes (cp/volumes.h); NULL: no minidisks */
 	/* SHUTDOWN: every user was forced off; the daemon should stop. Any thread; may be NULL. */
@@ -95,7 +97,15 @@ size_t cpsys_force_all(struct cpsys *sys);
 void cpsys_shutdown(struct cpsys *sys);
 /* Users logged on (connected or not). Any thread. */
 size_t cpsys_users(struct cpsys *sys);
-const struct directory *cpsys_directory(const struct cpsys *sys);
+/* The directory in force. It stays valid until cpsys_free() (a reload keeps the old ones: users
+ * logged on under them keep their entries). Any thread. */
+const struct directory *cpsys_directory(struct cpsys *sys);
+/* DIRECT: read cfg.directory_path again and put it in force when it has no error; the
+ * diagnostics (file:line) go to dg either way; *users (may be NULL) gets its number of users.
+ * New logons use it at once; users logged on keep what they logged on with. */
+struct dir_diags;
+enum dir_status cpsys_reload_directory(struct cpsys *sys, struct dir_diags *dg, size_t *users);
+const char *cpsys_directory_path(const struct cpsys *sys);
 /* Write a line to the operator's log (cfg.oper_log), printf-style. Any thread. */
 void cpsys_log(struct cpsys *sys, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

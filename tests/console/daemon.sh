@@ -46,6 +46,7 @@ stop() {
 }
 
 client() { timeout 30 ./tests/console/tnclient 127.0.0.1 "$port"; }
+ctl() { timeout 20 ./cambridge-ctl --sysdir "$sys" "$@"; }
 
 sys="$tmp/sys"
 start "$sys"
@@ -197,7 +198,6 @@ cat "$tmp/f"
 # program's disabled wait brings him back to CP. A class G user cannot IMPORT.
 deck=tests/ipl/echo.deck
 if [ -s "$deck" ]; then
-	ctl() { timeout 20 ./cambridge-ctl --sysdir "$sys" "$@"; }
 	out=$(ctl IMPORT "$PWD/$deck" TO USER1 NAME ECHO DECK) || fail "IMPORT: $out"
 	echo "$out" | grep -Eq '^PUN FILE [0-9]{4} TO USER1 COPY 01 NOHOLD$' || fail "IMPORT said: $out"
 	out=$(ctl IMPORT /nonexistent/deck TO USER1); [ $? -eq 1 ] || fail "IMPORT of nothing: $out"
@@ -309,6 +309,27 @@ fi
 stop
 # A terminal that does not log on in time is closed; one that does is not disturbed.
 start "$sys" "--logon-timeout 2"
+
+# The operator gives USER3 a new password (hashed into USER DIRECT, in force at once); a directory
+# with an error is refused with its file and line, and the one in force stays.
+out=$(ctl PASSWORD USER3 NEWPW3) || fail "PASSWORD: $out"
+[ "$out" = "DIRECTORY IN FORCE: 5 USERS" ] || fail "PASSWORD said: $out"
+grep -qw NEWPW3 "$sys/USER DIRECT" && fail "a clear password in USER DIRECT"
+cp "$sys/USER DIRECT" "$tmp/ud"
+printf 'USER BAD1 BAD1 1M 2M Q\n' >>"$sys/USER DIRECT"
+out=$(ctl DIRECT); [ $? -eq 1 ] || fail "DIRECT with an error: $out"
+echo "$out" | grep -Eq "USER DIRECT:[0-9]+: DMKDIR" || fail "DIRECT's diagnostics: $out"
+cp "$tmp/ud" "$sys/USER DIRECT"
+client >"$tmp/m" <<'SCRIPT' || { cat "$tmp/m"; fail "the new password"; }
+expectx VM/370 ONLINE
+send LOGON USER3 USER3 NOIPL
+expectx PASSWORD INCORRECT - REINITIATE LOGON PROCEDURE
+send LOGON USER3 newpw3 NOIPL
+expect LOGON AT
+send LOGOFF
+closed
+SCRIPT
+
 client >"$tmp/k" <<'SCRIPT' &
 expectx VM/370 ONLINE
 send LOGON USER1 USER1 NOIPL
