@@ -575,13 +575,24 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sprintf(vol_dir, "%s/volumes", sysdir);
+	char *nss_dir = malloc(strlen(sysdir) + sizeof "/nss");
+	if (!nss_dir) {
+		fprintf(stderr, "cambridge: %s\n", strerror(ENOMEM));
+		free(vol_dir);
+		free(spool_dir);
+		dir_free(dir);
+		free(path);
+		return 1;
+	}
+	sprintf(nss_dir, "%s/nss", sysdir);
 	struct cpsys_config scfg = {.dir = dir, .directory_path = path, .spool_dir = spool_dir,
-				    .volumes_dir = vol_dir,
+				    .volumes_dir = vol_dir, .nss_dir = nss_dir,
 				    .oper_log = cp_oper_log, .oper_ctx = &dm,
 				    .shutdown = on_shutdown, .shutdown_ctx = &dm};
 	dm.sys = cpsys_new(&scfg);
 	free(spool_dir);
 	free(vol_dir);
+	free(nss_dir);
 	dm.l = dm.sys ? logon_new(dm.sys) : NULL;
 	if (!dm.l) {
 		fprintf(stderr, "cambridge: %s\n", strerror(errno ? errno : ENOMEM));

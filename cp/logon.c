@@ -11,6 +11,7 @@
  */
 #include "cp/logon.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,6 +25,7 @@
 enum logon_state {
 	LS_IDLE,	/* VM/370 ONLINE: reading LOGON */
 	LS_PASSWORD,	/* ENTER PASSWORD: for userid */
+	LS_CHECKING,	/* the password is being checked off the server thread: lines are ignored */
 };
 
 struct logon_sess {
@@ -34,6 +36,7 @@ struct logon_sess {
 	char userid[DIR_USERID_MAX + 1];	/* LS_PASSWORD */
 	bool noipl;				/* LS_PASSWORD: LOGON ... NOIPL */
 	time_t deadline;			/* logged on by then, or the terminal is closed */
+	unsigned long id;			/* for a password check's answer to find it */
 	struct logon_sess *prev, *next;
 };
 
@@ -42,6 +45,7 @@ struct logon {
 	unsigned timeout_s;
 	struct logon_sess *head;
 	unsigned next_line;
+	unsigned long next_id;
 };
 
 static time_t monotonic_s(void)
@@ -76,15 +80,14 @@ static void sess_free(struct logon_sess *s)
 }
 
 /*
- * The password for s->userid was typed: log on (or reconnect), or say why not and return to idle.
- * True when the terminal went to the user's virtual machine: s is freed then.
+ * The password for s->userid was right (ok) or not: log on (or reconnect), or say why not and
+ * return to idle. True when the terminal went to the user's virtual machine: s is freed then.
  */
-static bool check_password(struct logon_sess *s, const char *password)
+static bool password_checked(struct logon_sess *s, bool ok)
 {
 	const struct dir_user *u = dir_find(cpsys_directory(s->l->sys), s->userid);
 	s->state = LS_IDLE;
-	if (!u || u->password.kind != DIR_PW_HASH || !cp_password_valid(password) ||
-	    !cp_password_check(password, u->password.text)) {
+	if (!u || u->password.kind != DIR_PW_HASH || !ok) {
 		cp_msg_write(s->t, CP_MSG_DMKLOG050E);
 		return false;
 	}
@@ -104,6 +107,64 @@ static bool check_password(struct logon_sess *s, const char *password)
 		return false;
 	}
 	return false;
+}
+
+/* A password check, off the server thread (cpsys_async). */
+struct pw_check {
+	struct logon *l;
+	unsigned long id;		/* the session's */
+	bool ok;
+	char password[CP_PASSWORD_MAX + 1];
+	char hash[CP_HASH_MAX];
+};
+
+static void pw_work(void *arg)
+{
+	struct pw_check *pc = arg;
+	pc->ok = cp_password_valid(pc->password) && cp_password_check(pc->password, pc->hash);
+	explicit_bzero(pc->password, sizeof pc->password);
+}
+
+static void pw_done(void *arg, bool cancelled)
+{
+	struct pw_check *pc = arg;
+	if (!cancelled) {
+		struct logon_sess *s = pc->l->head;
+		while (s && s->id != pc->id)
+			s = s->next;	/* gone (disconnected, timed out): nothing to do */
+		if (s && s->state == LS_CHECKING && !password_checked(s, pc->ok))
+			read_cp(s);
+	}
+	explicit_bzero(pc, sizeof *pc);
+	free(pc);
+}
+
+/*
+ * The password for s->userid was typed: check it without holding up the server (the answer comes
+ * back in pw_done()). True when the terminal went to the user's virtual machine already (the
+ * check could not be sent off and was done here): s is freed then.
+ */
+static bool check_password(struct logon_sess *s, const char *password)
+{
+	const struct dir_user *u = dir_find(cpsys_directory(s->l->sys), s->userid);
+	if (!u || u->password.kind != DIR_PW_HASH || strlen(u->password.text) >= CP_HASH_MAX ||
+	    strlen(password) > CP_PASSWORD_MAX)
+		return password_checked(s, false);
+	struct pw_check *pc = calloc(1, sizeof *pc);
+	if (pc) {
+		pc->l = s->l;
+		pc->id = s->id;
+		snprintf(pc->password, sizeof pc->password, "%s", password);
+		snprintf(pc->hash, sizeof pc->hash, "%s", u->password.text);
+		if (cpsys_async(s->l->sys, pw_work, pw_done, pc)) {
+			s->state = LS_CHECKING;
+			return false;
+		}
+		explicit_bzero(pc, sizeof *pc);
+		free(pc);
+	}
+	return password_checked(s, cp_password_valid(password) &&
+					   cp_password_check(password, u->password.text));
 }
 
 /*
@@ -161,6 +222,8 @@ static const struct cp_cmd_session_ops session_ops = {
 
 static void on_line(struct logon_sess *s, const char *line)
 {
+	if (s->state == LS_CHECKING)
+		return;	/* typed ahead of the password check's answer: VM/370 would not read it either */
 	if (s->state == LS_PASSWORD) {
 		/* The password is the first token; no blanks are allowed in one. */
 		struct cp_cmd_line cl;
@@ -168,7 +231,7 @@ static void on_line(struct logon_sess *s, const char *line)
 		cp_cmd_tokenize(&cl, line);
 		bool gone = check_password(s, cl.n ? cl.raw[0] : "");
 		explicit_bzero(&cl, sizeof cl);
-		if (!gone)
+		if (!gone && s->state != LS_CHECKING)
 			read_cp(s);
 		return;
 	}
@@ -237,6 +300,7 @@ bool logon_attach(struct logon *l, struct term *t)
 	s->t = t;
 	s->state = LS_IDLE;
 	s->line = l->next_line;
+	s->id = ++l->next_id;
 	s->deadline = monotonic_s() + (time_t)l->timeout_s;
 	l->next_line = l->next_line >= 0xFFF ? 0x020 : l->next_line + 1;
 	s->next = l->head;

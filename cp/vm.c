@@ -17,6 +17,7 @@
 #include "cp/vm.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cp/command.h"
@@ -121,8 +123,20 @@ struct retired_dir {
 	struct retired_dir *next;
 };
 
+struct cpsys_job {
+	struct cpsys *sys;
+	void (*work)(void *arg);
+	void (*done)(void *arg, bool cancelled);
+	void *arg;
+	struct dsp_task *task;
+	bool finished;			/* work ran: done is due on the server thread */
+	struct cpsys_job *prev, *next;	/* sys->jobs, under sys->mx */
+};
+
 struct cpsys {
 	struct cpsys_config cfg;
+	struct cpsys_job *jobs;		/* cpsys_async()'s, until done ran (under mx) */
+	bool jobs_finished;		/* some job waits for its done (under mx) */
 	/* ---- Under mx ---- */
 	const struct directory *dir;	/* the directory in force: cfg.dir, then DIRECT's */
 	struct directory *owned;	/* the one DIRECT loaded, if dir is it */
@@ -727,11 +741,8 @@ void vm_disconnect(struct vmblok *vm)
 
 int vm_ipl(struct vmblok *vm, unsigned vaddr, bool clear)
 {
-	if (clear) {
-		static const uint8_t zero[4096];
-		for (uint32_t a = 0; a < machine_storage_size(vm->m); a += sizeof zero)
-			machine_load(vm->m, a, zero, sizeof zero);
-	}
+	if (clear)
+		machine_clear_storage(vm->m);
 	struct machine_ipl_csw csw;
 	enum machine_ipl_status st = machine_ipl(vm->m, (uint16_t)vaddr, &csw);
 	if (st == MACHINE_IPL_OK)
@@ -741,8 +752,181 @@ int vm_ipl(struct vmblok *vm, unsigned vaddr, bool clear)
 
 void vm_system_reset(struct vmblok *vm, bool clear)
 {
+	if (clear)
+		machine_clear_storage(vm->m);	/* a saved system's pages go too */
 	machine_reset(vm->m, clear);
 	vm->mode = VM_MODE_CP;
+}
+
+/* ---- Named saved systems ----
+ *
+ * SYSDIR/nss/NAME is a saved system: a 4096-byte header, then the storage image, page aligned so
+ * that IPL maps it copy-on-write (machine_map_storage). The header, big-endian:
+ *     0  "CAMBNSS1"          8  storage bytes saved (4)     12  the saving userid (ASCII, NUL
+ *    20  PSW (8)            28  GR 0-15 (64)                    padded, 8)
+ *    92  CR 0-15 (64)      156  FPR 0, 2, 4, 6 (32)        188  when it was saved (seconds since
+ *                                                               1970, 8)
+ */
+#define NSS_HEADER 4096u
+static const char nss_magic[8] = {'C', 'A', 'M', 'B', 'N', 'S', 'S', '1'};
+
+static bool nss_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > 8)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9') ||
+		      name[i] == '$' || name[i] == '#' || name[i] == '@'))
+			return false;
+	return true;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static bool write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+bool vm_savesys(struct vmblok *vm, const char *name, char *why, size_t whylen)
+{
+	const char *dir = vm->sys->cfg.nss_dir;
+	if (!dir) {
+		snprintf(why, whylen, "no saved systems on this system");
+		return false;
+	}
+	if (!nss_name_valid(name)) {
+		snprintf(why, whylen, "not a system name: %s", name);
+		return false;
+	}
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		snprintf(why, whylen, "%s: %s", dir, strerror(errno));
+		return false;
+	}
+	uint32_t len = machine_storage_size(vm->m) / 4096u * 4096u;
+	uint8_t *hdr = calloc(1, NSS_HEADER);
+	uint8_t *img = malloc(len);
+	char path[4096], tmp[4096 + 8];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	bool ok = false;
+	int fd = -1;
+	if (!hdr || !img) {
+		snprintf(why, whylen, "out of memory");
+		goto out;
+	}
+	struct cpu *c = machine_cpu(vm->m);
+	memcpy(hdr, nss_magic, sizeof nss_magic);
+	put32(hdr + 8, len);
+	snprintf((char *)hdr + 12, 9, "%s", vm->userid);
+	cpu_get_psw(c, hdr + 20);
+	for (int r = 0; r < 16; r++) {
+		put32(hdr + 28 + 4 * r, cpu_get_gpr(c, r));
+		put32(hdr + 92 + 4 * r, cpu_get_cr(c, r));
+	}
+	for (int r = 0; r < 8; r += 2) {
+		uint64_t f = cpu_get_fpr(c, r);
+		put32(hdr + 156 + 4 * r, (uint32_t)(f >> 32));
+		put32(hdr + 160 + 4 * r, (uint32_t)f);
+	}
+	uint64_t now = (uint64_t)time(NULL);
+	put32(hdr + 188, (uint32_t)(now >> 32));
+	put32(hdr + 192, (uint32_t)now);
+	machine_dump(vm->m, 0, img, len);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || !write_all(fd, hdr, NSS_HEADER) || !write_all(fd, img, len) || fsync(fd) != 0 ||
+	    close(fd) != 0) {
+		snprintf(why, whylen, "%s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) != 0) {
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	ok = true;
+out:
+	free(hdr);
+	free(img);
+	return ok;
+}
+
+enum vm_nss_status vm_ipl_nss(struct vmblok *vm, const char *name, char *why, size_t whylen)
+{
+	const char *dir = vm->sys->cfg.nss_dir;
+	if (!dir || !nss_name_valid(name))
+		return VM_NSS_NOT_FOUND;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return VM_NSS_NOT_FOUND;
+	uint8_t hdr[256];
+	struct stat sb;
+	enum vm_nss_status st = VM_NSS_BAD;
+	if (pread(fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr || fstat(fd, &sb) != 0 ||
+	    memcmp(hdr, nss_magic, sizeof nss_magic) != 0) {
+		snprintf(why, whylen, "%s: not a saved system", path);
+		goto out;
+	}
+	uint32_t len = get32(hdr + 8);
+	if (len == 0 || len % 4096u || (uint64_t)sb.st_size < NSS_HEADER + (uint64_t)len) {
+		snprintf(why, whylen, "%s: truncated or damaged", path);
+		goto out;
+	}
+	if (len > machine_storage_size(vm->m)) {
+		snprintf(why, whylen, "it needs %uK of storage, the virtual machine has %uK", len / 1024,
+			 machine_storage_size(vm->m) / 1024);
+		st = VM_NSS_TOO_BIG;
+		goto out;
+	}
+	/* An IPL: the machine reset, then the saved storage and state. */
+	machine_clear_storage(vm->m);
+	machine_reset(vm->m, false);
+	if (!machine_map_storage(vm->m, fd, NSS_HEADER, len)) {
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	struct cpu *c = machine_cpu(vm->m);
+	for (int r = 0; r < 16; r++) {
+		cpu_set_gpr(c, r, get32(hdr + 28 + 4 * r));
+		cpu_set_cr(c, r, get32(hdr + 92 + 4 * r));
+	}
+	for (int r = 0; r < 8; r += 2)
+		cpu_set_fpr(c, r, (uint64_t)get32(hdr + 156 + 4 * r) << 32 | get32(hdr + 160 + 4 * r));
+	cpu_set_psw(c, hdr + 20);
+	vm->mode = VM_MODE_VM;
+	st = VM_NSS_OK;
+out:
+	close(fd);
+	return st;
 }
 
 void vm_query_console(struct vmblok *vm)
@@ -989,9 +1173,9 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static enum dsp_verdict vm_run(void *arg, struct dsp_slice *slice)
+/* The user's input, in order: lines (commands or the guest's), attention, disconnection, FORCE. */
+static void take_input(struct vmblok *vm)
 {
-	struct vmblok *vm = arg;
 	for (;;) {
 		pthread_mutex_lock(&vm->mx);
 		struct item *it = q_get(&vm->inq);
@@ -1003,11 +1187,23 @@ static enum dsp_verdict vm_run(void *arg, struct dsp_slice *slice)
 		free(it);
 		if (vm->ending)
 			break;
-		if (vm->mode == VM_MODE_CP && before == VM_MODE_VM)
-			px_read(&vm->proxy, TERM_READ_CP, "", 0);
-		else if (vm->mode == VM_MODE_CP)
+		(void)before;
+		if (vm->mode == VM_MODE_CP)
 			px_read(&vm->proxy, TERM_READ_CP, "", 0);
 	}
+}
+
+/*
+ * The task: the user's input first, then a slice of his machine when it runs. Input that stops a
+ * running slice (machine_stop() from the server) is taken at once in the same run, so a command
+ * typed while the guest computes does not wait for the task's next turn.
+ */
+static enum dsp_verdict vm_run(void *arg, struct dsp_slice *slice)
+{
+	struct vmblok *vm = arg;
+	bool ran = false;
+again:
+	take_input(vm);
 	if (vm->ending) {
 		px_close(&vm->proxy);
 		pthread_mutex_lock(&vm->sys->mx);
@@ -1027,6 +1223,9 @@ static enum dsp_verdict vm_run(void *arg, struct dsp_slice *slice)
 		atomic_store(&vm->state, VMST_CP_READ);
 		return DSP_WAIT;
 	}
+	if (ran)
+		return DSP_READY;	/* one slice a run */
+	ran = true;
 
 	uint64_t budget = slice->ns / 1000u * INSNS_PER_US;
 	uint64_t t0 = mono_ns();
@@ -1041,7 +1240,7 @@ static enum dsp_verdict vm_run(void *arg, struct dsp_slice *slice)
 	case MACHINE_EXIT_BUDGET:
 		return DSP_READY;
 	case MACHINE_EXIT_STOPPED:
-		return DSP_READY;	/* input came: look at it */
+		goto again;	/* input came: take it now */
 	case MACHINE_EXIT_ENABLED_WAIT: {
 		uint64_t ns = machine_wait_ns(machine_cpu(vm->m));
 		if (ns == 0)
@@ -1078,6 +1277,68 @@ static enum dsp_verdict vm_run(void *arg, struct dsp_slice *slice)
 }
 
 /* ---- The system ---- */
+
+static enum dsp_verdict job_run(void *arg, struct dsp_slice *slice)
+{
+	struct cpsys_job *j = arg;
+	struct cpsys *sys = j->sys;
+	(void)slice;
+	j->work(j->arg);
+	pthread_mutex_lock(&sys->mx);
+	j->finished = true;
+	sys->jobs_finished = true;
+	pthread_mutex_unlock(&sys->mx);
+	wake_server(sys);
+	return DSP_EXIT;
+}
+
+bool cpsys_async(struct cpsys *sys, void (*work)(void *arg), void (*done)(void *arg, bool cancelled),
+		 void *arg)
+{
+	struct cpsys_job *j = calloc(1, sizeof *j);
+	if (!j)
+		return false;
+	*j = (struct cpsys_job){.sys = sys, .work = work, .done = done, .arg = arg};
+	j->task = dsp_task_new(sys->dsp, job_run, j, 100);
+	if (!j->task) {
+		free(j);
+		return false;
+	}
+	pthread_mutex_lock(&sys->mx);
+	j->next = sys->jobs;
+	if (sys->jobs)
+		sys->jobs->prev = j;
+	sys->jobs = j;
+	pthread_mutex_unlock(&sys->mx);
+	dsp_wake(j->task);
+	return true;
+}
+
+/* Server thread: the done half of every finished job (or, at the end, of every job: cancelled). */
+static void finish_jobs(struct cpsys *sys, bool all)
+{
+	for (;;) {
+		pthread_mutex_lock(&sys->mx);
+		struct cpsys_job *j = sys->jobs;
+		while (j && !all && !j->finished)
+			j = j->next;
+		if (!j) {
+			sys->jobs_finished = false;
+			pthread_mutex_unlock(&sys->mx);
+			return;
+		}
+		if (j->prev)
+			j->prev->next = j->next;
+		else
+			sys->jobs = j->next;
+		if (j->next)
+			j->next->prev = j->prev;
+		pthread_mutex_unlock(&sys->mx);
+		j->done(j->arg, !j->finished);
+		dsp_task_unref(j->task);
+		free(j);
+	}
+}
 
 /* A file arrived in a user's reader: tell him, if he is logged on (any thread). */
 static void on_arrival(void *arg, const struct spool_file_info *f, const char *from, bool transfer)
@@ -1331,6 +1592,7 @@ void cpsys_free(struct cpsys *sys)
 		return;
 	dsp_free(sys->dsp);	/* no task runs after this */
 	sys->dsp = NULL;
+	finish_jobs(sys, true);
 	/* The terminals are gone and no task runs: every reference left is moot. The machines go
 	 * before the spool (their punches and printers commit what they hold). */
 	sys->flush = NULL;
@@ -1450,7 +1712,10 @@ void cpsys_flush(struct cpsys *sys)
 	pthread_mutex_lock(&sys->mx);
 	struct vmblok *list = sys->flush;
 	sys->flush = NULL;
+	bool jobs = sys->jobs_finished;
 	pthread_mutex_unlock(&sys->mx);
+	if (jobs)
+		finish_jobs(sys, false);
 	while (list) {
 		struct vmblok *vm = list;
 		list = vm->flush_next;

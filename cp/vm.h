@@ -50,6 +50,7 @@ struct cpsys_config {
 	const char *directory_path;	/* its file, for DIRECT and PASSWORD; NULL: none */
 	const char *spool_dir;		/* the spool's directory (cp/spool.h); NULL: no spool */
 	const char *volumes_dir;	/* the real volumes (cp/volumes.h); NULL: no minidisks */
+	const char *nss_dir;		/* named saved systems; NULL: none */
 	/* SHUTDOWN: every user was forced off; the daemon should stop. Any thread; may be NULL. */
 	void (*shutdown)(void *ctx);
 	void *shutdown_ctx;
@@ -65,6 +66,14 @@ struct cpsys *cpsys_new(const struct cpsys_config *cfg);
 void cpsys_free(struct cpsys *sys);
 /* The descriptor the server polls for POLLIN; then it calls cpsys_flush(). */
 int cpsys_wake_fd(const struct cpsys *sys);
+/*
+ * Slow work off the server thread (a password check costs tens of milliseconds on purpose): work(arg)
+ * runs on a dispatcher thread, then done(arg, false) on the server thread, in cpsys_flush(). A job
+ * still pending when the system ends gets done(arg, true) in cpsys_free() instead (its work may
+ * not have run; done must not touch what is already gone). False (nothing runs) without memory.
+ */
+bool cpsys_async(struct cpsys *sys, void (*work)(void *arg), void (*done)(void *arg, bool cancelled),
+		 void *arg);
 /* Server thread: pass queued output to the terminals, close the ones CP ended. */
 void cpsys_flush(struct cpsys *sys);
 /* The system's spool, real volumes and minidisk links, or NULL. */
@@ -176,6 +185,16 @@ void vm_expect_line(struct vmblok *vm, vm_line_fn *fn, void *arg, bool hidden);
 /* SET MSG|WNG|IMSG ON|OFF (kind CPSYS_SEND_SYS stands for IMSG), and what it is. */
 void vm_set_msg(struct vmblok *vm, enum cpsys_send_kind kind, bool on);
 bool vm_msg_on(const struct vmblok *vm, enum cpsys_send_kind kind);
+
+/*
+ * Named saved systems (SYSDIR/nss). vm_savesys(): SAVESYS name - the virtual machine's storage and
+ * CPU state saved under name (1-8 of A-Z 0-9 $ # @), replacing a system of that name. vm_ipl_nss():
+ * IPL name - the machine reset and the saved system mapped over its storage copy-on-write (every
+ * user who IPLs it shares the host's one copy until he writes), its CPU state loaded, VM mode.
+ */
+bool vm_savesys(struct vmblok *vm, const char *name, char *why, size_t whylen);
+enum vm_nss_status { VM_NSS_OK, VM_NSS_NOT_FOUND, VM_NSS_TOO_BIG, VM_NSS_BAD };
+enum vm_nss_status vm_ipl_nss(struct vmblok *vm, const char *name, char *why, size_t whylen);
 
 /* SYSTEM RESET / CLEAR: reset the machine (clear: and zero its storage); CP mode. */
 void vm_system_reset(struct vmblok *vm, bool clear);

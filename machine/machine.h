@@ -51,6 +51,17 @@ void machine_free(struct machine *m);
 struct cpu *machine_cpu(struct machine *m);
 uint32_t machine_storage_size(const struct machine *m);
 
+/*
+ * Named saved systems (machine/nss.c). machine_map_storage() puts len bytes of the file fd from
+ * offset over absolute storage [0, len), privately: machines that map one file share the host's
+ * copy of its pages until each writes one (copy on write). len and offset are multiples of the
+ * host's page size, len at most the storage size; keys of the range become zero. False with errno
+ * (storage is then all zeros). machine_clear_storage() makes all of storage zeros again, unmapping
+ * any file (a system reset clear, an IPL of something else); false if the host refused, when it
+ * was zeroed by hand. Both between machine_run() calls.
+ */
+bool machine_map_storage(struct machine *m, int fd, uint64_t offset, uint32_t len);
+bool machine_clear_storage(struct machine *m);
 /* Host access to real storage (absolute addresses), for loaders and dumps. Both fail (return false)
  * when [addr, addr+len) is not inside main storage; neither checks keys nor sets change bits. */
 bool machine_load(struct machine *m, uint32_t addr, const void *data, size_t len);
