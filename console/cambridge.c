@@ -47,13 +47,20 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/* SHUTDOWN (any thread): the loop ends at its next turn. The users were forced off; their
- * logoffs finish while the daemon stops. */
+/* SHUTDOWN (any thread): the loop ends after one more turn, which sends what is queued (the
+ * command's own answer to cambridge-ctl, the users' logoff lines). */
+static volatile sig_atomic_t shutting_down;
+
+static void on_wakeup(int sig)
+{
+	(void)sig;	/* interrupts ppoll(): the loop looks at shutting_down */
+}
+
 static void on_shutdown(void *ctx)
 {
 	(void)ctx;
-	stop = 1;
-	kill(getpid(), SIGTERM);	/* wake the loop's ppoll() */
+	shutting_down = 1;
+	kill(getpid(), SIGUSR1);	/* wake the loop's ppoll() */
 }
 
 static void usage(FILE *f)
@@ -424,6 +431,10 @@ static size_t poll_fill(void *ctx, struct pollfd *p, size_t max, int *timeout_ms
 static void poll_ready(void *ctx, const struct pollfd *p, size_t n)
 {
 	struct daemon *dm = ctx;
+	if (shutting_down == 2)
+		stop = 1;	/* the turn after SHUTDOWN's has sent its answers */
+	else if (shutting_down)
+		shutting_down = 2;
 	if (n >= 1 && (p[0].revents & POLLIN))
 		cpsys_flush(dm->sys);
 	if (dm->ctl_n)
@@ -619,6 +630,9 @@ int main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	struct sigaction su = {.sa_handler = on_wakeup};
+	sigemptyset(&su.sa_mask);
+	sigaction(SIGUSR1, &su, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	dm.address = server_address(srv);

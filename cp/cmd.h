@@ -39,6 +39,8 @@ bool cmd_has_class(const struct cp_cmd_ctx *ctx, const char *classes);
 
 /* QUERY VIRTUAL ... (cmd_devices.c). */
 enum cp_cmd_rc cmd_query_virtual(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl);
+/* QUERY LINKS vaddr | DASD (cmd_devices.c); CP_CMD_UNKNOWN when cl->tok[1] is neither. */
+enum cp_cmd_rc cmd_query_devices(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl);
 /* DEFINE STORAGE nnnK|nnnM (cmd_vm.c): DEFINE's handler (cmd_devices.c) hands the operand over. */
 enum cp_cmd_rc cmd_define_storage(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl);
 

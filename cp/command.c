@@ -7,6 +7,7 @@
  */
 #include "cp/command.h"
 #include "cp/cmd.h"
+#include "cp/cmd_msg.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -227,6 +228,12 @@ HANDLER(query)
 		enum cp_cmd_rc rc = cmd_extra_operands(ctx, cl, 2);
 		return rc != CP_CMD_OK ? rc : query_users(ctx, cl->tok[1], false);
 	}
+	enum cp_cmd_rc drc = cmd_query_devices(ctx, cl);
+	if (drc != CP_CMD_UNKNOWN)
+		return drc;
+	enum cp_cmd_rc mrc = cmd_query_msg(ctx, cl);
+	if (mrc != CP_CMD_UNKNOWN)
+		return mrc;
 	enum cp_cmd_rc src = cmd_query_spool(ctx, cl);
 	if (src != CP_CMD_UNKNOWN)
 		return src;

@@ -11,9 +11,12 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cp/directory.h"
+#include "cp/spool.h"
+#include "cp/vspool.h"
 #include "lib/be.h"
 #include "lib/ebcdic.h"
 #include "machine/channel.h"
@@ -558,6 +561,288 @@ HANDLER(genio)
 	uint32_t sense = csw.unit & UNIT_UC ? (uint32_t)csw.sense[0] << 8 | csw.sense[1] : 0;
 	set_gpr(env, ry, (gpr(env, ry) & 0xFFFF0000u) | sense);
 	return cc_r15(env, 3, 13);
+}
+
+/* ---- X'14' Input spool file manipulation ---- */
+
+/*
+ * DMKDRD's interface (GC20-1807-7). Ry (even, else specification exception) is the virtual
+ * reader's address - for subcode X'0FFF' a spoolid - and the low halfword of Ry+1 the subcode.
+ * CC 0 done, 1 end of file (or no more files), 2 no such file, 3 with a code in Ry+1: 4 no
+ * device at the address, 8 not a spooled reader, 12 the reader is not ready (or there is no
+ * spool), 16 the spool failed on the host (VM/370's paging I/O error).
+ *
+ * The reader's active file (cp/vspool.h) is read a page at a time. Cambridge's page follows
+ * SPLINK: a 16-byte header, then the records, each a CCW (its channel command byte, the
+ * displacement of its data in the page, flags X'20' SLI, the count) followed by its data, on
+ * doubleword boundaries; the last 48 bytes are left zero (SPLINK's end area), so a record's data
+ * is at most 4024 bytes (longer ones are cut). Where VM/370 keeps DASD addresses the header has
+ * record numbers:
+ *
+ *	+0  SPNXTPAG  the number (from 1) of the next page's first record; 0 on the last page
+ *	+4  SPPREPAG  the number of this page's first record; 0 on the file's first page
+ *	+8  SPRMISC   the spoolid
+ *	+12 SPRECNUM  records in this page
+ *
+ * The SFBLOK (X'04', X'08', X'0FFF') is R6's 13 doublewords (Data Areas and Control Block Logic):
+ * owner, origin, record count, record size, spoolid, flags (X'20' user hold, X'04' system hold,
+ * X'08' open), type (the VDEVTYPE of the device that made it), name and type (CL12 each), date
+ * MM/DD/YY and time HH:MM:SS, copies, class, distribution code, all EBCDIC; chain and DASD
+ * fields zero. X'0FFF' gives the SFBLOK, then the first record as a CCW and up to 140 data
+ * bytes: 252 bytes. There are no monitor files: X'1C' and X'20' give CC 2.
+ */
+#define SPLINK_HEAD 16
+#define SPLINK_END 48
+#define SPLINK_DATA_MAX (PAGE - SPLINK_HEAD - SPLINK_END - 8)
+#define SFBLOK_LEN 104
+#define SFDESC_LEN 252
+#define DRD_BAD_ADDRESS 4
+#define DRD_BAD_TYPE 8
+#define DRD_NOT_READY 12
+#define DRD_IO_ERROR 16
+
+static void ebcdic_field(uint8_t *out, const char *s, size_t len)
+{
+	char tmp[16];
+	snprintf(tmp, sizeof tmp, "%-*.*s", (int)len, (int)len, s ? s : "");
+	ascii_to_ebcdic_buf(out, tmp, len);
+}
+
+static void sfblok(uint8_t *b, const struct spool_file_info *f)
+{
+	memset(b, 0, SFBLOK_LEN);
+	ebcdic_field(b + 0x08, f->owner, 8);
+	ebcdic_field(b + 0x10, f->origin, 8);
+	put_be32(b + 0x18, f->records);
+	put_be16(b + 0x1C, f->devtype == SPOOL_DEV_PUN ? 80 : 132);
+	put_be16(b + 0x1E, (uint16_t)f->id);
+	b[0x20] = (uint8_t)((f->hold == SPOOL_HOLD_USER || f->hold == SPOOL_HOLD_USYS ? 0x20 : 0) |
+			    (f->hold == SPOOL_HOLD_SYS || f->hold == SPOOL_HOLD_USYS ? 0x04 : 0) |
+			    (f->open ? 0x08 : 0));
+	b[0x21] = f->devtype == SPOOL_DEV_PUN ? 0x82 : 0x41; /* 2540P, 1403 */
+	ebcdic_field(b + 0x28, f->name, 12);
+	ebcdic_field(b + 0x34, f->type, 12);
+	struct tm tm;
+	time_t t = f->created;
+	if (!localtime_r(&t, &tm))
+		memset(&tm, 0, sizeof tm);
+	char when[40];
+	snprintf(when, sizeof when, "%02u/%02u/%02u%02u:%02u:%02u", (unsigned)(tm.tm_mon + 1) % 100,
+		 (unsigned)tm.tm_mday % 100, (unsigned)tm.tm_year % 100, (unsigned)tm.tm_hour % 100,
+		 (unsigned)tm.tm_min % 100, (unsigned)tm.tm_sec % 100);
+	ascii_to_ebcdic_buf(b + 0x40, when, 16);
+	put_be16(b + 0x54, (uint16_t)f->copies);
+	char cls[2] = {f->class, '\0'};
+	ascii_to_ebcdic_buf(b + 0x56, cls, 1);
+	ebcdic_field(b + 0x58, f->dist, 8);
+}
+
+static enum diag_result drd_cc3(const struct diag_env *env, int ry, uint32_t code)
+{
+	set_gpr(env, ry + 1, code);
+	cpu_set_cc(env->c, 3);
+	return DIAG_DONE;
+}
+
+static enum diag_result drd_cc(const struct diag_env *env, unsigned cc)
+{
+	cpu_set_cc(env->c, cc);
+	return DIAG_DONE;
+}
+
+/* One record in page at *off: false when it does not fit. */
+static bool page_record(uint8_t *page, uint32_t *off, uint8_t ccw, const uint8_t *data, size_t len)
+{
+	uint32_t need = 8 + (((uint32_t)len + 7) & ~7u);
+	if (*off + need > PAGE - SPLINK_END)
+		return false;
+	uint8_t *c = page + *off;
+	c[0] = ccw;
+	c[1] = (uint8_t)((*off + 8) >> 16);
+	put_be16(c + 2, (uint16_t)(*off + 8));
+	c[4] = 0x20;
+	c[5] = 0;
+	put_be16(c + 6, (uint16_t)len);
+	memcpy(c + 8, data, len);
+	*off += need;
+	return true;
+}
+
+/*
+ * X'00', X'14', X'18': the next page of the reader's active file into the page at addr. At the
+ * end of the file: vspool_reader_end() (CONT goes on with the next copy or file), else CC 1.
+ */
+static enum diag_result drd_page(const struct diag_env *env, int ry, struct chan_dev *d,
+				 uint32_t addr)
+{
+	uint8_t data[SPLINK_DATA_MAX]; /* not static: every virtual machine's task may be here */
+	uint8_t page[PAGE];
+	struct spool_reader *r;
+	enum spool_status st = vspool_reader_active(d, true, &r);
+	if (st == SPOOL_ERR_NOT_FOUND)
+		return drd_cc(env, 2);
+	if (st != SPOOL_OK)
+		return drd_cc3(env, ry, DRD_IO_ERROR);
+	for (;;) {
+		memset(page, 0, sizeof page);
+		uint32_t off = SPLINK_HEAD, first = spool_reader_position(r), n = 0;
+		bool more = true;
+		for (;;) {
+			uint32_t pos = spool_reader_position(r);
+			uint8_t ccw;
+			size_t len;
+			st = spool_reader_next(r, &ccw, data, sizeof data, &len);
+			if (st == SPOOL_ERR_EOF) {
+				more = false;
+				break;
+			}
+			if (st != SPOOL_OK)
+				return drd_cc3(env, ry, DRD_IO_ERROR);
+			if (len > sizeof data)
+				len = sizeof data;
+			if (!page_record(page, &off, ccw, data, len)) {
+				if (spool_reader_seek(r, pos) != SPOOL_OK)
+					return drd_cc3(env, ry, DRD_IO_ERROR);
+				break;
+			}
+			n++;
+		}
+		if (n == 0 && !more) {
+			if (!vspool_reader_end(d))
+				return drd_cc(env, 1);
+			if (vspool_reader_active(d, false, &r) != SPOOL_OK)
+				return drd_cc(env, 1);
+			continue;
+		}
+		struct spool_file_info info;
+		spool_reader_info(r, &info);
+		put_be32(page + 0, more ? first + n + 1 : 0);
+		put_be32(page + 4, first ? first + 1 : 0);
+		put_be32(page + 8, info.id);
+		put_be32(page + 12, n);
+		if (!guest_write(env, addr, page, PAGE))
+			return exception(env, PIC_ADDRESSING);
+		return drd_cc(env, 0);
+	}
+}
+
+/* X'0FFF': the descriptor of the caller's reader file after spoolid id (0: the first). */
+static enum diag_result drd_descriptor(const struct diag_env *env, int ry, uint32_t addr, uint32_t id)
+{
+	if (!env->spool || !env->userid)
+		return drd_cc3(env, ry, DRD_NOT_READY);
+	if (!in_storage(env, addr, SFDESC_LEN))
+		return exception(env, PIC_ADDRESSING);
+	struct spool_actor a = {.userid = env->userid};
+	struct spool_file_info *f;
+	size_t n;
+	if (spool_list(env->spool, &a, SPOOL_Q_READER, env->userid, NULL, 0, &f, &n) != SPOOL_OK)
+		return drd_cc3(env, ry, DRD_IO_ERROR);
+	size_t k = 0;
+	if (id) {
+		while (k < n && f[k].id != id)
+			k++;
+		if (k == n) {
+			free(f);
+			return drd_cc(env, 2);
+		}
+		k++;
+	}
+	if (k >= n) {
+		free(f);
+		return drd_cc(env, 1);
+	}
+	uint8_t b[SFDESC_LEN] = {0};
+	sfblok(b, &f[k]);
+	struct spool_reader *r;
+	if (spool_reader_open_id(env->spool, &a, f[k].id, &r) == SPOOL_OK) {
+		uint8_t ccw, data[SFDESC_LEN - SFBLOK_LEN - 8];
+		size_t len;
+		if (spool_reader_next(r, &ccw, data, sizeof data, &len) == SPOOL_OK) {
+			uint8_t *c = b + SFBLOK_LEN;
+			c[0] = ccw;
+			c[4] = 0x20;
+			put_be16(c + 6, (uint16_t)len);
+			memcpy(c + 8, data, len < sizeof data ? len : sizeof data);
+		}
+		spool_reader_close(r, SPOOL_READER_KEEP);
+	}
+	free(f);
+	if (!guest_write(env, addr, b, sizeof b))
+		return exception(env, PIC_ADDRESSING);
+	return drd_cc(env, 0);
+}
+
+HANDLER(spool)
+{
+	if (ry & 1)
+		return exception(env, PIC_SPECIFICATION);
+	uint32_t addr = gpr(env, rx) & AMASK, sub = gpr(env, ry + 1) & 0xFFFF;
+	if (sub == 0x0FFF)
+		return drd_descriptor(env, ry, addr, gpr(env, ry));
+	if (sub > 0x20 || (sub & 3))
+		return exception(env, PIC_SPECIFICATION);
+	uint32_t vaddr = gpr(env, ry);
+	if (vaddr > 0xFFF || !machine_device_type(env->m, (uint16_t)vaddr))
+		return drd_cc3(env, ry, DRD_BAD_ADDRESS);
+	struct chan_dev *d = vspool_find_reader(env->m, (uint16_t)vaddr);
+	if (!d)
+		return drd_cc3(env, ry, DRD_BAD_TYPE);
+	if (!vspool_ready(d))
+		return drd_cc3(env, ry, DRD_NOT_READY);
+	bool page = sub == 0x00 || sub == 0x14 || sub == 0x18;
+	if (page && (addr & (PAGE - 1)))
+		return exception(env, PIC_SPECIFICATION);
+	if (page && !in_storage(env, addr, PAGE))
+		return exception(env, PIC_ADDRESSING);
+	struct spool_reader *r;
+	switch (sub) {
+	case 0x00:
+		return drd_page(env, ry, d, addr);
+	case 0x04:
+	case 0x08: {
+		if ((addr & (PAGE - 1)) + SFBLOK_LEN > PAGE)
+			return exception(env, PIC_SPECIFICATION);
+		if (!in_storage(env, addr, SFBLOK_LEN))
+			return exception(env, PIC_ADDRESSING);
+		struct spool_file_info info;
+		enum spool_status st = vspool_reader_next_file(d, sub == 0x08, &info);
+		if (st == SPOOL_ERR_NOT_FOUND)
+			return drd_cc(env, 2);
+		if (st == SPOOL_ERR_EOF)
+			return drd_cc(env, 1);
+		if (st != SPOOL_OK)
+			return drd_cc3(env, ry, DRD_IO_ERROR);
+		uint8_t b[SFBLOK_LEN];
+		sfblok(b, &info);
+		(void)guest_write(env, addr, b, sizeof b);
+		return drd_cc(env, 0);
+	}
+	case 0x0C: {
+		enum spool_status st = vspool_reader_select(d, gpr(env, rx));
+		if (st == SPOOL_ERR_NOT_FOUND)
+			return drd_cc(env, 2);
+		return st == SPOOL_OK ? drd_cc(env, 0) : drd_cc3(env, ry, DRD_IO_ERROR);
+	}
+	case 0x10: {
+		int32_t count = (int32_t)gpr(env, rx);
+		if (count <= 0)
+			return exception(env, PIC_SPECIFICATION);
+		return drd_cc(env, vspool_reader_repeat(d, (unsigned)count % 256) ? 0 : 2);
+	}
+	case 0x14:
+	case 0x18: {
+		if (vspool_reader_active(d, false, &r) != SPOOL_OK)
+			return drd_cc(env, 2);
+		uint32_t pos = spool_reader_position(r);
+		uint32_t to = sub == 0x14 || pos == 0 ? 0 : pos - 1;
+		if (spool_reader_seek(r, to) != SPOOL_OK)
+			return drd_cc3(env, ry, DRD_IO_ERROR);
+		return drd_page(env, ry, d, addr);
+	}
+	default: /* X'1C', X'20': monitor files, of which there are none */
+		return drd_cc(env, 2);
+	}
 }
 
 /* ---- X'24' Device type and features ---- */

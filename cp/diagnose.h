@@ -66,7 +66,7 @@ struct diag_env {
 	int (*cp_command)(void *ctx, const char *line,
 			  void (*out)(void *arg, const char *line, size_t len), void *arg);
 	void *ctx; /* for cp_command and readonly */
-	struct spool *spool; /* X'14' (not carried out yet); optional */
+	struct spool *spool; /* X'14' X'0FFF' (file descriptors); optional */
 	/* Optional: is the virtual disk at vaddr read-only (a R/O link)? X'18' refuses writes to it
 	 * (CC 1, R15 3) and X'24' shows VDEVFLAG X'80'. NULL: every disk is taken as writable (the
 	 * device itself still rejects the write). */

@@ -101,6 +101,9 @@ static bool password_checked(struct logon_sess *s, bool ok)
 	case VM_LOGON_ALREADY:
 		cp_msg_write(s->t, CP_MSG_DMKLOG054E, other);
 		return false;
+	case VM_LOGON_DISABLED:
+		cp_msg_write(s->t, CP_MSG_DMKLOG997E);
+		return false;
 	case VM_LOGON_NOMEM:
 		cpsys_log(s->l->sys, "LOGON %s FAILED: %s", u->userid, why);
 		cp_msg_write(s->t, CP_MSG_DMKLOG999E, why);
@@ -237,6 +240,7 @@ static void on_line(struct logon_sess *s, const char *line)
 	}
 	struct cp_cmd_ctx ctx = {
 		.t = s->t,
+		.sys = s->l->sys,
 		.ops = &session_ops,
 		.sess = s,
 	};

@@ -452,6 +452,25 @@ bool mdisk_links_of(struct mdisk_table *t, const char *userid, unsigned vaddr, s
 	return v != NULL;
 }
 
+unsigned mdisk_volume_users(struct mdisk_table *t, const char *volser)
+{
+	char vol[DIR_VOLSER_MAX + 1];
+	upper(vol, volser, sizeof vol);
+	unsigned users = 0;
+	pthread_mutex_lock(&t->lock);
+	for (size_t i = 0; i < t->n; i++) {
+		if (strcmp(t->links[i].disk.volser, vol) != 0)
+			continue;
+		bool first = true;
+		for (size_t k = 0; k < i && first; k++)
+			first = strcmp(t->links[k].disk.volser, vol) != 0 ||
+				strcmp(t->links[k].userid, t->links[i].userid) != 0;
+		users += first;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return users;
+}
+
 void mdisk_links_format(const struct mdisk_link_info *v, size_t n, unsigned per_line,
 			void (*line)(void *arg, const char *text), void *arg)
 {

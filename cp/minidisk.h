@@ -120,6 +120,8 @@ bool mdisk_link_at(struct mdisk_table *t, const char *userid, unsigned vaddr, st
  */
 bool mdisk_links_of(struct mdisk_table *t, const char *userid, unsigned vaddr, struct mdisk_link_info **out,
 		    size_t *n);
+/* QUERY DASD: how many distinct users have links to minidisks on the volume volser (any case). */
+unsigned mdisk_volume_users(struct mdisk_table *t, const char *volser);
 /* The QUERY LINKS line(s): entries "userid vaddr R/W" joined by ", ", at most per_line to a line
  * (0: all on one); calls line() for each. */
 void mdisk_links_format(const struct mdisk_link_info *v, size_t n, unsigned per_line,

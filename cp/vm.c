@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cp/cmd_msg.h"
 #include "cp/command.h"
 #include "cp/diagnose.h"
 #include "cp/directory.h"
@@ -136,6 +137,7 @@ struct cpsys_job {
 struct cpsys {
 	struct cpsys_config cfg;
 	struct cpsys_job *jobs;		/* cpsys_async()'s, until done ran (under mx) */
+	char *nss_dir, *directory_path;	/* copies of cfg's */
 	bool jobs_finished;		/* some job waits for its done (under mx) */
 	/* ---- Under mx ---- */
 	const struct directory *dir;	/* the directory in force: cfg.dir, then DIRECT's */
@@ -157,6 +159,7 @@ struct vcons {
 	struct vmblok *vm;
 	uint8_t sense;
 	bool have_line;
+	bool attn_wanted;		/* a line waits, and its attention could not be presented yet */
 	uint32_t line_len;
 	uint8_t line[CONS_LINE_MAX];	/* EBCDIC, for the next read */
 	size_t part_len;
@@ -192,6 +195,7 @@ struct vmblok {
 	size_t ndev;
 	enum vm_mode mode;
 	bool ending;			/* LOGOFF: exit after this run */
+	bool forced;			/* by FORCE or SHUTDOWN */
 	bool vm_read;			/* the guest waits for a console line */
 	vm_line_fn *expect_fn;		/* vm_expect_line(): the next line goes here */
 	void *expect_arg;
@@ -360,6 +364,7 @@ static void cons_reset(struct chan_dev *d)
 	struct vcons *k = chan_dev_priv(d);
 	k->sense = 0;
 	k->have_line = false;
+	k->attn_wanted = false;
 	k->vm->vm_read = false;
 }
 
@@ -381,10 +386,33 @@ static void cons_input(struct vmblok *vm, const char *text, size_t len)
 	ascii_to_ebcdic_buf(k->line, text, len);
 	k->line_len = (uint32_t)len;
 	k->have_line = true;
-	if (chan_dev_deferred(vm->cons))
+	if (chan_dev_deferred(vm->cons)) {
+		k->attn_wanted = false;
 		chan_dev_ready(vm->cons);
-	else
-		chan_dev_post_status(vm->cons, UNIT_ATTN);
+	} else {
+		/* Busy or with status pending (the guest's last write not yet collected): present
+		 * the attention once it can be (cons_retry_attention). */
+		k->attn_wanted = !chan_dev_post_status(vm->cons, UNIT_ATTN);
+	}
+}
+
+/* Task: present an attention that could not be presented when its line came. True if it was. */
+static bool cons_retry_attention(struct vmblok *vm)
+{
+	if (!vm->cons)
+		return false;
+	struct vcons *k = chan_dev_priv(vm->cons);
+	if (!k->attn_wanted || !k->have_line)
+		return false;
+	if (chan_dev_deferred(vm->cons)) {
+		k->attn_wanted = false;
+		chan_dev_ready(vm->cons);
+		return true;
+	}
+	if (!chan_dev_post_status(vm->cons, UNIT_ATTN))
+		return false;
+	k->attn_wanted = false;
+	return true;
 }
 
 /* ---- Building and ending ---- */
@@ -403,6 +431,7 @@ static void vm_destroy(struct vmblok *vm)
 	pthread_mutex_unlock(&sys->mx);
 	if (vm->task)
 		dsp_task_unref(vm->task);
+	cmd_msg_forget(vm);
 	machine_free(vm->m);
 	q_free(&vm->inq);
 	q_free(&vm->outq);
@@ -535,7 +564,8 @@ static struct vmblok *vm_build(struct cpsys *sys, const struct dir_user *u, char
 	vm->proxy.priv = vm;
 	vm->mode = VM_MODE_CP;
 	pthread_mutex_init(&vm->mx, NULL);
-	struct machine_config mc = {.storage_size = (uint32_t)u->storage, .extension = true};
+	struct machine_config mc = {.storage_size = (uint32_t)u->storage, .extension = true,
+				    .virtual_cpuid = true};
 	vm->m = machine_new(&mc);
 	if (!vm->m) {
 		snprintf(why, whylen, "no storage for the virtual machine (%lu bytes)", u->storage);
@@ -640,6 +670,8 @@ enum vm_logon_result vm_logon(struct cpsys *sys, const struct dir_user *u, struc
 	}
 	pthread_mutex_unlock(&sys->mx);
 
+	if (!cmd_msg_logons_enabled() && !(u->classes & DIR_CLASS('A')))
+		return VM_LOGON_DISABLED;
 	vm = vm_build(sys, u, why, whylen);
 	if (!vm)
 		return VM_LOGON_NOMEM;
@@ -663,6 +695,7 @@ enum vm_logon_result vm_logon(struct cpsys *sys, const struct dir_user *u, struc
 	term_set_handler(t, on_term_event, vm);
 
 	char when[64];
+	cmd_msg_logmsg_show(&vm->proxy, time(NULL));
 	if (sys->spool) {
 		unsigned counts[3];
 		spool_count(sys->spool, u->userid, 0, counts);
@@ -755,6 +788,9 @@ void vm_system_reset(struct vmblok *vm, bool clear)
 	if (clear)
 		machine_clear_storage(vm->m);	/* a saved system's pages go too */
 	machine_reset(vm->m, clear);
+	/* VM/370 leaves a reset virtual machine in a disabled wait (vm370-cp.md 7.5). */
+	static const uint8_t wait_psw[8] = {0x00, 0x02, 0, 0, 0, 0, 0, 0};
+	cpu_set_psw(machine_cpu(vm->m), wait_psw);
 	vm->mode = VM_MODE_CP;
 }
 
@@ -852,6 +888,12 @@ bool vm_savesys(struct vmblok *vm, const char *name, char *why, size_t whylen)
 	put32(hdr + 188, (uint32_t)(now >> 32));
 	put32(hdr + 192, (uint32_t)now);
 	machine_dump(vm->m, 0, img, len);
+	/* Only as far as the last page that is not all zeros: the system then fits any machine
+	 * large enough for what it uses (the rest of storage is zeros after the IPL anyway). */
+	static const uint8_t zero_page[4096];
+	while (len > 4096u && memcmp(img + len - 4096u, zero_page, 4096u) == 0)
+		len -= 4096u;
+	put32(hdr + 8, len);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || !write_all(fd, hdr, NSS_HEADER) || !write_all(fd, img, len) || fsync(fd) != 0 ||
 	    close(fd) != 0) {
@@ -929,7 +971,7 @@ out:
 	return st;
 }
 
-void vm_query_console(struct vmblok *vm)
+void vm_query_console(struct vmblok *vm, struct term *t)
 {
 	if (!vm->cons)
 		return;
@@ -939,14 +981,14 @@ void vm_query_console(struct vmblok *vm)
 	unsigned line = vm->line;
 	pthread_mutex_unlock(&vm->sys->mx);
 	if (connected)
-		cp_msg_write(&vm->proxy, CP_RSP_VCONS, vaddr, line);
+		cp_msg_write(t, CP_RSP_VCONS, vaddr, line);
 	else
-		cp_msg_write(&vm->proxy, CP_RSP_VCONS_DSC, vaddr);
+		cp_msg_write(t, CP_RSP_VCONS_DSC, vaddr);
 	char cls = 'T';
 	for (size_t i = 0; i < vm->user->ndevices; i++)
 		if (vm->user->devices[i].kind == DIR_DEV_CONSOLE)
 			cls = vm->user->devices[i].u.console.spool_class;
-	cp_msg_write(&vm->proxy, CP_RSP_VCONS_SPOOL, vaddr, cls ? cls : 'T');
+	cp_msg_write(t, CP_RSP_VCONS_SPOOL, vaddr, cls ? cls : 'T');
 }
 
 static void run_command(struct vmblok *vm, const char *line)
@@ -994,6 +1036,20 @@ static bool expected_line(struct vmblok *vm, const char *line)
 	return true;
 }
 
+/* One logical line: a CP command, or the guest's console input. */
+static void logical_line(struct vmblok *vm, const char *line)
+{
+	if (vm->mode == VM_MODE_CP) {
+		run_command(vm, line);
+		return;
+	}
+	const char *cmd = cp_escape(line);
+	if (cmd)
+		run_command(vm, cmd);
+	else
+		cons_input(vm, line, strlen(line));
+}
+
 static void handle_input(struct vmblok *vm, struct item *it)
 {
 	if (it->kind == IT_LINE && expected_line(vm, it->text)) {
@@ -1003,17 +1059,22 @@ static void handle_input(struct vmblok *vm, struct item *it)
 	if (it->kind != IT_LINE)
 		expected_line(vm, NULL);
 	switch (it->kind) {
-	case IT_LINE:
-		if (vm->mode == VM_MODE_CP) {
-			run_command(vm, it->text);
-		} else {
-			const char *cmd = cp_escape(it->text);
-			if (cmd)
-				run_command(vm, cmd);
-			else
-				cons_input(vm, it->text, it->len);
+	case IT_LINE: {
+		/* Logical line editing (TERMINAL LINEND, CHARDEL, ...: vm370-cp.md 1.2) makes one
+		 * physical line any number of logical ones. */
+		struct term_settings ts;
+		static _Thread_local char lines[16][CP_LINE_MAX + 1];
+		cmd_msg_term_settings(vm, &ts);
+		size_t n = cp_line_edit(&ts, it->text, lines, 16);
+		for (size_t i = 0; i < n && !vm->ending; i++) {
+			if (i && vm->expect_fn) {
+				expected_line(vm, lines[i]);
+				continue;
+			}
+			logical_line(vm, lines[i]);
 		}
 		break;
+	}
 	case IT_ATTN:
 		if (it->aux == 1) {		/* reconnected: CP mode */
 			char when[64];
@@ -1036,6 +1097,7 @@ static void handle_input(struct vmblok *vm, struct item *it)
 		break;
 	case IT_FORCE: {
 		/* FORCE (aux 0) or SHUTDOWN (aux 1): the accounting lines, then off. */
+		vm->forced = true;
 		char cmd[16];
 		snprintf(cmd, sizeof cmd, "LOGOFF");
 		run_command(vm, cmd);
@@ -1212,11 +1274,11 @@ again:
 		pthread_mutex_unlock(&vm->sys->mx);
 		unlist(vm);
 		if (connected)
-			cpsys_log(vm->sys, "LINE %03X LOGOFF AS %s USERS = %03zu", line, vm->userid,
-				  cpsys_users(vm->sys));
+			cpsys_log(vm->sys, "LINE %03X LOGOFF AS %s USERS = %03zu%s", line, vm->userid,
+				  cpsys_users(vm->sys), vm->forced ? " FORCED" : "");
 		else
-			cpsys_log(vm->sys, "USER DSC LOGOFF AS %s USERS = %03zu", vm->userid,
-				  cpsys_users(vm->sys));
+			cpsys_log(vm->sys, "USER DSC LOGOFF AS %s USERS = %03zu%s", vm->userid,
+				  cpsys_users(vm->sys), vm->forced ? " FORCED" : "");
 		return DSP_EXIT;
 	}
 	if (vm->mode != VM_MODE_VM) {
@@ -1227,6 +1289,7 @@ again:
 		return DSP_READY;	/* one slice a run */
 	ran = true;
 
+	cons_retry_attention(vm);
 	uint64_t budget = slice->ns / 1000u * INSNS_PER_US;
 	uint64_t t0 = mono_ns();
 	struct cpu *c = machine_cpu(vm->m);
@@ -1242,6 +1305,8 @@ again:
 	case MACHINE_EXIT_STOPPED:
 		goto again;	/* input came: take it now */
 	case MACHINE_EXIT_ENABLED_WAIT: {
+		if (cons_retry_attention(vm))
+			return DSP_READY;
 		uint64_t ns = machine_wait_ns(machine_cpu(vm->m));
 		if (ns == 0)
 			return DSP_READY;
@@ -1357,7 +1422,8 @@ static void on_arrival(void *arg, const struct spool_file_info *f, const char *f
 	}
 	pthread_mutex_unlock(&sys->mx);
 	if (vm) {
-		out_put(vm, IT_LINE, 0, line, strlen(line));
+		if (!atomic_load(&vm->msg_off))	/* unless SET MSG OFF (vm370-cp.md 9.3) */
+			out_put(vm, IT_LINE, 0, line, strlen(line));
 		vm_unref(vm);
 	}
 }
@@ -1369,8 +1435,23 @@ struct cpsys *cpsys_new(const struct cpsys_config *cfg)
 		return NULL;
 	sys->cfg = *cfg;
 	sys->dir = cfg->dir;
+	sys->cfg.nss_dir = NULL;	/* a copy, below: the caller's string may go */
+	if (cfg->nss_dir && !(sys->nss_dir = strdup(cfg->nss_dir))) {
+		free(sys);
+		return NULL;
+	}
+	sys->cfg.nss_dir = sys->nss_dir;
+	sys->cfg.directory_path = NULL;
+	if (cfg->directory_path && !(sys->directory_path = strdup(cfg->directory_path))) {
+		free(sys->nss_dir);
+		free(sys);
+		return NULL;
+	}
+	sys->cfg.directory_path = sys->directory_path;
 	sys->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (sys->wake_fd < 0) {
+		free(sys->nss_dir);
+		free(sys->directory_path);
 		free(sys);
 		return NULL;
 	}
@@ -1378,6 +1459,8 @@ struct cpsys *cpsys_new(const struct cpsys_config *cfg)
 	if (!sys->dsp) {
 		int e = errno;
 		close(sys->wake_fd);
+		free(sys->nss_dir);
+		free(sys->directory_path);
 		free(sys);
 		errno = e;
 		return NULL;
@@ -1611,6 +1694,8 @@ void cpsys_free(struct cpsys *sys)
 	}
 	pthread_mutex_destroy(&sys->mx);
 	close(sys->wake_fd);
+	free(sys->nss_dir);
+	free(sys->directory_path);
 	free(sys);
 }
 

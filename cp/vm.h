@@ -124,6 +124,7 @@ enum vm_logon_result {
 	VM_LOGON_RECONNECTED,	/* the user was disconnected: the terminal is his again */
 	VM_LOGON_ALREADY,	/* logged on at another terminal: *line says which */
 	VM_LOGON_NOMEM,		/* the virtual machine could not be built: *why says so */
+	VM_LOGON_DISABLED,	/* DISABLE ALL: only class A users may log on */
 };
 /*
  * Server thread, after the password was checked: log user u on at terminal t (line is the
@@ -187,8 +188,9 @@ void vm_set_msg(struct vmblok *vm, enum cpsys_send_kind kind, bool on);
 bool vm_msg_on(const struct vmblok *vm, enum cpsys_send_kind kind);
 
 /*
- * Named saved systems (SYSDIR/nss). vm_savesys(): SAVESYS name - the virtual machine's storage and
- * CPU state saved under name (1-8 of A-Z 0-9 $ # @), replacing a system of that name. vm_ipl_nss():
+ * Named saved systems (SYSDIR/nss). vm_savesys(): SAVESYS name - the virtual machine's storage (up
+ * to its last page that is not all zeros) and CPU state saved under name (1-8 of A-Z 0-9 $ # @),
+ * replacing a system of that name. vm_ipl_nss():
  * IPL name - the machine reset and the saved system mapped over its storage copy-on-write (every
  * user who IPLs it shares the host's one copy until he writes), its CPU state loaded, VM mode.
  */
@@ -198,8 +200,8 @@ enum vm_nss_status vm_ipl_nss(struct vmblok *vm, const char *name, char *why, si
 
 /* SYSTEM RESET / CLEAR: reset the machine (clear: and zero its storage); CP mode. */
 void vm_system_reset(struct vmblok *vm, bool clear);
-/* QUERY VIRTUAL CONSOLE's lines. */
-void vm_query_console(struct vmblok *vm);
+/* QUERY VIRTUAL CONSOLE's lines, on t. */
+void vm_query_console(struct vmblok *vm, struct term *t);
 
 /* One logged-on user, for QUERY USERS / NAMES and the operator's panel. */
 struct cpsys_user_info {

@@ -3,11 +3,13 @@
  *
  * One struct vspool per device, behind the channel's dev_ops: the device's settings, its open
  * spool file (a writer for a punch or printer, a reader handle for a reader) and its sense byte.
- * Everything here runs on the machine's thread; the spool does its own locking.
+ * Everything here runs on the machine's thread; the spool does its own locking. Readers are also
+ * kept in a list (under its own mutex) so that DIAGNOSE X'14' finds them by machine and address.
  */
 #include "cp/vspool.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,7 +41,19 @@ struct vspool {
 	struct spool_writer *w;
 	struct spool_reader *r;
 	uint8_t sense;
+	/* ---- DIAGNOSE X'14' ---- */
+	unsigned repeats;	/* X'10': times the active file is still to be read (CONT) */
+	bool walking;		/* X'04' / X'08' walk in progress ... */
+	bool walk_punch;	/* ... for punch files (X'08') or the others */
+	unsigned walk_last;	/* ... and the spoolid it gave last */
+	/* ---- The readers' list (readers_mx) ---- */
+	const struct machine *m;
+	struct chan_dev *d;
+	struct vspool *next;
 };
+
+static pthread_mutex_t readers_mx = PTHREAD_MUTEX_INITIALIZER;
+static struct vspool *readers;
 
 static bool valid_class(char c)
 {
@@ -78,6 +92,7 @@ static void reader_finish(struct vspool *v, enum spool_reader_disp d)
 {
 	spool_reader_close(v->r, d); /* a failure leaves the file on the queue: nothing to tell */
 	v->r = NULL;
+	v->repeats = 0;
 }
 
 static uint8_t reader_read(struct vspool *v, uint8_t *buf, uint32_t *len)
@@ -251,6 +266,15 @@ static void vspool_reset(struct chan_dev *d)
 static void vspool_free(void *priv)
 {
 	struct vspool *v = priv;
+	if (v->kind == VSPOOL_READER) {
+		pthread_mutex_lock(&readers_mx);
+		struct vspool **pp = &readers;
+		while (*pp && *pp != v)
+			pp = &(*pp)->next;
+		if (*pp)
+			*pp = v->next;
+		pthread_mutex_unlock(&readers_mx);
+	}
 	if (v->w) {
 		if (spool_writer_records(v->w))
 			spool_commit(v->w, NULL, NULL);
@@ -314,6 +338,15 @@ static struct chan_dev *attach(struct machine *m, uint16_t vaddr, enum vspool_ki
 		int e = errno;
 		free(v);
 		errno = e;
+		return NULL;
+	}
+	if (kind == VSPOOL_READER) {
+		v->m = m;
+		v->d = d;
+		pthread_mutex_lock(&readers_mx);
+		v->next = readers;
+		readers = v;
+		pthread_mutex_unlock(&readers_mx);
 	}
 	return d;
 }
@@ -433,6 +466,129 @@ enum spool_status vspool_close(struct chan_dev *d, const struct vspool_close *o,
 		*closed = info;
 	if (resp && len)
 		spool_fmt_close(resp, len, &info);
+	return SPOOL_OK;
+}
+
+/* ---- DIAGNOSE X'14' ---- */
+
+struct chan_dev *vspool_find_reader(const struct machine *m, uint16_t vaddr)
+{
+	struct chan_dev *d = NULL;
+	pthread_mutex_lock(&readers_mx);
+	for (struct vspool *v = readers; v && !d; v = v->next)
+		if (v->m == m && v->vaddr == vaddr)
+			d = v->d;
+	pthread_mutex_unlock(&readers_mx);
+	return d;
+}
+
+bool vspool_ready(const struct chan_dev *d)
+{
+	const struct vspool *v = chan_dev_priv(d);
+	return !v->notready;
+}
+
+enum spool_status vspool_reader_active(struct chan_dev *d, bool open, struct spool_reader **r)
+{
+	struct vspool *v = chan_dev_priv(d);
+	v->walking = false;
+	*r = NULL;
+	if (v->kind != VSPOOL_READER)
+		return SPOOL_ERR_ARG;
+	if (!v->r && open) {
+		enum spool_status st = spool_reader_open(v->sp, v->userid, v->set.class, &v->r);
+		if (st != SPOOL_OK)
+			return st;
+		v->repeats = 0;
+	}
+	if (!v->r)
+		return SPOOL_ERR_NOT_FOUND;
+	*r = v->r;
+	return SPOOL_OK;
+}
+
+bool vspool_reader_end(struct chan_dev *d)
+{
+	struct vspool *v = chan_dev_priv(d);
+	if (v->kind != VSPOOL_READER || !v->r)
+		return false;
+	if (v->set.cont && v->repeats > 1) {
+		v->repeats--;
+		return spool_reader_seek(v->r, 0) == SPOOL_OK;
+	}
+	reader_finish(v, reader_disp(v));
+	if (!v->set.cont)
+		return false;
+	return spool_reader_open(v->sp, v->userid, v->set.class, &v->r) == SPOOL_OK;
+}
+
+enum spool_status vspool_reader_select(struct chan_dev *d, unsigned id)
+{
+	struct vspool *v = chan_dev_priv(d);
+	if (v->kind != VSPOOL_READER)
+		return SPOOL_ERR_ARG;
+	struct spool_actor a = {.userid = v->userid};
+	struct spool_select sel = {.kind = SPOOL_SEL_ID, .id = id};
+	unsigned n;
+	if (id < 1 || id > SPOOL_ID_MAX)
+		return SPOOL_ERR_NOT_FOUND;
+	enum spool_status st = spool_order(v->sp, &a, SPOOL_Q_READER, v->userid, &sel, 1, &n);
+	return st == SPOOL_OK && n == 0 ? SPOOL_ERR_NOT_FOUND : st;
+}
+
+bool vspool_reader_repeat(struct chan_dev *d, unsigned n)
+{
+	struct vspool *v = chan_dev_priv(d);
+	if (v->kind != VSPOOL_READER || !v->r)
+		return false;
+	v->repeats = n;
+	return true;
+}
+
+enum spool_status vspool_reader_next_file(struct chan_dev *d, bool punch, struct spool_file_info *info)
+{
+	struct vspool *v = chan_dev_priv(d);
+	if (v->kind != VSPOOL_READER)
+		return SPOOL_ERR_ARG;
+	struct spool_actor a = {.userid = v->userid};
+	struct spool_file_info *f;
+	size_t n;
+	enum spool_status st = spool_list(v->sp, &a, SPOOL_Q_READER, v->userid, NULL, 0, &f, &n);
+	if (st != SPOOL_OK)
+		return st;
+	size_t k = 0;
+	if (v->walking && v->walk_punch != punch)
+		v->walking = false; /* a walk for the other type starts from the top */
+	if (v->walking) {
+		while (k < n && f[k].id != v->walk_last)
+			k++;
+		k = k < n ? k + 1 : n; /* the last one went away: the walk is over */
+	}
+	bool any = false;
+	for (; k < n; k++) {
+		if ((f[k].devtype == SPOOL_DEV_PUN) != punch || (f[k].open && f[k].id != vspool_open_id(d)))
+			continue;
+		any = true;
+		if (f[k].id != vspool_open_id(d)) {
+			struct spool_reader *r;
+			st = spool_reader_open_id(v->sp, &a, f[k].id, &r);
+			if (st != SPOOL_OK)
+				break;
+			if (v->r)
+				reader_finish(v, SPOOL_READER_KEEP);
+			v->r = r;
+		}
+		spool_reader_info(v->r, info);
+		break;
+	}
+	free(f);
+	if (st != SPOOL_OK)
+		return st;
+	if (!any)
+		return v->walking ? SPOOL_ERR_EOF : SPOOL_ERR_NOT_FOUND;
+	v->walking = true;
+	v->walk_punch = punch;
+	v->walk_last = info->id;
 	return SPOOL_OK;
 }
 

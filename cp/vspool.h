@@ -110,6 +110,41 @@ enum spool_status vspool_close(struct chan_dev *d, const struct vspool_close *o,
 /* The spoolid of the file open on the device, 0 if none. */
 unsigned vspool_open_id(const struct chan_dev *d);
 
+/* ---- DIAGNOSE X'14' (cp/diagnose.c): a reader's active file ----
+ *
+ * The file open on a reader (by the guest's reads or by DIAGNOSE) is its active file; DIAGNOSE
+ * X'14' reads it record by record through spool_reader_*() on the handle these calls give. The
+ * handle stays the device's: the caller never closes it.
+ */
+
+/* The reader made by vspool_attach_reader() at vaddr of machine m, or NULL. Any thread. */
+struct chan_dev *vspool_find_reader(const struct machine *m, uint16_t vaddr);
+/* NOTREADY? */
+bool vspool_ready(const struct chan_dev *d);
+/* The active file; when there is none and open is true, the next readable file (the reader's
+ * class, not held, not open elsewhere) is opened. SPOOL_ERR_NOT_FOUND: none. Ends a X'04'/X'08'
+ * walk (the next one starts from the top). */
+enum spool_status vspool_reader_active(struct chan_dev *d, bool open, struct spool_reader **r);
+/*
+ * The active file's end was reached. With CONT: a file with repeats left (X'10') is restarted,
+ * else it is closed (purged, kept or held by the reader's settings, vm370-cp.md 9.5) and the next
+ * readable file opened; true when reading goes on. Without CONT: the file is closed so; false.
+ */
+bool vspool_reader_end(struct chan_dev *d);
+/* X'0C': file id, on the user's reader, goes first in it (the next one opened): NOT_FOUND if it
+ * is not there. */
+enum spool_status vspool_reader_select(struct chan_dev *d, unsigned id);
+/* X'10': the active file is read n times in all (CONT); false when there is none. */
+bool vspool_reader_repeat(struct chan_dev *d, unsigned n);
+/*
+ * X'04' (punch false: printer and console files) and X'08' (punch files): the next such file on
+ * the user's reader after the one this walk gave last becomes the active file (one that was
+ * active is kept); info gets its attributes. A walk starts from the top at its first call, after
+ * vspool_reader_active(), or when it changes from one kind to the other. SPOOL_ERR_NOT_FOUND: there is none at all; SPOOL_ERR_EOF: no
+ * more.
+ */
+enum spool_status vspool_reader_next_file(struct chan_dev *d, bool punch, struct spool_file_info *info);
+
 /* QUERY VIRTUAL: line n (0, 1, ...) of the device's lines into buf; returns its length, 0 when the
  * device has no line n. "RDR 00C CL * NOCONT NOHOLD EOF READY"; for a punch or printer
  * "PUN 00D CL A NOCONT NOHOLD COPY 01 READY" then "    00D FOR MAINT DIST MAINT" (TO userid when

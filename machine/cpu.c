@@ -15,8 +15,33 @@
 
 #include "machine/channel.h"
 #include "machine/cpu.h"
+#include "machine/insn_table.h"
 
 static void dcache_init(struct cpu *c);
+
+/*
+ * What a host that runs the machine as a virtual machine adds (machine.h, "For a host ..."): the
+ * machine is allocated inside this record, so these fields cost the hot loop nothing and reach
+ * it only where it already slows down: decoding (an address stop, a virtual STIDP), tracing
+ * (a trace stop) and the PSW swap of an interruption (the event hook).
+ */
+struct machine_host {
+	struct machine m;		/* first: a struct machine * is a struct machine_host * */
+	bool virtual_cpuid;		/* STIDP stores version code X'FF' */
+	bool adstop_on;
+	uint32_t adstop;		/* logical address of the instruction to stop before */
+	bool trace_stop;		/* cpu_trace_stop() from the trace function */
+	_Atomic uint16_t ext_signal;	/* machine_external() codes not yet presented */
+	machine_event_fn *event_fn;
+	void *event_arg;
+	void *data;			/* machine_set_host_data() */
+	void (*data_free)(void *);
+};
+
+static inline struct machine_host *host_of(const struct cpu *c)
+{
+	return (struct machine_host *)c->m;
+}
 
 const char *machine_exit_str(enum machine_exit e)
 {
@@ -72,44 +97,63 @@ static void cpu_initial_reset(struct cpu *c)
 	tlb_purge(c);
 }
 
-struct machine *machine_new(const struct machine_config *cfg)
+/* Storage of size bytes (valid: checked by the caller) and its keys: the mapping's length, storage
+ * and keys in *map_len, *storage, *keys; false with errno. */
+static bool storage_new(uint32_t size, size_t *map_len, uint8_t **storage, uint8_t **keys)
 {
-	uint32_t size = cfg->storage_size;
-	if (size < 4096 || size > MACHINE_MAX_STORAGE || size % BLOCK_SIZE) {
-		errno = EINVAL;
-		return NULL;
-	}
-	struct machine *m = calloc(1, sizeof *m);
-	if (!m)
-		return NULL;
-	m->storage_size = size;
 	/* Storage sits between inaccessible guard regions: below, one large page; above, a full
 	 * 16M, so that even a host offset computed from an unmasked 24-bit address lands in a guard
 	 * and faults instead of reaching other host memory. Untouched pages cost nothing. */
-	m->storage_map_len = STORAGE_GUARD_BELOW + size + STORAGE_GUARD_ABOVE;
-	uint8_t *map = mmap(NULL, m->storage_map_len, PROT_NONE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	m->keys = calloc(size >> BLOCK_SHIFT, 1);
-	m->cpu.dcache = calloc(2 * DCACHE_SETS, sizeof *m->cpu.dcache);
+	size_t len = STORAGE_GUARD_BELOW + size + STORAGE_GUARD_ABOVE;
+	uint8_t *map = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uint8_t *k = calloc(size >> BLOCK_SHIFT, 1);
 	/* The page after storage reads as zeros: a decoded entry near the end of storage checks its
 	 * instruction with one 8-byte load (struct dinsn), and CLC compares short fields with 8-byte
 	 * loads; either may reach a few bytes past the end.
 	 * Nothing can write there. */
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t end = (size + page - 1) / page * page; /* storage's pages end here */
-	if (map == MAP_FAILED || !m->keys || !m->cpu.dcache ||
-	    mprotect(map + STORAGE_GUARD_BELOW, size, PROT_READ | PROT_WRITE) != 0 ||
+	if (map == MAP_FAILED || !k || mprotect(map + STORAGE_GUARD_BELOW, size, PROT_READ | PROT_WRITE) != 0 ||
 	    mprotect(map + STORAGE_GUARD_BELOW + end, page, PROT_READ) != 0) {
 		int e = errno;
 		if (map != MAP_FAILED)
-			munmap(map, m->storage_map_len);
-		free(m->keys);
+			munmap(map, len);
+		free(k);
+		errno = e;
+		return false;
+	}
+	*map_len = len;
+	*storage = map + STORAGE_GUARD_BELOW;
+	*keys = k;
+	return true;
+}
+
+static bool storage_size_valid(uint32_t size)
+{
+	return size >= 4096 && size <= MACHINE_MAX_STORAGE && size % BLOCK_SIZE == 0;
+}
+
+struct machine *machine_new(const struct machine_config *cfg)
+{
+	uint32_t size = cfg->storage_size;
+	if (!storage_size_valid(size)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	struct machine_host *h = calloc(1, sizeof *h);
+	if (!h)
+		return NULL;
+	struct machine *m = &h->m;
+	h->virtual_cpuid = cfg->virtual_cpuid;
+	m->storage_size = size;
+	m->cpu.dcache = calloc(2 * DCACHE_SETS, sizeof *m->cpu.dcache);
+	if (!m->cpu.dcache || !storage_new(size, &m->storage_map_len, &m->storage, &m->keys)) {
+		int e = errno;
 		free(m->cpu.dcache);
-		free(m);
+		free(h);
 		errno = e;
 		return NULL;
 	}
-	m->storage = map + STORAGE_GUARD_BELOW;
 
 	struct cpu *c = &m->cpu;
 	c->m = m;
@@ -128,6 +172,9 @@ void machine_free(struct machine *m)
 {
 	if (!m)
 		return;
+	struct machine_host *h = (struct machine_host *)m;
+	if (h->data_free)
+		h->data_free(h->data);
 	chan_free(m);
 	munmap(m->storage - STORAGE_GUARD_BELOW, m->storage_map_len);
 	free(m->keys);
@@ -229,10 +276,43 @@ bool psw_load(struct cpu *c, const uint8_t in[8])
 	return !c->psw_invalid;
 }
 
+/* The event hook's view of the interruption whose old PSW was just stored at real address old. */
+static void interrupt_event(struct cpu *c, uint32_t old)
+{
+	struct machine_host *h = host_of(c);
+	struct machine_event ev = {.kind = MACHINE_EVENT_INTERRUPT, .iclass = (enum machine_int_class)old};
+	const uint8_t *low = real_ptr(c, 0);
+	memcpy(ev.old_psw, low + old, 8);
+	psw_store(c, ev.new_psw);
+	bool ec = ev.old_psw[1] & 0x08;
+	switch (old) {
+	case MACHINE_INT_EXTERNAL:
+		ev.code = ec ? be16(low + 0x86) : be16(ev.old_psw + 2);
+		break;
+	case MACHINE_INT_SVC:
+		ev.code = ec ? be16(low + 0x8A) : be16(ev.old_psw + 2);
+		break;
+	case MACHINE_INT_PROGRAM:
+		ev.code = ec ? be16(low + 0x8E) : be16(ev.old_psw + 2);
+		break;
+	case MACHINE_INT_IO:
+		ev.code = ec ? be16(low + 0xBA) : be16(ev.old_psw + 2);
+		break;
+	default:
+		break;
+	}
+	if (h->event_fn(h->event_arg, &ev)) {
+		atomic_store(&c->stop_request, true);
+		cpu_attention(c);
+	}
+}
+
 void psw_swap(struct cpu *c, uint32_t old, uint32_t new_psw)
 {
 	psw_store(c, real_ptr(c, old));
 	psw_load(c, real_ptr(c, new_psw));
+	if (unlikely(host_of(c)->event_fn))
+		interrupt_event(c, old);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -543,6 +623,26 @@ static bool disabled_for_all(const struct cpu *c)
 	return c->sysmask == 0;
 }
 
+#define CR0_EXT_SIGNAL 0x00000020u /* bit 26: external-signal mask */
+
+/* An external signal from machine_external(), when PSW bit 7 and CR0 bit 26 allow it. */
+static bool signal_deliver(struct cpu *c)
+{
+	struct machine_host *h = host_of(c);
+	if (likely(!atomic_load_explicit(&h->ext_signal, memory_order_relaxed)) || !(c->sysmask & 0x01) ||
+	    !(c->cr[0] & CR0_EXT_SIGNAL))
+		return false;
+	uint16_t code = atomic_exchange(&h->ext_signal, 0);
+	if (c->ec) {
+		put_be16(real_ptr(c, 0x86), code);
+	} else {
+		c->intcode = code;
+		c->ilc = 0; /* unpredictable */
+	}
+	psw_swap(c, 0x18, 0x58);
+	return true;
+}
+
 /* How many instructions the loop runs between looks at events posted by other threads. */
 #define SLICE 16384
 /* Interruptions delivered in one look at most: a new PSW enabled for a condition that stays
@@ -580,7 +680,8 @@ static bool service(struct cpu *c)
 		 * I/O, restart. Each returns true when it swapped PSWs; the new PSW needs a look of
 		 * its own. */
 		if (delivered < MAX_DELIVERIES &&
-		    (mcheck_deliver(c) || timer_deliver(c) || chan_deliver(c) || restart_deliver(c))) {
+		    (mcheck_deliver(c) || timer_deliver(c) || signal_deliver(c) || chan_deliver(c) ||
+		     restart_deliver(c))) {
 			delivered++; /* an interruption loop runs a slice every MAX_DELIVERIES */
 			continue;
 		}
@@ -714,10 +815,23 @@ static uint64_t load64(const uint8_t *p)
 	return v;
 }
 
+static dinsn_fn op_adstop, op_stidp_virtual;
+
+/* The host's changes to a decoded entry: the address stop, a virtual machine's STIDP. */
+static inline void decode_host(const struct cpu *c, struct dinsn *e)
+{
+	const struct machine_host *h = host_of(c);
+	if (unlikely(h->adstop_on) && e->ia == h->adstop)
+		e->fn = op_adstop;
+	else if (unlikely(h->virtual_cpuid) && e->fn == op_stidp)
+		e->fn = op_stidp_virtual;
+}
+
 /* Fill e from the instruction bytes at p (8 readable bytes) at address ia. */
 static void decode_at(const struct cpu *c, struct dinsn *e, const uint8_t *p, uint32_t ia)
 {
 	insn_decode(c, e, p, ia);
+	decode_host(c, e);
 	e->hp = p;
 	e->raw = load64(p);
 }
@@ -730,6 +844,7 @@ static struct dinsn *decode_bytes(const struct cpu *c, struct dinsn e[4], const 
 	uint8_t b[8] = {0};
 	memcpy(b, t, (size_t)insn_length(t[0]));
 	insn_decode(c, &e[0], b, ia);
+	decode_host(c, &e[0]);
 	memcpy(&e[0].raw, b, 8);
 	e[0].hp = (const uint8_t *)&e[0].raw;
 	for (unsigned i = 1; i < 4; i++)
@@ -856,6 +971,15 @@ static const struct dinsn *step_traced(struct cpu *c)
 	const struct dinsn *e = insn_entry(c, c->ia);
 	c->cur = e;
 	c->trace_fn(c->trace_arg, e->ia, (const uint8_t *)&e->raw, e->len);
+	struct machine_host *h = host_of(c);
+	if (unlikely(h->trace_stop)) {
+		/* Not executed: the loop finds the slice spent and the stop request. */
+		h->trace_stop = false;
+		atomic_store(&c->stop_request, true);
+		c->budget++;
+		cpu_attention(c);
+		return e;
+	}
 	return e->fn(c, e);
 }
 
@@ -1006,4 +1130,113 @@ void cpu_set_trace(struct cpu *c, machine_trace_fn *fn, void *arg)
 	c->trace_fn = fn;
 	c->trace_arg = arg;
 	cpu_attention(c);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * For a host that runs the machine as a virtual machine
+ */
+
+/* STIDP D2(B2) for a virtual machine: as op_stidp, with version code X'FF'. */
+static const struct dinsn *op_stidp_virtual(struct cpu *c, const struct dinsn *d)
+{
+	PRIVILEGED(c);
+	uint32_t addr = dea_s2(c, d);
+	if (addr & 7)
+		program_check(c, PIC_SPECIFICATION);
+	vstore8(c, addr, 0xFF00000101580000ull);
+	return NEXT(d, 4);
+}
+
+/* The entry of the instruction at the address stop: removed, the hook told, and the CPU stops
+ * before the instruction (the loop finds the slice spent and the stop request). */
+static const struct dinsn *op_adstop(struct cpu *c, const struct dinsn *d)
+{
+	struct machine_host *h = host_of(c);
+	c->ia = d->ia;
+	h->adstop_on = false;
+	dcache_purge(c);
+	if (h->event_fn) {
+		struct machine_event ev = {.kind = MACHINE_EVENT_ADSTOP, .addr = d->ia};
+		h->event_fn(h->event_arg, &ev);
+	}
+	atomic_store(&c->stop_request, true);
+	c->budget++; /* not executed */
+	cpu_attention(c);
+	return d;
+}
+
+void cpu_set_adstop(struct cpu *c, bool on, uint32_t addr)
+{
+	struct machine_host *h = host_of(c);
+	h->adstop_on = on;
+	h->adstop = addr & AMASK;
+	dcache_purge(c);
+}
+
+void cpu_set_event_hook(struct cpu *c, machine_event_fn *fn, void *arg)
+{
+	struct machine_host *h = host_of(c);
+	h->event_fn = fn;
+	h->event_arg = arg;
+}
+
+void cpu_trace_stop(struct cpu *c)
+{
+	host_of(c)->trace_stop = true;
+}
+
+void machine_external(struct cpu *c, uint16_t code)
+{
+	if (code == 0x0040) {
+		machine_interrupt_key(c);
+		return;
+	}
+	atomic_fetch_or(&host_of(c)->ext_signal, code);
+	atomic_store(&c->attention, 1);
+}
+
+void machine_set_host_data(struct machine *m, void *data, void (*free_fn)(void *))
+{
+	struct machine_host *h = (struct machine_host *)m;
+	if (h->data_free && h->data != data)
+		h->data_free(h->data);
+	h->data = data;
+	h->data_free = free_fn;
+}
+
+uint8_t machine_storage_key(const struct machine *m, uint32_t addr)
+{
+	return addr < m->storage_size ? m->keys[addr >> BLOCK_SHIFT] & 0xFE : 0;
+}
+
+void *machine_host_data(const struct machine *m)
+{
+	return ((const struct machine_host *)m)->data;
+}
+
+bool machine_set_storage(struct machine *m, uint32_t size)
+{
+	if (!storage_size_valid(size)) {
+		errno = EINVAL;
+		return false;
+	}
+	size_t map_len;
+	uint8_t *storage, *keys;
+	if (!storage_new(size, &map_len, &storage, &keys))
+		return false;
+	munmap(m->storage - STORAGE_GUARD_BELOW, m->storage_map_len);
+	free(m->keys);
+	m->storage_size = size;
+	m->storage_map_len = map_len;
+	m->storage = storage;
+	m->keys = keys;
+	struct cpu *c = &m->cpu;
+	c->storage = storage;
+	c->keys = keys;
+	c->storage_size = size;
+	c->cur = &c->fetch;
+	tlb_purge(c);
+	dcache_purge(c);
+	machine_reset(m, true);
+	return true;
 }

@@ -29,6 +29,9 @@ struct machine_config {
 	 * per instruction executed; an enabled wait jumps to the next timer event. Otherwise the
 	 * TOD clock follows the host's CLOCK_REALTIME. */
 	bool deterministic_time;
+	/* A virtual machine, as CP runs one: STIDP stores version code X'FF' (VM/370 shows its
+	 * virtual machines so; R6 CMS looks at it). Off: version code X'00', a real CPU. */
+	bool virtual_cpuid;
 };
 
 /* Why machine_run() came back. */
@@ -244,6 +247,68 @@ struct machine_diagnose cpu_last_diagnose(const struct cpu *c);
 /* Trace: when set, each instruction is passed to fn before it executes. Slows the CPU down. */
 typedef void machine_trace_fn(void *arg, uint32_t addr, const uint8_t *insn, int len);
 void cpu_set_trace(struct cpu *c, machine_trace_fn *fn, void *arg);
+
+/* ---- For a host that runs the machine as a virtual machine (CP's commands) ---- */
+
+/*
+ * Change main storage to size bytes (as machine_new() takes it) in a machine that exists: a new
+ * mapping, zero, with zero keys; the TLB and the decoded instructions are purged, the CPU and the
+ * channel get a system reset (machine_reset); devices stay attached. False (errno EINVAL or
+ * ENOMEM) and nothing changed when it cannot be had. Call it between machine_run() calls.
+ */
+bool machine_set_storage(struct machine *m, uint32_t size);
+
+/* The storage key of the 2K block of absolute address addr (< storage size): access-control key,
+ * fetch-protection, reference and change bits as ISK shows them (bits 0-6). */
+uint8_t machine_storage_key(const struct machine *m, uint32_t addr);
+
+/* One pointer the host keeps with the machine (CP's per-machine debugging state), freed with
+ * free_fn (may be NULL) by machine_free() or by the next machine_set_host_data(). */
+void machine_set_host_data(struct machine *m, void *data, void (*free_fn)(void *));
+void *machine_host_data(const struct machine *m);
+
+/* An external interruption with code as an operator's signal (CP's EXTERNAL command): X'0040'
+ * is the interrupt key (machine_interrupt_key); any other code X'0001'-X'00FF' is an external
+ * signal, pending until PSW bit 7 and CR0 bit 26 (external-signal mask) allow it; codes of
+ * several calls accumulate into one interruption. Call it between machine_run() calls. */
+void machine_external(struct cpu *c, uint16_t code);
+
+/* Address stop: machine_run() returns MACHINE_EXIT_STOPPED just before it would execute the
+ * instruction at logical address addr (the PSW then points at it), after telling the event hook
+ * (MACHINE_EVENT_ADSTOP). The stop is removed when it is reached. on false: no address stop. */
+void cpu_set_adstop(struct cpu *c, bool on, uint32_t addr);
+
+/* What the event hook is told. Interruptions: after the PSWs were swapped. */
+enum machine_event_kind {
+	MACHINE_EVENT_INTERRUPT,	/* an interruption was taken */
+	MACHINE_EVENT_ADSTOP,		/* the address stop was reached */
+};
+/* Interruption classes, by the real address of their old PSW. */
+enum machine_int_class {
+	MACHINE_INT_RESTART = 0x08,
+	MACHINE_INT_EXTERNAL = 0x18,
+	MACHINE_INT_SVC = 0x20,
+	MACHINE_INT_PROGRAM = 0x28,
+	MACHINE_INT_MCHECK = 0x30,
+	MACHINE_INT_IO = 0x38,
+};
+struct machine_event {
+	enum machine_event_kind kind;
+	enum machine_int_class iclass;	/* INTERRUPT */
+	uint16_t code;			/* INTERRUPT: the SVC number, program or external
+					 * interruption code, or I/O device address */
+	uint8_t old_psw[8], new_psw[8];	/* INTERRUPT */
+	uint32_t addr;			/* ADSTOP: the instruction's address */
+};
+/* Called on the machine's thread inside machine_run(); returns true to stop the CPU there
+ * (machine_run() returns MACHINE_EXIT_STOPPED with the new PSW, or before the ADSTOP's
+ * instruction). It may read the CPU's state and storage but not run the machine. */
+typedef bool machine_event_fn(void *arg, const struct machine_event *ev);
+void cpu_set_event_hook(struct cpu *c, machine_event_fn *fn, void *arg);
+
+/* From inside a trace function (cpu_set_trace): do not execute the instruction just shown;
+ * machine_run() returns MACHINE_EXIT_STOPPED with the PSW pointing at it. */
+void cpu_trace_stop(struct cpu *c);
 
 /* ---- Disassembler (driven by the instruction table) ---- */
 

@@ -273,6 +273,42 @@ send LOGOFF
 closed
 SCRIPT
 	cat "$tmp/j"
+	# A named saved system: MAINT (class E) IPLs the echo deck, stops it at its first read and
+	# saves it; USER2 (1M, less than MAINT's 2M) IPLs it by name and goes on from there. A class
+	# G user cannot SAVESYS; an unknown name is refused.
+	ctl IMPORT "$PWD/$deck" TO MAINT >/dev/null || fail "IMPORT to MAINT for SAVESYS"
+	client >"$tmp/n" <<'SCRIPT' || { cat "$tmp/n"; fail "SAVESYS"; }
+expectx VM/370 ONLINE
+send LOGON MAINT CPCMS NOIPL
+expect LOGON AT
+send IPL 00C
+expectx ENTER A LINE:
+attn
+send SAVESYS ECHO
+expectx SYSTEM ECHO SAVED
+send CLOSE 00C NOHOLD
+send QUERY FILES
+expectx FILES: NO RDR, NO PRT, NO PUN
+send LOGOFF
+closed
+SCRIPT
+	client >"$tmp/o" <<'SCRIPT' || { cat "$tmp/o"; fail "IPL a saved system"; }
+expectx VM/370 ONLINE
+send LOGON USER2 USER2 NOIPL
+expect LOGON AT
+send SAVESYS MINE
+expectx ?CP: SAVESYS
+send IPL NOSUCH
+expectx SYSTEM NOSUCH DOES NOT EXIST
+send IPL ECHO
+send hello, saved system
+expectx ECHO: HELLO, SAVED SYSTEM
+send quit
+expectx BYE
+send LOGOFF
+closed
+SCRIPT
+	cat "$tmp/o"
 	# A file kept across a restart: in MAINT's reader before the stop, read after it.
 	ctl IMPORT "$PWD/$deck" TO MAINT >/dev/null || fail "IMPORT to MAINT"
 else

@@ -402,8 +402,20 @@ START_TEST(test_help_for_one_command_alias_or_refusal)
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "HELP MSG"), CP_CMD_OK);
 	ck_assert_uint_eq(nlines, 1);
 	ck_assert(strncmp(lines[0], "MESSAGE   M        ANY ", 23) == 0);
-	ck_assert_ptr_nonnull(strstr(lines[0], "(NOT YET AVAILABLE)"));
+	ck_assert_ptr_null(strstr(lines[0], "(NOT YET AVAILABLE)"));
 	nlines = 0;
+	/* A command not carried out yet says so in its line. */
+	for (size_t i = 0; i < cp_cmd_table_count; i++) {
+		const struct cp_cmd_desc *d = &cp_cmd_table[i];
+		if (d->alias || d->handler || !cp_cmd_allowed(d, ctx.classes))
+			continue;
+		char cmd[32];
+		snprintf(cmd, sizeof cmd, "HELP %s", d->name);
+		ck_assert_int_eq(cp_cmd_execute(&ctx, cmd), CP_CMD_OK);
+		ck_assert_ptr_nonnull(strstr(lines[nlines - 1], "(NOT YET AVAILABLE)"));
+		nlines = 0;
+		break;
+	}
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "HELP ATTACH"), CP_CMD_FAILED);
 	ck_assert_str_eq(lines[0], "INVALID OPERAND - ATTACH");
 	nlines = 0;
@@ -432,8 +444,9 @@ START_TEST(test_hash_cp_strips_the_prefix_and_runs_the_command)
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "#CP FROB"), CP_CMD_FAILED);
 	ck_assert_str_eq(lines[0], "?CP: FROB");
 	nlines = 0;
-	ck_assert_int_eq(cp_cmd_execute(&ctx, "#CP LINK BOB 191 291 RR"), CP_CMD_FAILED);
-	ck_assert_str_eq(lines[0], "LINK NOT YET AVAILABLE");
+	ck_assert_int_eq(cp_cmd_execute(&ctx, "#CP QUERY TIME"), CP_CMD_OK);
+	ck_assert_uint_eq(nlines, 2);
+	ck_assert(strncmp(lines[0], "TIME IS ", 8) == 0);
 	nlines = 0;
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "#CP LOGOFF"), CP_CMD_CLOSED);
 	ck_assert_int_eq(ends, 1);

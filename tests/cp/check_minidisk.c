@@ -1,8 +1,8 @@
 /*
  * check_minidisk.c - unit tests for cp/minidisk.c: every LINK mode against every situation of
  * other users' links (table-driven, with the message text), passwords (right, wrong, ALL, none,
- * a hash, the limit of wrong ones), the directory's logon-time links, unlink and QUERY LINKS, and
- * a link's device over the volumes table.
+ * a hash, the limit of wrong ones), the directory's logon-time links, unlink and QUERY LINKS, the
+ * users with links on a volume (QUERY DASD), and a link's device over the volumes table.
  *
  * The test directory is read with DIR_ALLOW_CLEAR, so its passwords are clear text (quick); one
  * MDISK gets a real yescrypt hash, made once per test that needs it.
@@ -391,6 +391,23 @@ START_TEST(test_unlink_and_query_links)
 }
 END_TEST
 
+START_TEST(test_volume_users_counts_each_user_once)
+{
+	struct mdisk_result r;
+	ck_assert_uint_eq(mdisk_volume_users(t, "VOL001"), 0);
+	ck_assert_int_eq(link_as("OWNER", 0x191, "OWNER", 0x191, -1, NULL, &r), MDISK_LINKED);
+	ck_assert_int_eq(link_as("U1", 0x200, "OWNER", 0x191, DIR_MODE_RR, NULL, &r), MDISK_LINKED);
+	ck_assert_int_eq(link_as("U1", 0x201, "OWNER", 0x195, DIR_MODE_RR, NULL, &r), MDISK_LINKED);
+	ck_assert_int_eq(link_as("U2", 0x196, "OWNER", 0x196, DIR_MODE_RR, NULL, &r), MDISK_LINKED);
+	ck_assert_uint_eq(mdisk_volume_users(t, "VOL001"), 2);
+	ck_assert_uint_eq(mdisk_volume_users(t, "vol001"), 2);
+	ck_assert_uint_eq(mdisk_volume_users(t, "NOVOL"), 1);
+	ck_assert_uint_eq(mdisk_volume_users(t, "OTHER"), 0);
+	ck_assert_uint_eq(mdisk_logoff(t, "U1"), 2);
+	ck_assert_uint_eq(mdisk_volume_users(t, "VOL001"), 1);
+}
+END_TEST
+
 /* ---- Concurrent links: one W winner ---- */
 
 struct racer {
@@ -480,6 +497,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_link_ten_wrong_passwords_disable_link);
 	tcase_add_test(tc, test_logon_links_own_disks_then_link_statements);
 	tcase_add_test(tc, test_unlink_and_query_links);
+	tcase_add_test(tc, test_volume_users_counts_each_user_once);
 	tcase_add_test(tc, test_concurrent_w_links_one_wins);
 	tcase_add_test(tc, test_attach_over_volumes);
 	suite_add_tcase(s, tc);

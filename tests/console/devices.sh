@@ -1,0 +1,158 @@
+#!/bin/sh
+# The device commands end to end (cp/cmd_devices.c): the real daemon on 127.0.0.1 (any free port)
+# with the starter system, plus one minidisk with a read password (MAINT 192, whose password is
+# USER2's, its hash copied in USER DIRECT). MAINT looks at his disks and disconnects; USER1 links
+# MAINT's disks (a password of ALL, the prompt with a wrong and a right password, the password on
+# the line, an address in use), detaches and defines devices and queries them; the operator asks
+# QUERY DASD through cambridge-ctl. Everything is bounded in time; the daemon is stopped at the end.
+fail() { echo "FAIL: $*"; [ -f "$tmp/err" ] && sed 's/^/daemon stderr: /' "$tmp/err"; exit 1; }
+tmp=$(mktemp -d) || exit 1
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# start SYSDIR: the daemon in the background; sets pid and port.
+start() {
+	: >"$tmp/out"
+	./cambridge --sysdir "$1" --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	port=
+	i=0
+	while [ $i -lt 100 ]; do
+		port=$(sed -n 's/^cambridge: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
+		[ -n "$port" ] && return 0
+		kill -0 "$pid" 2>/dev/null || fail "the daemon did not start"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "the daemon did not say where it listens"
+}
+
+# stop: SIGTERM, then it must exit 0 within 5 seconds.
+stop() {
+	kill -TERM "$pid"
+	i=0
+	while kill -0 "$pid" 2>/dev/null; do
+		[ $i -lt 50 ] || fail "the daemon did not stop on SIGTERM"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wait "$pid"
+	rc=$?
+	pid=
+	[ $rc -eq 0 ] || fail "the daemon exited with $rc"
+}
+
+client() { timeout 30 ./tests/console/tnclient 127.0.0.1 "$port"; }
+ctl() { timeout 20 ./cambridge-ctl --sysdir "$sys" "$@"; }
+
+# A new starter system, then MAINT 192 with a read password.
+sys="$tmp/sys"
+start "$sys"
+stop
+ud="$sys/USER DIRECT"
+hash=$(awk '$1 == "USER" && $2 == "USER2" { print $3 }' "$ud")
+[ -n "$hash" ] || fail "no hash for USER2 in USER DIRECT"
+awk -v h="$hash" '{ print } $1 == "MDISK" && $2 == "191" && $5 == "010" {
+	print " MDISK 192 3350 091 005 CAMSYS MR " h }' "$ud" >"$tmp/ud" && cp "$tmp/ud" "$ud" ||
+	fail "USER DIRECT not changed"
+grep -q '^ MDISK 192 3350 091' "$ud" || fail "no MDISK 192 in USER DIRECT"
+start "$sys"
+
+client >"$tmp/s1" <<'SCRIPT' || { cat "$tmp/s1"; fail "MAINT's session"; }
+expectx VM/370 ONLINE
+send LOGON MAINT CPCMS NOIPL
+expect LOGON AT
+send QUERY VIRTUAL DASD
+expectx DASD 190 3350 CAMSYS R/W 040 CYL
+expectx DASD 191 3350 CAMSYS R/W 010 CYL
+expectx DASD 192 3350 CAMSYS R/W 005 CYL
+expectx DASD 19E 3350 CAMSYS R/W 020 CYL
+send DISCONN
+expect DISCONNECT AT
+closed
+SCRIPT
+cat "$tmp/s1"
+
+client >"$tmp/s2" <<'SCRIPT' || { cat "$tmp/s2"; fail "USER1's session"; }
+expectx VM/370 ONLINE
+send LOGON USER1 USER1 NOIPL
+expect LOGON AT
+expectx DASD 190 LINKED R/O; R/W BY MAINT
+expectx DASD 19E LINKED R/O; R/W BY MAINT
+send Q V DASD
+expectx DASD 190 3350 CAMSYS R/O 040 CYL
+expectx DASD 191 3350 CAMSYS R/W 005 CYL
+expectx DASD 19E 3350 CAMSYS R/O 020 CYL
+# The address is in use: nothing changes.
+send LINK MAINT 190 190 RR
+expectx MAINT 190 NOT LINKED; DASD 190 ALREADY DEFINED
+send DETACH 190
+expectx DASD 190 DETACHED
+send LINK MAINT 190 190 RR
+expectx DASD 190 LINKED R/O; R/W BY MAINT
+send LINK MAINT 190 190 RR
+expectx MAINT 190 NOT LINKED; DASD 190 ALREADY DEFINED
+send QUERY LINKS 190
+expectx MAINT 190 R/W, USER1 190 R/O
+# A password: the prompt (hidden), a wrong one, then the right one.
+send LINK MAINT 192 292 RR
+expectx ENTER READ PASSWORD:
+hidden
+send WRONG
+shown
+expectx PASSWORD INCORRECT
+send LINK TO MAINT 192 AS 292 RR
+expectx ENTER READ PASSWORD:
+hidden
+send user2
+shown
+expectx DASD 292 LINKED R/O; R/W BY MAINT
+send LINK MAINT 192 293 RR PASS=WRONG
+expectx PASSWORD INCORRECT
+send LINK MAINT 192 293 RR USER2
+expectx DASD 293 LINKED R/O; R/W BY MAINT
+send LINK MAINT 192 294 W USER2
+expectx MAINT 192 NOT LINKED; NO WRITE PASSWORD
+send LINK MAINT 192
+expectx VADDR MISSING OR INVALID
+send Q V 292
+expectx DASD 292 3350 CAMSYS R/O 005 CYL
+send DETACH 292 293 294
+expectx DEV 294 DOES NOT EXIST
+expectx 292 293 DETACHED
+send Q V 293
+expectx DEV 293 DOES NOT EXIST
+# Spooled devices.
+send DETACH 00E
+expectx PRT 00E DETACHED
+send DEFINE PRINTER 00F
+expectx PRT 00F DEFINED
+send Q V UR
+expectx RDR 00C CL * NOCONT NOHOLD EOF READY
+expectx PUN 00D CL A NOCONT NOHOLD COPY 01 READY
+expectx     00D FOR USER1 DIST USER1
+expectx PRT 00F CL A NOCONT NOHOLD COPY 01 READY
+expectx     00F FOR USER1 DIST USER1
+send DEFINE T3350 AS 200 CYL 5
+expectx DASD 200 NOT DEFINED; TEMP SPACE NOT AVAILABLE
+send QUERY DASD
+expectx INVALID OPERAND - DASD
+send #CP DEFINE READER 00C
+expectx DEV 00C NOT DEFINED; DEV 00C ALREADY DEFINED
+send DISCONN
+expect DISCONNECT AT
+closed
+SCRIPT
+cat "$tmp/s2"
+
+# The operator: the volume and how many users have links on it (MAINT and USER1).
+out=$(ctl QUERY DASD) || fail "QUERY DASD: $out"
+[ "$out" = "DASD CAMSYS 3350 00555 CYL 002 USERS" ] || fail "QUERY DASD said: $out"
+
+stop
+echo "devices: ok"

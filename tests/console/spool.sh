@@ -1,0 +1,168 @@
+#!/bin/sh
+# The spooling commands end to end: the real daemon on 127.0.0.1 (any free port, a scratch system
+# directory). The operator IMPORTs two decks into USER1's reader with cambridge-ctl; USER1 looks at
+# them (QUERY RDR, QUERY FILES), ORDERs and CHANGEs them and TRANSFERs one to USER2, who is told
+# at once; neither class G user can touch the other's files; the operator (class D) sees and
+# changes everyone's; the files are still there after a restart, and PURGE removes them. Every
+# wait is bounded; the daemon is stopped at the end.
+fail() { echo "FAIL: $*"; [ -f "$tmp/err" ] && sed 's/^/daemon stderr: /' "$tmp/err"; exit 1; }
+tmp=$(mktemp -d) || exit 1
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# start SYSDIR: the daemon in the background; sets pid and port.
+start() {
+	: >"$tmp/out"
+	./cambridge --sysdir "$1" --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	port=
+	i=0
+	while [ $i -lt 100 ]; do
+		port=$(sed -n 's/^cambridge: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
+		[ -n "$port" ] && return 0
+		kill -0 "$pid" 2>/dev/null || fail "the daemon did not start"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "the daemon did not say where it listens"
+}
+
+# stop: SIGTERM, then it must exit 0 within 5 seconds.
+stop() {
+	kill -TERM "$pid"
+	i=0
+	while kill -0 "$pid" 2>/dev/null; do
+		[ $i -lt 50 ] || fail "the daemon did not stop on SIGTERM"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wait "$pid"
+	rc=$?
+	pid=
+	[ $rc -eq 0 ] || fail "the daemon exited with $rc"
+}
+
+client() { timeout 30 ./tests/console/tnclient 127.0.0.1 "$port"; }
+ctl() { timeout 20 ./cambridge-ctl --sysdir "$sys" "$@"; }
+
+sys="$tmp/sys"
+start "$sys"
+
+printf 'FIRST DECK CARD 1\nFIRST DECK CARD 2\n' >"$tmp/one.txt"
+printf 'SECOND DECK\n' >"$tmp/two.txt"
+out=$(ctl IMPORT "$tmp/one.txt" TO USER1 TEXT NAME ONE DECK) || fail "IMPORT one: $out"
+id1=$(echo "$out" | sed -n 's/^PUN FILE \([0-9]\{4\}\) TO USER1 COPY 01 NOHOLD$/\1/p')
+[ -n "$id1" ] || fail "IMPORT said: $out"
+out=$(ctl IMPORT "$tmp/two.txt" TO USER1 TEXT CLASS B) || fail "IMPORT two: $out"
+id2=$(echo "$out" | sed -n 's/^PUN FILE \([0-9]\{4\}\) TO USER1 COPY 01 NOHOLD$/\1/p')
+[ -n "$id2" ] || fail "IMPORT said: $out"
+
+# USER2 waits for what USER1 sends him.
+client >"$tmp/u2" <<SCRIPT &
+expectx VM/370 ONLINE
+send LOGON USER2 USER2 NOIPL
+expect LOGON AT
+expectx RDR FILE $id1 TRANSFERRED FROM USER1
+send QUERY READER
+expectx OWNERID  FILE CLASS RECDS  CPY HOLD
+expectx USER2    $id1 C PUN 000002 01 NONE
+send PURGE RDR USER1 ALL
+expectx INVALID OPERAND - USER1
+send PURGE RDR $id2
+expectx SPOOLID $id2 DOES NOT EXIST
+send LOGOFF
+closed
+SCRIPT
+u2pid=$!
+i=0
+until grep -q '^< LOGON AT' "$tmp/u2"; do
+	[ $i -lt 100 ] || fail "USER2 did not log on"
+	sleep 0.1
+	i=$((i + 1))
+done
+
+client >"$tmp/u1" <<SCRIPT || { cat "$tmp/u1"; fail "USER1's session"; }
+expectx VM/370 ONLINE
+send LOGON USER1 USER1 NOIPL
+expectx FILES: 002 RDR, NO PRT, NO PUN
+expect LOGON AT
+send Q RDR
+expectx OWNERID  FILE CLASS RECDS  CPY HOLD
+expectx USER1    $id1 A PUN 000002 01 NONE
+expectx USER1    $id2 B PUN 000001 01 NONE
+send ORDER RDR $id2
+expectx 0001 FILE ORDERED
+send Q RDR CLASS A
+expectx USER1    $id1 A PUN 000002 01 NONE
+send CHANGE RDR $id1 CLASS C HOLD
+expectx 0001 FILE CHANGED
+send CHANGE RDR $id1 NOHOLD COPY 200
+expectx COPIES MISSING OR INVALID
+send Q RDR $id1
+expect USER1    $id1 C PUN 000002 01 USER
+send CH RDR $id1 NOHOLD
+expectx 0001 FILE CHANGED
+send TRANSFER $id1 TO NOBODY
+expectx NOBODY NOT IN CP DIRECTORY
+send TRANSFER RDR $id1 TO USER2
+expectx RDR FILE $id1 TRANSFERRED TO USER2
+expectx 0001 FILE TRANSFERRED
+send PURGE RDR $id1
+expectx SPOOLID $id1 DOES NOT EXIST
+send QUERY FILES
+expectx FILES: 001 RDR, NO PRT, NO PUN
+send SPOOL PRT CLASS Q COPY 100
+expectx COPIES MISSING OR INVALID
+send SPOOL PUN TO NOBODY
+expectx NOBODY NOT IN CP DIRECTORY
+send SPOOL PUN TO USER2 CLASS D
+send CLOSE PUN
+send SPOOL CONSOLE START
+expectx SPOOL CONSOLE NOT YET AVAILABLE
+send LOGOFF
+closed
+SCRIPT
+cat "$tmp/u1"
+wait $u2pid || { cat "$tmp/u2"; fail "USER2's session"; }
+cat "$tmp/u2"
+
+# The operator (class D) sees and changes everyone's files.
+out=$(ctl QUERY RDR SYSTEM) || fail "QUERY RDR SYSTEM: $out"
+echo "$out" | grep -qx "USER1    $id2 B PUN 000001 01 NONE" || fail "the operator's QUERY: $out"
+echo "$out" | grep -qx "USER2    $id1 C PUN 000002 01 NONE" || fail "the operator's QUERY: $out"
+out=$(ctl CHANGE RDR USER1 $id2 CLASS E) || fail "CHANGE by the operator: $out"
+[ "$out" = "0001 FILE CHANGED" ] || fail "CHANGE by the operator said: $out"
+out=$(ctl PURGE RDR USER1 99); [ $? -eq 1 ] || fail "PURGE of no file: $out"
+[ "$out" = "SPOOLID 0099 DOES NOT EXIST" ] || fail "PURGE of no file said: $out"
+
+stop
+
+# After a restart the files are where they were.
+start "$sys"
+client >"$tmp/u3" <<SCRIPT || { cat "$tmp/u3"; fail "the spool after a restart"; }
+expectx VM/370 ONLINE
+send LOGON USER2 USER2 NOIPL
+expectx FILES: 001 RDR, NO PRT, NO PUN
+expect LOGON AT
+send Q RDR ALL
+expectx OWNERID  FILE CLASS RECDS  CPY HOLD  DATE  TIME    NAME     TYPE     DIST
+expect USER2    $id1 C PUN 000002 01 NONE
+send PURGE READER ALL
+expectx 0001 FILE PURGED
+send Q RDR
+expectx NO RDR FILES
+send LOGOFF
+closed
+SCRIPT
+cat "$tmp/u3"
+out=$(ctl QUERY RDR USER1) || fail "QUERY RDR USER1: $out"
+echo "$out" | grep -qx "USER1    $id2 E PUN 000001 01 NONE" || fail "after the restart: $out"
+out=$(ctl PURGE RDR SYSTEM ALL) || fail "PURGE RDR SYSTEM ALL: $out"
+[ "$out" = "0001 FILE PURGED" ] || fail "PURGE RDR SYSTEM ALL said: $out"
+stop
+echo "spool: ok"
