@@ -129,6 +129,24 @@ START_TEST(test_no_two_rows_claim_the_same_name_or_abbreviation)
 }
 END_TEST
 
+/* docs/cp-commands.md has a row for every command and alias of the table (it is the reference). */
+START_TEST(test_every_command_is_in_the_reference)
+{
+	FILE *f = fopen(CP_COMMANDS_DOC, "r");
+	ck_assert_msg(f != NULL, "%s", CP_COMMANDS_DOC);
+	static char doc[1 << 16];
+	size_t n = fread(doc, 1, sizeof doc - 1, f);
+	fclose(f);
+	doc[n] = '\0';
+	for (size_t i = 0; i < cp_cmd_table_count; i++) {
+		char want[40];
+		snprintf(want, sizeof want, "`%s`", cp_cmd_table[i].name);
+		ck_assert_msg(strstr(doc, want) != NULL, "%s is not in docs/cp-commands.md",
+			      cp_cmd_table[i].name);
+	}
+}
+END_TEST
+
 START_TEST(test_rows_have_classes_help_and_aliases_name_a_command)
 {
 	size_t commands = 0;
@@ -499,6 +517,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_every_abbreviation_is_an_upper_case_prefix_of_its_name);
 	tcase_add_test(tc, test_no_two_rows_claim_the_same_name_or_abbreviation);
 	tcase_add_test(tc, test_rows_have_classes_help_and_aliases_name_a_command);
+	tcase_add_test(tc, test_every_command_is_in_the_reference);
 	tcase_add_test(tc, test_every_name_and_abbreviation_finds_its_command);
 	tcase_add_test(tc, test_lookup_by_name_abbreviation_and_alias);
 	tcase_add_test(tc, test_tokenize_splits_on_blanks_and_upper_cases_a_copy);
