@@ -710,6 +710,35 @@ static enum cp_cmd_rc set_logmsg(struct cp_cmd_ctx *ctx, const struct cp_cmd_lin
 }
 
 /* SET function value (vm370-cp.md 5, and the operator's SET in 3.2). */
+/*
+ * SET SHARE userid [RELATIVE] nnn (class A; VM/SP's form, R6 had SET PRIORITY): the user's
+ * relative share of the host's processors against the other CPU-bound users (100 is everyone's at
+ * logon; 1-10000). Only RELATIVE: an ABSOLUTE share is not available.
+ */
+static enum cp_cmd_rc set_share(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl)
+{
+	if (cl->n < 4 || !ctx->sys)
+		return set_failed(ctx, CP_MSG_DMKCFS026E, NULL);
+	size_t i = 3;
+	if (cmd_keyword(cl->tok[i], "RELATIVE", 3) && cl->n > 4)
+		i++;
+	else if (cmd_keyword(cl->tok[i], "ABSOLUTE", 3)) {
+		snprintf(ctx->detail, sizeof ctx->detail, "SET SHARE ABSOLUTE");
+		return CP_CMD_NOT_AVAILABLE;
+	}
+	if (cl->n > i + 1)
+		return set_failed(ctx, CP_MSG_DMKCFS003E, cl->tok[i + 1]);
+	char *end;
+	unsigned long share = strtoul(cl->tok[i], &end, 10);
+	if (*end || end == cl->tok[i] || share < 1 || share > 10000)
+		return set_failed(ctx, CP_MSG_DMKCFS002E, cl->tok[i]);
+	if (!cpsys_set_share(ctx->sys, cl->tok[2], (unsigned)share)) {
+		cp_msg_write(ctx->t, CP_MSG_DMKCFM045E, cl->tok[2]);
+		return CP_CMD_FAILED;
+	}
+	return CP_CMD_OK;
+}
+
 HANDLER(set)
 {
 	if (cl->n < 2)
@@ -806,6 +835,8 @@ HANDLER(set)
 		rc = set_pf(ctx, cl, nn, &s);
 	} else if (cmd_keyword(kw, "LOGMSG", 3) && cmd_has_class(ctx, "A")) {
 		return set_logmsg(ctx, cl);
+	} else if (strcmp(kw, "SHARE") == 0 && cmd_has_class(ctx, "A")) {
+		return set_share(ctx, cl);
 	} else if ((strcmp(kw, "PRIORITY") == 0 || strcmp(kw, "RESERVE") == 0 ||
 		    strcmp(kw, "FAVORED") == 0 || strcmp(kw, "QUICKDSP") == 0) &&
 		   cmd_has_class(ctx, "A")) {

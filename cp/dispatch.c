@@ -49,6 +49,7 @@ struct dsp_task {
 	/* Under d->lock. */
 	enum task_state state;
 	bool woken;		/* RUNNING: dsp_wake() came during the run */
+	bool urgent;		/* RUNNING: dsp_wake_urgent() came during the run */
 	bool started;		/* has been queued before: not new */
 	uint64_t vtime;		/* virtual time: charged ns scaled by DSP_SHARE_DEFAULT / share */
 	uint64_t wake_at;	/* TIMED: the deadline */
@@ -253,6 +254,15 @@ static void ready_from_wait(struct dsp *d, struct dsp_task *t)
 	heap_push(&d->ready, t);
 }
 
+/* An urgent task goes ahead of every task that has had more than a slice less than the least
+ * (vm370's interactive bias: a user's input is served before the CPU-bound). */
+static void to_front(struct dsp *d, struct dsp_task *t)
+{
+	vclock_update(d);
+	if (t->vtime > d->vmin - d->slice_ns)
+		t->vtime = d->vmin - d->slice_ns;
+}
+
 static void expire_timers(struct dsp *d, uint64_t now)
 {
 	while (d->timers.n && d->timers.v[0]->wake_at <= now)
@@ -267,10 +277,14 @@ static bool after_run(struct dsp *d, struct dsp_task *t, enum dsp_verdict v,
 	d->runs++;
 	d->busy_ns += used;
 	t->vtime += used * DSP_SHARE_DEFAULT / atomic_load_explicit(&t->share, memory_order_relaxed);
+	bool urgent = t->urgent;
+	t->urgent = false;
 	switch (v) {
 	case DSP_READY:
 		t->state = T_READY;
 		t->seq = d->seq++;
+		if (urgent)
+			to_front(d, t);
 		heap_push(&d->ready, t);
 		return false;
 	case DSP_WAIT:
@@ -574,6 +588,38 @@ void dsp_wake(struct dsp_task *t)
 			t->woken = true;
 			break;
 		case T_READY:
+		case T_EXITED:
+			break;
+		}
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+void dsp_wake_urgent(struct dsp_task *t)
+{
+	struct dsp *d = t->d;
+	pthread_mutex_lock(&d->lock);
+	if (!d->stopping) {
+		switch (t->state) {
+		case T_IDLE:
+			atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+			ready_from_wait(d, t);
+			kick(d);
+			break;
+		case T_TIMED:
+			heap_remove(&d->timers, t);
+			ready_from_wait(d, t);
+			kick(d);
+			break;
+		case T_RUNNING:
+			t->woken = true;
+			t->urgent = true;
+			break;
+		case T_READY:
+			heap_remove(&d->ready, t);
+			to_front(d, t);
+			heap_push(&d->ready, t);
+			break;
 		case T_EXITED:
 			break;
 		}

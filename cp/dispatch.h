@@ -132,6 +132,13 @@ void dsp_wake(struct dsp_task *t);
 
 /* Changes t's relative share; takes effect from the next charge. 0, or EINVAL when share is out
    of DSP_SHARE_MIN..DSP_SHARE_MAX (the share is then unchanged). */
+/*
+ * dsp_wake(), and the task goes to the front: a ready task waits behind no task that has had more
+ * than a slice more than the least (an interactive event - the user typed - is served before the
+ * CPU-bound work, as VM/370 favoured its interactive queue). A task woken during its run gets the
+ * same when it is queued again.
+ */
+void dsp_wake_urgent(struct dsp_task *t);
 int dsp_set_share(struct dsp_task *t, unsigned share);
 unsigned dsp_task_share(const struct dsp_task *t);
 

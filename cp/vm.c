@@ -629,7 +629,7 @@ static void on_term_event(void *owner, struct term *t, const struct term_event *
 		q_put(&vm->inq, it);
 	pthread_mutex_unlock(&vm->mx);
 	machine_stop(machine_cpu(vm->m));	/* a running guest leaves its slice: look at once */
-	dsp_wake(vm->task);
+	dsp_wake_urgent(vm->task);		/* the user typed: serve him before the CPU-bound */
 	if (ev->type == TERM_EV_DISCONNECTED)
 		vm_unref(vm);	/* the terminal's reference */
 }
@@ -1555,6 +1555,16 @@ enum cpsys_send_result cpsys_send(struct cpsys *sys, const char *userid, enum cp
 	}
 	vm_unref(vm);
 	return r;
+}
+
+bool cpsys_set_share(struct cpsys *sys, const char *userid, unsigned share)
+{
+	struct vmblok *vm = find_user(sys, userid);
+	if (!vm)
+		return false;
+	bool ok = dsp_set_share(vm->task, share) == 0;
+	vm_unref(vm);
+	return ok;
 }
 
 bool cpsys_force(struct cpsys *sys, const char *userid)

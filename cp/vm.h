@@ -97,6 +97,9 @@ enum cpsys_send_result {
 /* Show line on userid's terminal (or keep it while he is disconnected). */
 enum cpsys_send_result cpsys_send(struct cpsys *sys, const char *userid, enum cpsys_send_kind kind,
 				  const char *line);
+/* SET SHARE: userid's relative share of the processors (1-10000; 100 at logon). False when he is
+ * not logged on or the share is out of range. */
+bool cpsys_set_share(struct cpsys *sys, const char *userid, unsigned share);
 /* FORCE: log userid off (his accounting lines, then off) as soon as his task runs. False when he
  * is not logged on. */
 bool cpsys_force(struct cpsys *sys, const char *userid);

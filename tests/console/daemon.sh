@@ -377,6 +377,16 @@ send LOGOFF
 closed
 SCRIPT
 kpid=$!
+# The operator's SET SHARE, while USER1 is logged on.
+i=0
+until grep -q '^< LOGON AT' "$tmp/k"; do
+	[ $i -lt 100 ] || fail "USER1 did not log on"
+	sleep 0.1
+	i=$((i + 1))
+done
+out=$(ctl SET SHARE USER1 RELATIVE 300) || fail "SET SHARE: $out"
+out=$(ctl SET SHARE USER2 300); [ $? -eq 1 ] || fail "SET SHARE of a user not logged on: $out"
+[ "$out" = "USER2 NOT LOGGED ON" ] || fail "SET SHARE said: $out"
 client >"$tmp/l" <<'SCRIPT' || { cat "$tmp/l"; fail "logon timeout"; }
 expectx VM/370 ONLINE
 expectx LOGON TIME LIMIT EXCEEDED

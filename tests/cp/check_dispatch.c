@@ -489,6 +489,54 @@ START_TEST(test_a_sleeper_woken_among_new_tasks_that_never_ran_goes_first)
 }
 END_TEST
 
+/* A CPU-bound task that notes, after an urgent wake, how many busy runs came before its next. */
+struct urgent_task {
+	atomic_int *stop;
+	atomic_int armed;	/* set with the urgent wake; the next run records and clears it */
+	atomic_int base, seen, done;
+};
+
+static enum dsp_verdict run_urgent(void *arg, struct dsp_slice *s)
+{
+	struct urgent_task *u = arg;
+	if (atomic_exchange(&u->armed, 0)) {
+		atomic_store(&u->seen, atomic_load(&busy_runs) - atomic_load(&u->base));
+		atomic_store(&u->done, 1);
+	}
+	spin_cpu(s->ns);
+	return atomic_load(u->stop) ? DSP_EXIT : DSP_READY;
+}
+
+START_TEST(test_an_urgent_wake_puts_a_ready_cpu_bound_task_ahead_of_the_others)
+{
+	enum { BUSY = 20 };
+	struct dsp *d = dsp_new(1, 2 * MS);
+	atomic_int stop = 0;
+	struct busy b[BUSY];
+	struct dsp_task *bt[BUSY];
+	struct urgent_task u = {.stop = &stop};
+	struct dsp_task *t = dsp_task_new(d, run_urgent, &u, 0);
+	dsp_wake(t);
+	for (int i = 0; i < BUSY; i++) {
+		b[i] = (struct busy){.stop = &stop};
+		bt[i] = dsp_task_new(d, run_busy_counted, &b[i], 0);
+		dsp_wake(bt[i]);
+	}
+	sleep_ms(100);	/* everyone has run a few times: all ready, in turn */
+	atomic_store(&u.base, atomic_load(&busy_runs));
+	atomic_store(&u.armed, 1);
+	dsp_wake_urgent(t);
+	ck_assert(wait_for(&u.done, 1, 2000));
+	/* Without the urgent wake it would wait its turn behind up to 20 others. */
+	ck_assert_int_le(atomic_load(&u.seen), 3);
+	atomic_store(&stop, 1);
+	dsp_free(d);
+	for (int i = 0; i < BUSY; i++)
+		dsp_task_unref(bt[i]);
+	dsp_task_unref(t);
+}
+END_TEST
+
 static enum dsp_verdict run_in_order(void *arg, struct dsp_slice *s)
 {
 	struct witness *w = arg;
@@ -704,6 +752,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_a_thousand_tasks_run_three_times_each_exit_and_are_freed);
 	tcase_add_test(tc, test_free_drops_ready_and_waiting_tasks_without_running_them);
 	tcase_add_test(tc, test_an_idle_dispatcher_uses_no_cpu);
+	tcase_add_test(tc, test_an_urgent_wake_puts_a_ready_cpu_bound_task_ahead_of_the_others);
 	tcase_add_test(tc, test_bad_arguments_are_refused_with_einval);
 	suite_add_tcase(s, tc);
 	return s;
