@@ -31,6 +31,9 @@
 #define READ_ROUNDS	16		/* reads per connection per loop turn, for fairness */
 #define ACCEPT_ROUNDS	64		/* accepts per loop turn */
 #define LINGER_MS	5000u		/* how long a closed session may take to flush its output */
+#define KEEPALIVE_IDLE_S	120	/* TCP keepalive: probe a silent connection after this, */
+#define KEEPALIVE_INTERVAL_S	10	/* every this many seconds, */
+#define KEEPALIVE_PROBES	6	/* and give it up after this many unanswered */
 
 struct conn {
 	struct server *srv;
@@ -191,6 +194,13 @@ static void accept_one(struct server *srv, int fd)
 	/* Urgent data (telnet's SYNCH) arrives in line, so no byte of the stream is lost. */
 	setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof one);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	/* A half-open connection (the client's host gone without a FIN) is found by keepalive
+	 * probes within about three minutes; the user is then disconnected, his VM goes on. */
+	int idle = KEEPALIVE_IDLE_S, intvl = KEEPALIVE_INTERVAL_S, cnt = KEEPALIVE_PROBES;
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
 	struct conn *c = calloc(1, sizeof *c);
 	if (!c) {
 		close(fd);
