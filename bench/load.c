@@ -14,8 +14,9 @@
  *     (--deck; with --iterations N patched into its frame, see bench/load.s) into every reader.
  *  3. One telnet connection per user, all driven from this one thread with poll(): each answers
  *     the negotiation as tests/console/tnclient.c does, logs on (LOGON USERnnn LOAD NOIPL), IPLs
- *     00C and from then on answers every "LOAD READY" prompt of its guest with a line: at once,
- *     or with --think MS after a pause drawn evenly from 0.5 to 1.5 times MS (a typist).
+ *     00C and from then on answers every "LOAD READY" prompt of its guest with a line after a
+ *     pause drawn evenly from 0.5 to 1.5 times --think MS (a typist; default 500), or at once
+ *     with --think 0 (a closed loop that measures throughput).
  *  4. When every guest has prompted once (or after LOGON_WAIT_S), a second of warm-up, then the
  *     measured period (--seconds, default 20): each user also sends "#CP QUERY TIME" every
  *     --cp-every seconds (default 3, the users spread evenly over that period). A response time
@@ -1032,7 +1033,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	struct load L = {.users = 200, .seconds = 20, .cp_every = 3, .iterations = -1};
+	struct load L = {.users = 200, .seconds = 20, .cp_every = 3, .think_ms = 500, .iterations = -1};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		char *end = NULL;

@@ -49,7 +49,6 @@ struct dsp_task {
 	/* Under d->lock. */
 	enum task_state state;
 	bool woken;		/* RUNNING: dsp_wake() came during the run */
-	bool urgent;		/* RUNNING: dsp_wake_urgent() came during the run */
 	bool started;		/* has been queued before: not new */
 	uint64_t vtime;		/* virtual time: charged ns scaled by DSP_SHARE_DEFAULT / share */
 	uint64_t wake_at;	/* TIMED: the deadline */
@@ -277,14 +276,10 @@ static bool after_run(struct dsp *d, struct dsp_task *t, enum dsp_verdict v,
 	d->runs++;
 	d->busy_ns += used;
 	t->vtime += used * DSP_SHARE_DEFAULT / atomic_load_explicit(&t->share, memory_order_relaxed);
-	bool urgent = t->urgent;
-	t->urgent = false;
 	switch (v) {
 	case DSP_READY:
 		t->state = T_READY;
 		t->seq = d->seq++;
-		if (urgent)
-			to_front(d, t);
 		heap_push(&d->ready, t);
 		return false;
 	case DSP_WAIT:
@@ -612,8 +607,9 @@ void dsp_wake_urgent(struct dsp_task *t)
 			kick(d);
 			break;
 		case T_RUNNING:
+			/* Running already: it sees the event in this run or the next; a boost here
+			 * would let a task that gets input all the time run all the time. */
 			t->woken = true;
-			t->urgent = true;
 			break;
 		case T_READY:
 			heap_remove(&d->ready, t);

@@ -135,8 +135,9 @@ void dsp_wake(struct dsp_task *t);
 /*
  * dsp_wake(), and the task goes to the front: a ready task waits behind no task that has had more
  * than a slice more than the least (an interactive event - the user typed - is served before the
- * CPU-bound work, as VM/370 favoured its interactive queue). A task woken during its run gets the
- * same when it is queued again.
+ * CPU-bound work, as VM/370 favoured its interactive queue). A task woken during its run is only
+ * woken (it sees the event in this run or the next): no boost, or a task that gets input all the
+ * time would run all the time.
  */
 void dsp_wake_urgent(struct dsp_task *t);
 int dsp_set_share(struct dsp_task *t, unsigned share);
