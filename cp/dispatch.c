@@ -563,7 +563,8 @@ void dsp_task_unref(struct dsp_task *t)
 		dsp_destroy(d);
 }
 
-void dsp_wake(struct dsp_task *t)
+/* dsp_wake() and dsp_wake_urgent(). */
+static void wake(struct dsp_task *t, bool urgent)
 {
 	struct dsp *d = t->d;
 	pthread_mutex_lock(&d->lock);
@@ -580,9 +581,17 @@ void dsp_wake(struct dsp_task *t)
 			kick(d);
 			break;
 		case T_RUNNING:
+			/* It sees the event in this run or the next. No boost for an urgent one: a task
+			 * that gets input all the time would run all the time. */
 			t->woken = true;
 			break;
 		case T_READY:
+			if (urgent) {
+				heap_remove(&d->ready, t);
+				to_front(d, t);
+				heap_push(&d->ready, t);
+			}
+			break;
 		case T_EXITED:
 			break;
 		}
@@ -590,37 +599,14 @@ void dsp_wake(struct dsp_task *t)
 	pthread_mutex_unlock(&d->lock);
 }
 
+void dsp_wake(struct dsp_task *t)
+{
+	wake(t, false);
+}
+
 void dsp_wake_urgent(struct dsp_task *t)
 {
-	struct dsp *d = t->d;
-	pthread_mutex_lock(&d->lock);
-	if (!d->stopping) {
-		switch (t->state) {
-		case T_IDLE:
-			atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
-			ready_from_wait(d, t);
-			kick(d);
-			break;
-		case T_TIMED:
-			heap_remove(&d->timers, t);
-			ready_from_wait(d, t);
-			kick(d);
-			break;
-		case T_RUNNING:
-			/* Running already: it sees the event in this run or the next; a boost here
-			 * would let a task that gets input all the time run all the time. */
-			t->woken = true;
-			break;
-		case T_READY:
-			heap_remove(&d->ready, t);
-			to_front(d, t);
-			heap_push(&d->ready, t);
-			break;
-		case T_EXITED:
-			break;
-		}
-	}
-	pthread_mutex_unlock(&d->lock);
+	wake(t, true);
 }
 
 int dsp_set_share(struct dsp_task *t, unsigned share)

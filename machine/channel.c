@@ -938,6 +938,47 @@ const char *machine_device_type(struct machine *m, uint16_t addr)
 	return d ? d->ops->type : NULL;
 }
 
+/* A channel program the host runs itself (IPL, machine_io_sync): the subchannel working, the
+ * device told. */
+static void host_program_begin(struct chan_dev *d, uint8_t key, uint32_t ccw)
+{
+	d->key = key & 0x0F;
+	d->ccw_addr = ccw & AMASK;
+	d->prev_tic = false;
+	d->started = false;
+	d->pci = false;
+	d->siof = false;
+	d->deferred = d->defer_req = false;
+	d->state = SCH_WORKING;
+	if (d->ops->start)
+		d->ops->start(d);
+}
+
+/* Run it to its end, at most IPL_MAX_WORK steps and never waiting for input; the ending status
+ * goes to csw (with the sense after a unit check), not to an interruption. False when it did not
+ * end (it is terminated). */
+static bool host_program_end(struct chan_dev *d, struct machine_ipl_csw *csw)
+{
+	for (uint32_t work = 0; d->state == SCH_WORKING; work += chan_step(d)) {
+		if (work >= IPL_MAX_WORK || d->deferred) { /* no end, or waiting for input */
+			terminate(d);
+			d->state = SCH_IDLE;
+			d->pci = false;
+			csw->ccw = d->ccw_addr;
+			return false;
+		}
+	}
+	d->state = SCH_IDLE;
+	d->pci = false;
+	csw->ccw = d->csw_ccw;
+	csw->unit = d->csw_unit;
+	csw->chan = d->csw_chan;
+	csw->count = d->csw_count;
+	if (d->csw_unit & UNIT_UC)
+		ipl_sense(d, csw);
+	return true;
+}
+
 enum machine_io_status machine_io_sync(struct machine *m, uint16_t addr, uint32_t ccw, uint8_t key,
 				       struct machine_ipl_csw *csw)
 {
@@ -950,35 +991,11 @@ enum machine_io_status machine_io_sync(struct machine *m, uint16_t addr, uint32_
 		return MACHINE_IO_NOT_OPERATIONAL;
 	if (d->state != SCH_IDLE)
 		return MACHINE_IO_BUSY;
-	d->key = key & 0x0F;
-	d->ccw_addr = ccw & AMASK;
-	d->prev_tic = false;
-	d->started = false;
-	d->pci = false;
-	d->siof = false;
-	d->deferred = d->defer_req = false;
-	d->state = SCH_WORKING;
-	if (d->ops->start)
-		d->ops->start(d);
+	host_program_begin(d, key, ccw);
 	if (ccw & 7)
 		ccw_check(d, d->ccw_addr - 8, CHAN_PROG, 0);
-	for (uint32_t work = 0; d->state == SCH_WORKING; work += chan_step(d)) {
-		if (work >= IPL_MAX_WORK || d->deferred) {
-			terminate(d);
-			d->state = SCH_IDLE;
-			d->pci = false;
-			csw->ccw = d->ccw_addr;
-			return MACHINE_IO_NO_END;
-		}
-	}
-	d->state = SCH_IDLE;
-	d->pci = false;
-	csw->ccw = d->csw_ccw;
-	csw->unit = d->csw_unit;
-	csw->chan = d->csw_chan;
-	csw->count = d->csw_count;
-	if (d->csw_unit & UNIT_UC)
-		ipl_sense(d, csw);
+	if (!host_program_end(d, csw))
+		return MACHINE_IO_NO_END;
 	bool clean = csw->chan == 0 && (csw->unit & ~UNIT_SM) == (UNIT_CE | UNIT_DE);
 	return clean ? MACHINE_IO_OK : MACHINE_IO_STATUS;
 }
@@ -1001,37 +1018,14 @@ enum machine_ipl_status machine_ipl(struct machine *m, uint16_t addr, struct mac
 	/* The implied CCW at location 0, then chaining from location 8. */
 	const struct ccw implied = { .addr = 0, .cmd = 0x02, .data = 0, .flags = CCW_CC | CCW_SLI,
 				     .count = 24 };
-	d->key = 0;
-	d->prev_tic = false;
-	d->started = false;
-	d->pci = false;
-	d->siof = false;
-	d->state = SCH_WORKING;
-	if (d->ops->start)
-		d->ops->start(d);
+	host_program_begin(d, 0, 0);
 	int budget = CHAN_CCWS_PER_STEP;
 	run_command(d, &implied, &budget);
-	for (uint32_t work = 0; d->state == SCH_WORKING; work += chan_step(d)) {
-		if (work >= IPL_MAX_WORK || d->deferred) { /* no end, or waiting for input */
-			terminate(d);
-			d->state = SCH_IDLE;
-			d->pci = false;
-			csw->ccw = d->ccw_addr;
-			return MACHINE_IPL_NO_END;
-		}
-	}
-
 	/* The ending status is the IPL's: it is not presented as an interruption. */
-	d->state = SCH_IDLE;
-	d->pci = false;
-	csw->ccw = d->csw_ccw;
-	csw->unit = d->csw_unit;
-	csw->chan = d->csw_chan;
-	csw->count = d->csw_count;
-	if (d->csw_unit & UNIT_UC) {
-		ipl_sense(d, csw);
+	if (!host_program_end(d, csw))
+		return MACHINE_IPL_NO_END;
+	if (d->csw_unit & UNIT_UC)
 		return MACHINE_IPL_UNIT_CHECK;
-	}
 	if (d->csw_chan & CHAN_IL)
 		return MACHINE_IPL_INCORRECT_LENGTH;
 	if (d->csw_chan)

@@ -2,51 +2,7 @@
 # The daemon end to end: start `cambridge` on 127.0.0.1 (any free port) with a new system directory,
 # log on and off through tests/console/tnclient, and stop it with SIGTERM. Everything is bounded
 # in time; nothing but 127.0.0.1 is used.
-fail() { echo "FAIL: $*"; [ -f "$tmp/err" ] && sed 's/^/daemon stderr: /' "$tmp/err"; exit 1; }
-tmp=$(mktemp -d) || exit 1
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-# start SYSDIR: the daemon in the background; sets pid and port.
-start() {
-	: >"$tmp/out"	# before the background job opens it: never read the last run's port
-	./cambridge --sysdir "$1" --listen 127.0.0.1:0 $2 >"$tmp/out" 2>"$tmp/err" &
-	pid=$!
-	port=
-	i=0
-	while [ $i -lt 100 ]; do
-		port=$(sed -n 's/^cambridge: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
-		[ -n "$port" ] && return 0
-		kill -0 "$pid" 2>/dev/null || fail "the daemon did not start"
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "the daemon did not say where it listens"
-}
-
-# stop: SIGTERM, then it must exit 0 within 5 seconds.
-stop() {
-	kill -TERM "$pid"
-	i=0
-	while kill -0 "$pid" 2>/dev/null; do
-		[ $i -lt 50 ] || fail "the daemon did not stop on SIGTERM"
-		sleep 0.1
-		i=$((i + 1))
-	done
-	wait "$pid"
-	rc=$?
-	pid=
-	[ $rc -eq 0 ] || fail "the daemon exited with $rc"
-	grep -q '^cambridge: stopped$' "$tmp/out" || fail "no 'stopped' line"
-}
-
-client() { timeout 30 ./tests/console/tnclient 127.0.0.1 "$port"; }
-ctl() { timeout 20 ./cambridge-ctl --sysdir "$sys" "$@"; }
+. "$(dirname "$0")/lib.sh"
 
 sys="$tmp/sys"
 start "$sys"

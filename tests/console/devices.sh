@@ -5,50 +5,7 @@
 # MAINT's disks (a password of ALL, the prompt with a wrong and a right password, the password on
 # the line, an address in use), detaches and defines devices and queries them; the operator asks
 # QUERY DASD through cambridge-ctl. Everything is bounded in time; the daemon is stopped at the end.
-fail() { echo "FAIL: $*"; [ -f "$tmp/err" ] && sed 's/^/daemon stderr: /' "$tmp/err"; exit 1; }
-tmp=$(mktemp -d) || exit 1
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-# start SYSDIR: the daemon in the background; sets pid and port.
-start() {
-	: >"$tmp/out"
-	./cambridge --sysdir "$1" --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
-	pid=$!
-	port=
-	i=0
-	while [ $i -lt 100 ]; do
-		port=$(sed -n 's/^cambridge: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
-		[ -n "$port" ] && return 0
-		kill -0 "$pid" 2>/dev/null || fail "the daemon did not start"
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "the daemon did not say where it listens"
-}
-
-# stop: SIGTERM, then it must exit 0 within 5 seconds.
-stop() {
-	kill -TERM "$pid"
-	i=0
-	while kill -0 "$pid" 2>/dev/null; do
-		[ $i -lt 50 ] || fail "the daemon did not stop on SIGTERM"
-		sleep 0.1
-		i=$((i + 1))
-	done
-	wait "$pid"
-	rc=$?
-	pid=
-	[ $rc -eq 0 ] || fail "the daemon exited with $rc"
-}
-
-client() { timeout 30 ./tests/console/tnclient 127.0.0.1 "$port"; }
-ctl() { timeout 20 ./cambridge-ctl --sysdir "$sys" "$@"; }
+. "$(dirname "$0")/lib.sh"
 
 # A new starter system, then MAINT 192 with a read password.
 sys="$tmp/sys"

@@ -5,46 +5,7 @@
 # cambridge-ctl, a message to a disconnected user waits for his reconnect, FORCE logs USER1 off
 # (his connection closes after the LOGOFF lines), SHUTDOWN forces USER2 and the daemon exits 0.
 # Everything is bounded in time; nothing but 127.0.0.1 is used.
-fail() { echo "FAIL: $*"; for f in "$tmp"/c*; do [ -f "$f" ] && sed "s|^|$(basename "$f"): |" "$f"; done
-	[ -f "$tmp/err" ] && sed 's/^/daemon stderr: /' "$tmp/err"; exit 1; }
-tmp=$(mktemp -d) || exit 1
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-# start SYSDIR: the daemon in the background; sets pid and port.
-start() {
-	: >"$tmp/out"	# before the background job opens it: never read the last run's port
-	./cambridge --sysdir "$1" --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" </dev/null &
-	pid=$!
-	port=
-	i=0
-	while [ $i -lt 100 ]; do
-		port=$(sed -n 's/^cambridge: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
-		[ -n "$port" ] && return 0
-		kill -0 "$pid" 2>/dev/null || fail "the daemon did not start"
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "the daemon did not say where it listens"
-}
-
-client() { timeout 30 ./tests/console/tnclient 127.0.0.1 "$port"; }
-ctl() { timeout 20 ./cambridge-ctl --sysdir "$sys" "$@"; }
-
-# wait_for FILE TEXT: until FILE has a line containing TEXT (10 seconds at most).
-wait_for() {
-	i=0
-	until grep -qF -- "$2" "$1" 2>/dev/null; do
-		[ $i -lt 100 ] || fail "no '$2' in $(basename "$1")"
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
+. "$(dirname "$0")/lib.sh"
 
 sys="$tmp/sys"
 start "$sys"

@@ -3,56 +3,13 @@
 # system directory, put the echo deck (tests/ipl/echo.s) in USER1's reader with cambridge-ctl,
 # IPL it, and look at it and change it with DISPLAY, STORE, ADSTOP, TRACE, SYSTEM and DEFINE
 # STORAGE through tests/console/tnclient; then stop the daemon. Bounded in time; 127.0.0.1 only.
-fail() { echo "FAIL: $*"; [ -f "$tmp/err" ] && sed 's/^/daemon stderr: /' "$tmp/err"; exit 1; }
-tmp=$(mktemp -d) || exit 1
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+. "$(dirname "$0")/lib.sh"
 
 deck=tests/ipl/echo.deck
 if [ ! -s "$deck" ]; then
 	echo "SKIP: no $deck (no s390x cross tools)"
 	exit 77
 fi
-
-# start SYSDIR: the daemon in the background; sets pid and port.
-start() {
-	: >"$tmp/out"
-	./cambridge --sysdir "$1" --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
-	pid=$!
-	port=
-	i=0
-	while [ $i -lt 100 ]; do
-		port=$(sed -n 's/^cambridge: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
-		[ -n "$port" ] && return 0
-		kill -0 "$pid" 2>/dev/null || fail "the daemon did not start"
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "the daemon did not say where it listens"
-}
-
-# stop: SIGTERM, then it must exit 0 within 5 seconds.
-stop() {
-	kill -TERM "$pid"
-	i=0
-	while kill -0 "$pid" 2>/dev/null; do
-		[ $i -lt 50 ] || fail "the daemon did not stop on SIGTERM"
-		sleep 0.1
-		i=$((i + 1))
-	done
-	wait "$pid"
-	rc=$?
-	pid=
-	[ $rc -eq 0 ] || fail "the daemon exited with $rc"
-}
-
-client() { timeout 30 ./tests/console/tnclient 127.0.0.1 "$port"; }
-ctl() { timeout 20 ./cambridge-ctl --sysdir "$sys" "$@"; }
 
 sys="$tmp/sys"
 start "$sys"
