@@ -652,6 +652,17 @@ enum vm_logon_result vm_logon(struct cpsys *sys, const struct dir_user *u, struc
 		vm->line = line;
 		pthread_mutex_lock(&vm->mx);
 		vm->refs++;
+		/* A close meant for the old terminal (DISCONN just before the line dropped) must not
+		 * end the new one. */
+		struct queue kept = {0};
+		struct item *old;
+		while ((old = q_get(&vm->outq))) {
+			if (old->kind == IT_CLOSE || old->kind == IT_PASSWD)
+				free(old);
+			else
+				q_put(&kept, old);
+		}
+		vm->outq = kept;
 		pthread_mutex_unlock(&vm->mx);
 		pthread_mutex_unlock(&sys->mx);
 		term_set_handler(t, on_term_event, vm);
@@ -1279,6 +1290,7 @@ again:
 		else
 			cpsys_log(vm->sys, "USER DSC LOGOFF AS %s USERS = %03zu%s", vm->userid,
 				  cpsys_users(vm->sys), vm->forced ? " FORCED" : "");
+		vm_unref(vm);	/* the task's reference: vm may be gone now */
 		return DSP_EXIT;
 	}
 	if (vm->mode != VM_MODE_VM) {
@@ -1754,6 +1766,16 @@ enum dir_status cpsys_reload_directory(struct cpsys *sys, struct dir_diags *dg, 
 const char *cpsys_directory_path(const struct cpsys *sys)
 {
 	return sys->cfg.directory_path;
+}
+
+size_t cpsys_vm_count(struct cpsys *sys)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&sys->mx);
+	for (struct vmblok *vm = sys->all; vm; vm = vm->all_next)
+		n++;
+	pthread_mutex_unlock(&sys->mx);
+	return n;
 }
 
 size_t cpsys_users(struct cpsys *sys)

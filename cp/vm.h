@@ -107,6 +107,8 @@ bool cpsys_force(struct cpsys *sys, const char *userid);
 size_t cpsys_force_all(struct cpsys *sys);
 /* SHUTDOWN: force everyone, then tell the daemon (cfg.shutdown). */
 void cpsys_shutdown(struct cpsys *sys);
+/* Virtual machines not yet freed (the logged-on users' and those still logging off). Any thread. */
+size_t cpsys_vm_count(struct cpsys *sys);
 /* Users logged on (connected or not). Any thread. */
 size_t cpsys_users(struct cpsys *sys);
 /* The directory in force. It stays valid until cpsys_free() (a reload keeps the old ones: users

@@ -281,8 +281,10 @@ static void vspool_free(void *priv)
 		else
 			spool_discard(v->w);
 	}
+	/* The device goes (LOGOFF, DETACH): its open file is closed as a plain CLOSE would
+	 * (vm370-cp.md 7.3: LOGOFF closes the active spool files). */
 	if (v->r)
-		spool_reader_close(v->r, SPOOL_READER_KEEP);
+		spool_reader_close(v->r, reader_disp(v));
 	free(v);
 }
 

@@ -878,6 +878,11 @@ START_TEST(test_force_logs_a_user_off)
 		ck_assert(secs_since(&t0) < 5);
 	}
 	ck_assert(logged("LOGOFF AS BOB"));
+	/* His virtual machine is freed once its task and terminal are done with it. */
+	while (cpsys_vm_count(sys) != 1) {
+		pump_once();
+		ck_assert_msg(secs_since(&t0) < 5, "BOB's virtual machine was not freed");
+	}
 	ck_assert_int_eq(oper("FORCE BOB"), CP_CMD_FAILED);
 	ck_assert_str_eq(out.lines[0], "BOB NOT LOGGED ON");
 	ck_assert_int_eq(oper("FORCE"), CP_CMD_FAILED);
