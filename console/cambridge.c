@@ -596,14 +596,27 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sprintf(nss_dir, "%s/nss", sysdir);
+	char *dev_path = malloc(strlen(sysdir) + sizeof "/DEVICES");
+	if (!dev_path) {
+		fprintf(stderr, "cambridge: %s\n", strerror(ENOMEM));
+		free(nss_dir);
+		free(vol_dir);
+		free(spool_dir);
+		dir_free(dir);
+		free(path);
+		return 1;
+	}
+	sprintf(dev_path, "%s/DEVICES", sysdir);
 	struct cpsys_config scfg = {.dir = dir, .directory_path = path, .spool_dir = spool_dir,
 				    .volumes_dir = vol_dir, .nss_dir = nss_dir,
+				    .devices_path = dev_path,
 				    .oper_log = cp_oper_log, .oper_ctx = &dm,
 				    .shutdown = on_shutdown, .shutdown_ctx = &dm};
 	dm.sys = cpsys_new(&scfg);
 	free(spool_dir);
 	free(vol_dir);
 	free(nss_dir);
+	free(dev_path);
 	dm.l = dm.sys ? logon_new(dm.sys) : NULL;
 	if (!dm.l) {
 		fprintf(stderr, "cambridge: %s\n", strerror(errno ? errno : ENOMEM));

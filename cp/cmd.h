@@ -44,6 +44,10 @@ enum cp_cmd_rc cmd_query_devices(struct cp_cmd_ctx *ctx, const struct cp_cmd_lin
 /* DEFINE STORAGE nnnK|nnnM (cmd_vm.c): DEFINE's handler (cmd_devices.c) hands the operand over. */
 enum cp_cmd_rc cmd_define_storage(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl);
 
+/* The operator's DETACH raddr [FROM userid] (cmd_attach.c): CP_CMD_UNKNOWN for a user without
+ * class B. */
+enum cp_cmd_rc cmd_detach_real(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl);
+
 /* QUERY's spool operands (cmd_spool.c): QUERY FILES|READER|PRINTER|PUNCH ... ; CP_CMD_UNKNOWN
  * when cl->tok[1] is none of them. */
 enum cp_cmd_rc cmd_query_spool(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl);

@@ -269,8 +269,9 @@ HANDLER(link)
 HANDLER(detach)
 {
 	if (!ctx->vm) {
-		snprintf(ctx->detail, sizeof ctx->detail, "DETACH OF REAL DEVICES");
-		return CP_CMD_NOT_AVAILABLE;
+		/* The operator: a real device from the user who has it (cmd_attach.c). */
+		enum cp_cmd_rc rc = cmd_detach_real(ctx, cl);
+		return rc == CP_CMD_UNKNOWN ? CP_CMD_UNKNOWN : rc;
 	}
 	if (cl->n < 2) {
 		cp_msg_write(ctx->t, CP_MSG_DMKVDD022E);
@@ -552,7 +553,11 @@ static void query_device(struct cp_cmd_ctx *ctx, const struct vm_device *d)
 		break;
 	case VM_DEV_TAPE:
 	case VM_DEV_OTHER:
-		snprintf(line, sizeof line, "%s %03X", kind_name(d->kind), d->vaddr);
+		if (d->real)	/* an attached or dedicated real device */
+			snprintf(line, sizeof line, "%s %03X ON DEV %03X", kind_name(d->kind), d->vaddr,
+				 d->raddr);
+		else
+			snprintf(line, sizeof line, "%s %03X", kind_name(d->kind), d->vaddr);
 		cp_msg_write(ctx->t, CP_RSP_QV_LINE, line);
 		break;
 	}
@@ -564,7 +569,7 @@ static int by_vaddr(const void *a, const void *b)
 	return (x->vaddr > y->vaddr) - (x->vaddr < y->vaddr);
 }
 
-enum qv_what { QV_ALL, QV_STORAGE, QV_CONSOLE, QV_DASD, QV_UR, QV_VADDR };
+enum qv_what { QV_ALL, QV_STORAGE, QV_CONSOLE, QV_DASD, QV_UR, QV_TAPES, QV_VADDR };
 
 /* QUERY VIRTUAL [ALL|STORAGE|CONSOLE|DASD|UR|vaddr] (vm370-cp.md 4); the devices in address
  * order. CHANNELS, TAPES, LINES and GRAF are not yet. */
@@ -585,7 +590,9 @@ enum cp_cmd_rc cmd_query_virtual(struct cp_cmd_ctx *ctx, const struct cp_cmd_lin
 		what = QV_DASD;
 	else if (strcmp(op, "UR") == 0)
 		what = QV_UR;
-	else if (cmd_keyword(op, "CHANNELS", 4) || strcmp(op, "TAPES") == 0 || strcmp(op, "LINES") == 0 ||
+	else if (strcmp(op, "TAPES") == 0)
+		what = QV_TAPES;
+	else if (cmd_keyword(op, "CHANNELS", 4) || strcmp(op, "LINES") == 0 ||
 		 strcmp(op, "GRAF") == 0) {
 		snprintf(ctx->detail, sizeof ctx->detail, "QUERY VIRTUAL %s", op);
 		return CP_CMD_NOT_AVAILABLE;
@@ -625,7 +632,8 @@ enum cp_cmd_rc cmd_query_virtual(struct cp_cmd_ctx *ctx, const struct cp_cmd_lin
 		enum vm_dev_kind k = v[i].kind;
 		bool ur = k == VM_DEV_READER || k == VM_DEV_PUNCH || k == VM_DEV_PRINTER;
 		if (what == QV_ALL || (what == QV_CONSOLE && k == VM_DEV_CONSOLE) ||
-		    (what == QV_DASD && k == VM_DEV_DASD) || (what == QV_UR && ur))
+		    (what == QV_DASD && k == VM_DEV_DASD) || (what == QV_UR && ur) ||
+		    (what == QV_TAPES && k == VM_DEV_TAPE))
 			query_device(ctx, &v[i]);
 	}
 	free(sorted);

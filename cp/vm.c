@@ -41,6 +41,7 @@
 #include "cp/vspool.h"
 #include "lib/ebcdic.h"
 #include "machine/channel.h"
+#include "machine/devices.h"
 #include "machine/machine.h"
 
 #define SLICE_NS	(5u * 1000 * 1000)	/* the dispatcher's time slice */
@@ -54,6 +55,7 @@ enum item_kind {
 	IT_ATTN,	/* inq: the attention key */
 	IT_DISC,	/* inq: the terminal is gone */
 	IT_FORCE,	/* inq: FORCE or SHUTDOWN: log off now */
+	IT_CALL,	/* inq: run a function on the task (ATTACH, DETACH by the operator) */
 	IT_READ,	/* outq: a read (text: nothing; who in aux) */
 	IT_BELL,	/* outq */
 	IT_PASSWD,	/* outq: password mode on (aux 1) or off (aux 0) */
@@ -63,6 +65,8 @@ enum item_kind {
 struct item {
 	enum item_kind kind;
 	int aux;
+	void (*call)(struct vmblok *vm, void *arg);	/* IT_CALL */
+	void *arg;
 	struct item *next;
 	size_t len;
 	char text[];
@@ -134,8 +138,21 @@ struct cpsys_job {
 	struct cpsys_job *prev, *next;	/* sys->jobs, under sys->mx */
 };
 
+/* A real device of SYSDIR/DEVICES, given to one user at a time (ATTACH, DEDICATE). */
+#define RDEV_ARGS_MAX 8
+struct rdev {
+	unsigned raddr;
+	char type[16];
+	int argc;
+	char *argv[RDEV_ARGS_MAX];
+	char owner[DIR_USERID_MAX + 1];	/* "" when free (under sys->mx) */
+	unsigned vaddr;
+};
+
 struct cpsys {
 	struct cpsys_config cfg;
+	struct rdev *rdevs;		/* the real devices (their owners under mx) */
+	size_t nrdevs;
 	struct cpsys_job *jobs;		/* cpsys_async()'s, until done ran (under mx) */
 	char *nss_dir, *directory_path;	/* copies of cfg's */
 	bool jobs_finished;		/* some job waits for its done (under mx) */
@@ -212,6 +229,9 @@ enum vm_state { VMST_CP_READ, VMST_VM_READ, VMST_RUNNING, VMST_IDLE };
 static const char *const vm_state_names[] = {"CP READ", "VM READ", "RUNNING", "IDLE"};
 
 static void vm_unref(struct vmblok *vm);
+static struct vmblok *find_user(struct cpsys *sys, const char *userid);
+static void rdev_release(struct cpsys *sys, unsigned raddr);
+static void rdev_release_all(struct cpsys *sys, const char *userid);
 
 void cpsys_log(struct cpsys *sys, const char *fmt, ...)
 {
@@ -455,6 +475,7 @@ static void unlist(struct vmblok *vm)
 	bool was = false;
 	if (sys->links)
 		mdisk_logoff(sys->links, vm->userid);
+	rdev_release_all(sys, vm->userid);
 	pthread_mutex_lock(&sys->mx);
 	for (struct vmblok **p = &sys->users; *p; p = &(*p)->next) {
 		if (*p == vm) {
@@ -472,11 +493,281 @@ static void unlist(struct vmblok *vm)
 
 static dsp_run_fn vm_run;
 
+/* ---- Real devices (SYSDIR/DEVICES) ---- */
+
+static struct rdev *rdev_find(struct cpsys *sys, unsigned raddr)
+{
+	for (size_t i = 0; i < sys->nrdevs; i++)
+		if (sys->rdevs[i].raddr == raddr)
+			return &sys->rdevs[i];
+	return NULL;
+}
+
+static void rdev_release(struct cpsys *sys, unsigned raddr)
+{
+	pthread_mutex_lock(&sys->mx);
+	struct rdev *r = rdev_find(sys, raddr);
+	if (r)
+		r->owner[0] = '\0';
+	pthread_mutex_unlock(&sys->mx);
+}
+
+static void rdev_release_all(struct cpsys *sys, const char *userid)
+{
+	pthread_mutex_lock(&sys->mx);
+	for (size_t i = 0; i < sys->nrdevs; i++)
+		if (strcmp(sys->rdevs[i].owner, userid) == 0)
+			sys->rdevs[i].owner[0] = '\0';
+	pthread_mutex_unlock(&sys->mx);
+}
+
+/* Give raddr to userid (as vaddr): false, with the owner in *owner, when it is someone's. */
+static bool rdev_reserve(struct cpsys *sys, struct rdev *r, const char *userid, unsigned vaddr,
+			 char owner[DIR_USERID_MAX + 1])
+{
+	pthread_mutex_lock(&sys->mx);
+	bool free_now = r->owner[0] == '\0';
+	if (free_now) {
+		snprintf(r->owner, sizeof r->owner, "%s", userid);
+		r->vaddr = vaddr;
+	} else {
+		snprintf(owner, DIR_USERID_MAX + 1, "%s", r->owner);
+	}
+	pthread_mutex_unlock(&sys->mx);
+	return free_now;
+}
+
+/* "TAPE", "DASD", ... as VM/370's responses name a device. */
+static const char *kind_name(enum vm_dev_kind k)
+{
+	switch (k) {
+	case VM_DEV_CONSOLE:
+		return "CONS";
+	case VM_DEV_READER:
+		return "RDR";
+	case VM_DEV_PUNCH:
+		return "PUN";
+	case VM_DEV_PRINTER:
+		return "PRT";
+	case VM_DEV_DASD:
+		return "DASD";
+	case VM_DEV_TAPE:
+		return "TAPE";
+	case VM_DEV_OTHER:
+		break;
+	}
+	return "DEV";
+}
+
+static enum vm_dev_kind kind_of_type(const char *type)
+{
+	const struct device_type *dt = devices_find(type);
+	if (!dt)
+		return VM_DEV_OTHER;
+	switch (dt->class) {
+	case DEVICE_TAPE:
+		return VM_DEV_TAPE;
+	case DEVICE_DASD:
+		return VM_DEV_DASD;
+	default:
+		return VM_DEV_OTHER;
+	}
+}
+
+/* Task (or vm_logon, before the task runs): build the real device r on vm's machine at vaddr.
+ * False with why when the model refused (the device is released). */
+static bool rdev_attach(struct vmblok *vm, struct rdev *r, unsigned vaddr, char *why, size_t whylen)
+{
+	if (vm_device(vm, vaddr)) {
+		snprintf(why, whylen, "DEV %03X ALREADY DEFINED", vaddr);
+		rdev_release(vm->sys, r->raddr);
+		return false;
+	}
+	struct chan_dev *d = devices_attach(vm->m, (uint16_t)vaddr, r->type, r->argc, r->argv, why,
+					    whylen);
+	if (!d) {
+		rdev_release(vm->sys, r->raddr);
+		return false;
+	}
+	unsigned devtype = (unsigned)strtoul(r->type, NULL, 10);
+	if (!vm_add_device(vm, vaddr, kind_of_type(r->type), devtype, d)) {
+		machine_detach_device(vm->m, (uint16_t)vaddr);
+		rdev_release(vm->sys, r->raddr);
+		snprintf(why, whylen, "too many devices");
+		return false;
+	}
+	vm->dev[vm->ndev - 1].real = true;
+	vm->dev[vm->ndev - 1].raddr = r->raddr;
+	return true;
+}
+
+struct attach_call {
+	unsigned raddr, vaddr;
+};
+
+/* Task: ATTACH's second half, on the receiving user's own machine. */
+static void attach_on_task(struct vmblok *vm, void *arg)
+{
+	struct attach_call *ac = arg;
+	struct cpsys *sys = vm->sys;
+	struct rdev *r = rdev_find(sys, ac->raddr);
+	char why[160];
+	if (r && rdev_attach(vm, r, ac->vaddr, why, sizeof why)) {
+		cp_msg_write(&vm->proxy, CP_RSP_RDEV_ATTACHED, kind_name(kind_of_type(r->type)), ac->vaddr);
+	} else {
+		cp_msg_write(&vm->proxy, CP_MSG_DMKATS999E, ac->raddr, r ? why : "gone");
+		cpsys_log(sys, "ATTACH %03X TO %s AS %03X FAILED: %s", ac->raddr, vm->userid, ac->vaddr,
+			  r ? why : "gone");
+	}
+	free(ac);
+}
+
+/* Task: the operator's DETACH of a real device from this user. */
+static void detach_on_task(struct vmblok *vm, void *arg)
+{
+	struct attach_call *ac = arg;
+	for (size_t i = 0; i < vm->ndev; i++) {
+		if (vm->dev[i].real && vm->dev[i].raddr == ac->raddr) {
+			unsigned vaddr = vm->dev[i].vaddr;
+			const char *cls = kind_name(vm->dev[i].kind);
+			vm_detach_device(vm, vaddr);
+			cp_msg_write(&vm->proxy, CP_RSP_RDEV_DETACHED, cls, vaddr);
+			break;
+		}
+	}
+	free(ac);
+}
+
+/* Queue fn(vm, arg) on userid's task. False when he is not logged on (arg is the caller's). */
+static bool call_on_task(struct cpsys *sys, const char *userid, void (*fn)(struct vmblok *, void *),
+			 void *arg)
+{
+	struct vmblok *vm = find_user(sys, userid);
+	if (!vm)
+		return false;
+	struct item *it = item_new(IT_CALL, 0, "", 0);
+	if (!it) {
+		vm_unref(vm);
+		return false;
+	}
+	it->call = fn;
+	it->arg = arg;
+	pthread_mutex_lock(&vm->mx);
+	q_put(&vm->inq, it);
+	pthread_mutex_unlock(&vm->mx);
+	machine_stop(machine_cpu(vm->m));
+	dsp_wake_urgent(vm->task);
+	vm_unref(vm);
+	return true;
+}
+
+enum cpsys_attach cpsys_attach(struct cpsys *sys, unsigned raddr, const char *userid, unsigned vaddr,
+			       char owner[DIR_USERID_MAX + 1])
+{
+	struct rdev *r = rdev_find(sys, raddr);
+	if (!r)
+		return CPSYS_ATTACH_NO_DEVICE;
+	if (!rdev_reserve(sys, r, userid, vaddr, owner))
+		return CPSYS_ATTACH_BUSY;
+	struct attach_call *ac = malloc(sizeof *ac);
+	if (ac)
+		*ac = (struct attach_call){raddr, vaddr};
+	if (!ac || !call_on_task(sys, userid, attach_on_task, ac)) {
+		free(ac);
+		rdev_release(sys, raddr);
+		return CPSYS_ATTACH_NOT_LOGGED_ON;
+	}
+	return CPSYS_ATTACH_OK;
+}
+
+enum cpsys_attach cpsys_detach_real(struct cpsys *sys, unsigned raddr, char owner[DIR_USERID_MAX + 1])
+{
+	struct rdev *r = rdev_find(sys, raddr);
+	if (!r)
+		return CPSYS_ATTACH_NO_DEVICE;
+	pthread_mutex_lock(&sys->mx);
+	snprintf(owner, DIR_USERID_MAX + 1, "%s", r->owner);
+	pthread_mutex_unlock(&sys->mx);
+	if (!owner[0])
+		return CPSYS_ATTACH_FREE;
+	struct attach_call *ac = malloc(sizeof *ac);
+	if (ac)
+		*ac = (struct attach_call){raddr, 0};
+	if (!ac || !call_on_task(sys, owner, detach_on_task, ac)) {
+		free(ac);
+		rdev_release(sys, raddr);	/* its user is gone: so is the device */
+	}
+	return CPSYS_ATTACH_OK;
+}
+
+bool cpsys_real_device(struct cpsys *sys, unsigned raddr, char type[16], char owner[DIR_USERID_MAX + 1],
+		       unsigned *vaddr)
+{
+	pthread_mutex_lock(&sys->mx);
+	struct rdev *r = rdev_find(sys, raddr);
+	if (r) {
+		snprintf(type, 16, "%s", r->type);
+		snprintf(owner, DIR_USERID_MAX + 1, "%s", r->owner);
+		*vaddr = r->vaddr;
+	}
+	pthread_mutex_unlock(&sys->mx);
+	return r != NULL;
+}
+
+/* The devices file: "CUU TYPE ARGS..." a line (Hercules' device statements), # comments. */
+static void rdev_load(struct cpsys *sys, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (errno != ENOENT)
+			cpsys_log(sys, "DEVICES %s: %s", path, strerror(errno));
+		return;
+	}
+	char line[512];
+	unsigned lineno = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		char *save, *tok[RDEV_ARGS_MAX + 2];
+		int n = 0;
+		for (char *p = strtok_r(line, " \t\r\n", &save); p && n < RDEV_ARGS_MAX + 2;
+		     p = strtok_r(NULL, " \t\r\n", &save))
+			tok[n++] = p;
+		if (n == 0 || tok[0][0] == '#')
+			continue;
+		char *end;
+		unsigned long raddr = strtoul(tok[0], &end, 16);
+		if (n < 2 || *end || raddr > 0xFFF || !devices_find(tok[1]) || strlen(tok[1]) >= 16 ||
+		    rdev_find(sys, (unsigned)raddr)) {
+			cpsys_log(sys, "%s:%u: not a device statement, or a device twice: ignored", path,
+				  lineno);
+			continue;
+		}
+		struct rdev *grown = realloc(sys->rdevs, (sys->nrdevs + 1) * sizeof *grown);
+		if (!grown)
+			break;
+		sys->rdevs = grown;
+		struct rdev *r = &sys->rdevs[sys->nrdevs];
+		memset(r, 0, sizeof *r);
+		r->raddr = (unsigned)raddr;
+		snprintf(r->type, sizeof r->type, "%s", tok[1]);
+		bool ok = true;
+		for (int i = 2; i < n && i - 2 < RDEV_ARGS_MAX; i++)
+			ok &= (r->argv[r->argc++] = strdup(tok[i])) != NULL;
+		if (!ok) {
+			for (int i = 0; i < r->argc; i++)
+				free(r->argv[i]);
+			break;
+		}
+		sys->nrdevs++;
+	}
+	fclose(f);
+}
+
 static void add_device(struct vmblok *vm, unsigned vaddr, enum vm_dev_kind kind, unsigned devtype,
 		       struct chan_dev *d)
 {
 	if (vm->ndev < VM_DEVICES_MAX)
-		vm->dev[vm->ndev++] = (struct vm_device){vaddr, kind, devtype, d};
+		vm->dev[vm->ndev++] = (struct vm_device){.vaddr = vaddr, .kind = kind, .devtype = devtype, .d = d};
 }
 
 struct logon_links {
@@ -689,6 +980,24 @@ enum vm_logon_result vm_logon(struct cpsys *sys, const struct dir_user *u, struc
 	struct logon_links ll = {.vm = vm};
 	if (sys->links && sys->vols)
 		mdisk_logon(sys->links, cpsys_directory(sys), u->userid, logon_link, &ll);
+	/* DEDICATE raddr: the real device is his while he is logged on (by volser: not yet). */
+	for (size_t i = 0; i < u->ndevices; i++) {
+		const struct dir_device *dv = &u->devices[i];
+		if (dv->kind != DIR_DEV_DEDICATE)
+			continue;
+		struct rdev *r = dv->u.dedicate.by_volser ? NULL : rdev_find(sys, dv->u.dedicate.raddr);
+		char msg[160], owner[DIR_USERID_MAX + 1], reason[120];
+		if (!r) {
+			cp_msg_format(msg, sizeof msg, CP_MSG_DMKATS998E, dv->vaddr);
+			note(&ll, msg);
+		} else if (!rdev_reserve(sys, r, u->userid, dv->vaddr, owner)) {
+			cp_msg_format(msg, sizeof msg, CP_MSG_DMKATS997E, dv->vaddr, r->raddr, owner);
+			note(&ll, msg);
+		} else if (!rdev_attach(vm, r, dv->vaddr, reason, sizeof reason)) {
+			cp_msg_format(msg, sizeof msg, CP_MSG_DMKATS999E, r->raddr, reason);
+			note(&ll, msg);
+		}
+	}
 	vm->logon_time = time(NULL);
 	vm->refs = 3;	/* task, terminal, table */
 	vm->t = t;
@@ -1106,6 +1415,9 @@ static void handle_input(struct vmblok *vm, struct item *it)
 		break;
 	case IT_DISC:
 		break;
+	case IT_CALL:
+		it->call(vm, it->arg);
+		break;
 	case IT_FORCE: {
 		/* FORCE (aux 0) or SHUTDOWN (aux 1): the accounting lines, then off. */
 		vm->forced = true;
@@ -1495,6 +1807,8 @@ struct cpsys *cpsys_new(const struct cpsys_config *cfg)
 			cpsys_log(sys, "SPOOL: UNREADABLE %s", rec.bad[i]);
 		spool_recovery_free(&rec);
 	}
+	if (cfg->devices_path)
+		rdev_load(sys, cfg->devices_path);
 	if (cfg->volumes_dir) {
 		struct vol_problems pr;
 		vol_problems_init(&pr);
@@ -1667,6 +1981,8 @@ bool vm_detach_device(struct vmblok *vm, unsigned vaddr)
 			continue;
 		if (vm->dev[i].d == vm->cons)
 			vm->cons = NULL;
+		if (vm->dev[i].real)
+			rdev_release(vm->sys, vm->dev[i].raddr);
 		machine_detach_device(vm->m, (uint16_t)vaddr);
 		memmove(&vm->dev[i], &vm->dev[i + 1], (vm->ndev - i - 1) * sizeof vm->dev[0]);
 		vm->ndev--;
@@ -1707,6 +2023,10 @@ void cpsys_free(struct cpsys *sys)
 	spool_close(sys->spool);
 	vol_close_all(sys->vols);
 	mdisk_table_free(sys->links);
+	for (size_t i = 0; i < sys->nrdevs; i++)
+		for (int a = 0; a < sys->rdevs[i].argc; a++)
+			free(sys->rdevs[i].argv[a]);
+	free(sys->rdevs);
 	dir_free(sys->owned);
 	while (sys->retired) {
 		struct retired_dir *r = sys->retired;

@@ -51,6 +51,7 @@ struct cpsys_config {
 	const char *spool_dir;		/* the spool's directory (cp/spool.h); NULL: no spool */
 	const char *volumes_dir;	/* the real volumes (cp/volumes.h); NULL: no minidisks */
 	const char *nss_dir;		/* named saved systems; NULL: none */
+	const char *devices_path;	/* the real devices (DEVICES); NULL or missing: none */
 	/* SHUTDOWN: every user was forced off; the daemon should stop. Any thread; may be NULL. */
 	void (*shutdown)(void *ctx);
 	void *shutdown_ctx;
@@ -97,6 +98,22 @@ enum cpsys_send_result {
 /* Show line on userid's terminal (or keep it while he is disconnected). */
 enum cpsys_send_result cpsys_send(struct cpsys *sys, const char *userid, enum cpsys_send_kind kind,
 				  const char *line);
+/*
+ * Real devices: the system directory's DEVICES file, Hercules' device statements ("0580 3420
+ * /tapes/work.aws"), each given to one user at a time. cpsys_attach(): ATTACH raddr TO userid AS
+ * vaddr - reserved at once, built on his machine by his task (he is told; a model that refuses
+ * is told to him and to the operator's log). cpsys_detach_real(): the operator's DETACH raddr.
+ * DEDICATE raddr in the directory attaches at logon; LOGOFF and DETACH give the device back.
+ * *owner gets the user who has it (BUSY, and for DETACH).
+ */
+enum cpsys_attach { CPSYS_ATTACH_OK, CPSYS_ATTACH_NO_DEVICE, CPSYS_ATTACH_BUSY,
+		    CPSYS_ATTACH_NOT_LOGGED_ON, CPSYS_ATTACH_FREE };
+enum cpsys_attach cpsys_attach(struct cpsys *sys, unsigned raddr, const char *userid, unsigned vaddr,
+			       char owner[DIR_USERID_MAX + 1]);
+enum cpsys_attach cpsys_detach_real(struct cpsys *sys, unsigned raddr, char owner[DIR_USERID_MAX + 1]);
+/* raddr's type, owner ("" when free) and address at him: false when there is no such device. */
+bool cpsys_real_device(struct cpsys *sys, unsigned raddr, char type[16], char owner[DIR_USERID_MAX + 1],
+		       unsigned *vaddr);
 /* SET SHARE: userid's relative share of the processors (1-10000; 100 at logon). False when he is
  * not logged on or the share is out of range. */
 bool cpsys_set_share(struct cpsys *sys, const char *userid, unsigned share);
@@ -171,6 +188,8 @@ struct vm_device {
 	enum vm_dev_kind kind;
 	unsigned devtype;		/* 3215, 2540, 1403, ... */
 	struct chan_dev *d;
+	bool real;			/* a real device (ATTACH, DEDICATE): raddr */
+	unsigned raddr;
 };
 const struct vm_device *vm_devices(const struct vmblok *vm, size_t *n);
 /* The device at vaddr, or NULL. */

@@ -112,4 +112,56 @@ out=$(ctl QUERY DASD) || fail "QUERY DASD: $out"
 [ "$out" = "DASD CAMSYS 3350 00555 CYL 002 USERS" ] || fail "QUERY DASD said: $out"
 
 stop
+
+# Real devices: the system directory's DEVICES (Hercules' statements). The operator ATTACHes a
+# tape to USER1, who sees it arrive and at QUERY VIRTUAL; it is his alone until he DETACHes it or
+# the operator takes it back; a statement the daemon cannot use is reported, not fatal.
+./cambridge-tape init "$tmp/t.aws" --label TAPE01 >/dev/null || fail "cambridge-tape init"
+printf '# real devices\n0580 3420 %s\n0581 9999 nothing\n' "$tmp/t.aws" >"$sys/DEVICES"
+start "$sys"
+grep -q "DEVICES:3: not a device statement" "$tmp/out" || fail "the bad DEVICES line was not reported"
+client >"$tmp/c3" <<'SCRIPT' &
+expectx VM/370 ONLINE
+send LOGON USER1 USER1 NOIPL
+expect LOGON AT
+expectx TAPE 181 ATTACHED
+send QUERY VIRTUAL TAPES
+expectx TAPE 181 ON DEV 580
+send DETACH 181
+expectx TAPE 181 DETACHED
+expectx TAPE 182 ATTACHED
+expectx TAPE 182 DETACHED
+send LOGOFF
+closed
+SCRIPT
+cpid=$!
+wait_for "$tmp/c3" "< LOGON AT"
+out=$(ctl ATTACH 580 TO USER1 AS 181) || fail "ATTACH: $out"
+[ "$out" = "TAPE 580 ATTACHED TO USER1 181" ] || fail "ATTACH said: $out"
+out=$(ctl ATTACH 580 TO USER2 AS 181); [ "$out" = "DEV 580 ATTACHED TO USER1" ] || fail "ATTACH busy: $out"
+out=$(ctl ATTACH 999 TO USER1 AS 181); [ "$out" = "DEV 999 DOES NOT EXIST" ] || fail "ATTACH 999: $out"
+wait_for "$tmp/c3" "< TAPE 181 DETACHED"
+out=$(ctl ATTACH 580 USER1 182) || fail "ATTACH again: $out"
+wait_for "$tmp/c3" "< TAPE 182 ATTACHED"
+out=$(ctl DETACH 580 FROM USER1) || fail "DETACH 580: $out"
+[ "$out" = "TAPE 580 DETACHED FROM USER1" ] || fail "DETACH said: $out"
+out=$(ctl DETACH 580); [ "$out" = "DEV 580 NOT ATTACHED" ] || fail "DETACH again: $out"
+wait $cpid || fail "USER1's session with a tape"
+cat "$tmp/c3"
+out=$(ctl ATTACH 580 TO USER1 AS 181); [ "$out" = "USER1 NOT LOGGED ON" ] || fail "ATTACH to nobody: $out"
+# DEDICATE in the directory: USER2 gets the tape at logon (the operator's DIRECT puts it in force).
+awk '/^USER USER3 / { print " DEDICATE 183 580" } { print }' "$sys/USER DIRECT" >"$tmp/ud" &&
+	cp "$tmp/ud" "$sys/USER DIRECT"
+out=$(ctl DIRECT) || fail "DIRECT with DEDICATE: $out"
+client >"$tmp/c4" <<'SCRIPT' || fail "DEDICATE"
+expectx VM/370 ONLINE
+send LOGON USER2 USER2 NOIPL
+expect LOGON AT
+send Q V 183
+expectx TAPE 183 ON DEV 580
+send LOGOFF
+closed
+SCRIPT
+cat "$tmp/c4"
+stop
 echo "devices: ok"

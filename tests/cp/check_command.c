@@ -302,10 +302,16 @@ START_TEST(test_commands_not_carried_out_yet_say_so)
 		snprintf(want, sizeof want, "%s NOT YET AVAILABLE", d->name);
 		ck_assert_str_eq(lines[0], want);
 	}
-	ck_assert_uint_gt(todo, 0);
-	struct cp_cmd_ctx ctx = ctx_for("B");
-	ck_assert_int_eq(cp_cmd_execute(&ctx, "ATTACH 180 TO BOB AS 181"), CP_CMD_NOT_AVAILABLE);
-	ck_assert_str_eq(lines[0], "ATTACH NOT YET AVAILABLE");
+	(void)todo;	/* every command may be carried out: the rows then test nothing */
+	/* An operand not carried out: the handler's detail names it. */
+	struct cp_cmd_ctx ctx = ctx_for("G");
+	struct cp_cmd_line cl;
+	cp_cmd_tokenize(&cl, "QUERY FROB");
+	snprintf(ctx.detail, sizeof ctx.detail, "QUERY FROB");
+	nlines = 0;
+	cp_cmd_show(&ctx, &cl, CP_CMD_NOT_AVAILABLE);
+	ck_assert_uint_eq(nlines, 1);
+	ck_assert_str_eq(lines[0], "QUERY FROB NOT YET AVAILABLE");
 }
 END_TEST
 
