@@ -28,6 +28,7 @@
 #include "cp/vm.h"
 #include "lib/ebcdic.h"
 #include "machine/channel.h"
+#include "machine/dev_tape.h"
 #include "machine/machine.h"
 
 /* ---- Pure parts (cmd_vm.h) ---- */
@@ -1138,7 +1139,7 @@ HANDLER(notready)
 	return CP_CMD_NOT_AVAILABLE;
 }
 
-/* REWIND vaddr: tapes only; there are none yet. */
+/* REWIND vaddr: a tape (an attached or dedicated 3420) back to its load point. */
 HANDLER(rewind)
 {
 	if (!ctx->vm)
@@ -1149,13 +1150,21 @@ HANDLER(rewind)
 	size_t n;
 	const struct vm_device *dv = vm_devices(ctx->vm, &n);
 	for (size_t i = 0; i < n; i++) {
-		if (dv[i].vaddr == vaddr && dv[i].kind != VM_DEV_TAPE) {
+		if (dv[i].vaddr != vaddr)
+			continue;
+		if (dv[i].kind != VM_DEV_TAPE) {
 			cp_msg_write(ctx->t, CP_MSG_DMKCFV006E, vaddr);
 			return CP_CMD_FAILED;
 		}
+		if (!devtape_rewind(dv[i].d)) {
+			cp_msg_write(ctx->t, CP_MSG_DMKCFV007E, vaddr);
+			return CP_CMD_FAILED;
+		}
+		cp_msg_write(ctx->t, CP_RSP_REWIND_COMPLETE, vaddr);
+		return CP_CMD_OK;
 	}
-	snprintf(ctx->detail, sizeof ctx->detail, "REWIND");
-	return CP_CMD_NOT_AVAILABLE;
+	cp_msg_write(ctx->t, CP_MSG_DMKCFM040E, vaddr);
+	return CP_CMD_FAILED;
 }
 
 /* ---- DEFINE STORAGE ---- */

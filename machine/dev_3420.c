@@ -583,6 +583,17 @@ bool devtape_unmount(struct chan_dev *d)
 	return st == TAPE_OK;
 }
 
+bool devtape_rewind(struct chan_dev *d)
+{
+	struct dev3420 *u = chan_dev_priv(d);
+	if (!u->t)
+		return false;
+	moving(u, true, false);
+	u->lost = 0;
+	tape_rewind(u->t);
+	return true;
+}
+
 bool devtape_ready(const struct chan_dev *d)
 {
 	const struct dev3420 *u = chan_dev_priv(d);

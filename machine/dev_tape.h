@@ -49,6 +49,10 @@ bool devtape_mount(struct chan_dev *d, struct tape *t, bool readonly);
  * image could not be flushed (it is closed all the same). */
 bool devtape_unmount(struct chan_dev *d);
 
+/* Rewind the mounted tape to its load point, as the REWIND key (or CP's REWIND command) does; no
+ * status is presented. False when no tape is mounted. Between machine_run() calls. */
+bool devtape_rewind(struct chan_dev *d);
+
 /* Is a tape mounted (the drive ready)? */
 bool devtape_ready(const struct chan_dev *d);
 
