@@ -24,8 +24,8 @@
  * done; an explicit spoolid that is not there (for this user) is DMKCSU042E, and nothing is done.
  * The "nnnn FILES ..." counts, the TRANSFER lines and the CLOSE response are informational: SET
  * IMSG OFF suppresses them (vm_msg_on(vm, CPSYS_SEND_SYS)); the CLOSE response is shown only for
- * a file with several copies, for another user, or held (9.4). Console spooling is not carried
- * out: SPOOL CONSOLE is NOT YET AVAILABLE, and CLOSE CONSOLE has no file to close.
+ * a file with several copies, for another user, or held (9.4). SPOOL CONSOLE logs the console
+ * (cp/vm.h: vm_conspool); its CONT option is not carried out.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,6 +316,7 @@ static void close_response(struct cp_cmd_ctx *ctx, const struct spool_file_info 
 /* What a SPOOL command changes; each set_ flag says the option was given. */
 struct spool_opts {
 	bool set_class, set_cont, set_hold, set_eof, set_copies, set_route;
+	bool set_start, start, set_term, term;	/* the console: STArt|STOp, TErm|NOTErm */
 	char class;
 	bool cont, hold, eof;
 	unsigned copies;
@@ -345,12 +346,18 @@ static enum cp_cmd_rc route_target(struct cp_cmd_ctx *ctx, const char *tok, enum
 }
 
 static enum cp_cmd_rc spool_options(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl, size_t i,
-				    bool reader, struct spool_opts *o)
+				    bool reader, bool console, struct spool_opts *o)
 {
 	for (; i < cl->n; i++) {
 		const char *tok = cl->tok[i];
 		const char *next = i + 1 < cl->n ? cl->tok[i + 1] : NULL;
-		if (cmd_keyword(tok, "CLASS", 2)) {
+		if (console && (cmd_keyword(tok, "START", 3) || cmd_keyword(tok, "STOP", 3))) {
+			o->set_start = true;
+			o->start = tok[2] == 'A';
+		} else if (console && (cmd_keyword(tok, "TERM", 2) || cmd_keyword(tok, "NOTERM", 4))) {
+			o->set_term = true;
+			o->term = tok[0] == 'T';
+		} else if (cmd_keyword(tok, "CLASS", 2)) {
 			if (!next || !(valid_class(next) || (reader && !strcmp(next, "*"))))
 				return missing(ctx, CP_MSG_DMKCSP028E);
 			o->set_class = true;
@@ -408,14 +415,43 @@ HANDLER(spool)
 	enum cp_cmd_rc rc = device_operand(ctx, cl->tok[1], &t);
 	if (rc != CP_CMD_OK)
 		return rc;
-	if (t.kind == TARGET_CONSOLE) {
-		snprintf(ctx->detail, sizeof ctx->detail, "SPOOL CONSOLE");
-		return CP_CMD_NOT_AVAILABLE;
-	}
 	struct spool_opts o = {0};
-	rc = spool_options(ctx, cl, 2, t.q == SPOOL_Q_READER, &o);
+	rc = spool_options(ctx, cl, 2, t.q == SPOOL_Q_READER, t.kind == TARGET_CONSOLE, &o);
 	if (rc != CP_CMD_OK)
 		return rc;
+	if (t.kind == TARGET_CONSOLE) {
+		/* The console log (9.4): START, STOP, TERM, NOTERM and the printer's options. */
+		if (o.set_cont) {
+			snprintf(ctx->detail, sizeof ctx->detail, "SPOOL CONSOLE CONT");
+			return CP_CMD_NOT_AVAILABLE;
+		}
+		struct vm_conspool cs;
+		vm_conspool_get(ctx->vm, &cs);
+		if (o.set_start)
+			cs.start = o.start;
+		if (o.set_term)
+			cs.noterm = !o.term;
+		if (o.set_class)
+			cs.class = o.class;
+		if (o.set_copies)
+			cs.copies = o.copies;
+		if (o.set_hold)
+			cs.hold = o.hold;
+		if (o.set_route) {
+			cs.route = o.route;
+			snprintf(cs.dest, sizeof cs.dest, "%s", o.dest);
+		}
+		vm_conspool_set(ctx->vm, &cs);
+		if (o.close || o.purge) {
+			struct vspool_close c = {.purge = o.purge, .force = true};
+			struct spool_file_info f;
+			enum spool_status st = vm_conspool_close(ctx->vm, &c, &f);
+			if (st != SPOOL_OK)
+				return spool_failed(ctx, st);
+			close_response(ctx, &f);
+		}
+		return CP_CMD_OK;
+	}
 	for (size_t k = 0; k < t.n; k++) {
 		struct vspool_settings s;
 		vspool_get(t.d[k], &s);
@@ -496,8 +532,14 @@ HANDLER(close)
 			return invalid(ctx, CP_MSG_DMKCFC003E, tok);
 		}
 	}
-	if (t.kind == TARGET_CONSOLE)
-		return CP_CMD_OK; /* the console is never spooled: no file is open */
+	if (t.kind == TARGET_CONSOLE) {
+		struct spool_file_info f;
+		enum spool_status st = vm_conspool_close(ctx->vm, &c, &f);
+		if (st != SPOOL_OK)
+			return spool_failed(ctx, st);
+		close_response(ctx, &f);
+		return CP_CMD_OK;
+	}
 	for (size_t k = 0; k < t.n; k++) {
 		struct spool_file_info f;
 		enum spool_status st = vspool_close(t.d[k], &c, &f, NULL, 0);

@@ -196,6 +196,8 @@ struct vmblok {
 	int refs;
 	struct queue inq, outq;
 	bool dropped;			/* outq overflowed: lines were lost */
+	struct vm_conspool cs;		/* SPOOL CONSOLE's settings */
+	struct spool_writer *cs_w;	/* the console file being written, or NULL */
 	bool on_flush;			/* on sys->flush */
 	struct vmblok *flush_next;
 	/* ---- Under sys->mx ---- */
@@ -252,11 +254,47 @@ static void wake_server(struct cpsys *sys)
 	(void)n;	/* EAGAIN: the counter is already nonzero, the server will look */
 }
 
-/* Task: queue output for the terminal. */
+/* Under vm->mx: a console line into the console file (SPOOL CONSOLE START), which is opened on
+ * its first line. */
+static void conspool_line(struct vmblok *vm, const char *text, size_t len)
+{
+	struct spool *sp = vm->sys->spool;
+	if (!vm->cs.start || !sp)
+		return;
+	if (!vm->cs_w) {
+		struct spool_new n = {
+			.devtype = SPOOL_DEV_CON,
+			.origin = vm->userid,
+			.to = vm->cs.route == VSPOOL_TO ? vm->cs.dest : NULL,
+			.owner = vm->cs.route == VSPOOL_FOR ? vm->cs.dest : NULL,
+			.class = vm->cs.class,
+			.copies = vm->cs.copies,
+			.hold = vm->cs.hold ? SPOOL_HOLD_USER : SPOOL_HOLD_NONE,
+		};
+		if (spool_create(sp, &n, &vm->cs_w) != SPOOL_OK) {
+			vm->cs_w = NULL;
+			return;
+		}
+	}
+	uint8_t e[CONS_LINE_MAX];
+	size_t n = len < sizeof e ? len : sizeof e;
+	ascii_to_ebcdic_buf(e, text, n);
+	spool_write(vm->cs_w, 0x09, e, n);	/* write, then space a line */
+}
+
+/* Task: queue output for the terminal (and the console file). */
 static void out_put(struct vmblok *vm, enum item_kind kind, int aux, const char *text, size_t len)
 {
-	struct item *it = item_new(kind, aux, text, len);
 	struct cpsys *sys = vm->sys;
+	if (kind == IT_LINE) {
+		pthread_mutex_lock(&vm->mx);
+		conspool_line(vm, text, len);
+		bool noterm = vm->cs.start && vm->cs.noterm;
+		pthread_mutex_unlock(&vm->mx);
+		if (noterm)
+			return;
+	}
+	struct item *it = item_new(kind, aux, text, len);
 	pthread_mutex_lock(&sys->mx);
 	pthread_mutex_lock(&vm->mx);
 	if (it) {
@@ -452,6 +490,8 @@ static void vm_destroy(struct vmblok *vm)
 	if (vm->task)
 		dsp_task_unref(vm->task);
 	cmd_msg_forget(vm);
+	if (vm->cs_w)
+		spool_commit(vm->cs_w, NULL, NULL);
 	machine_free(vm->m);
 	q_free(&vm->inq);
 	q_free(&vm->outq);
@@ -854,6 +894,10 @@ static struct vmblok *vm_build(struct cpsys *sys, const struct dir_user *u, char
 	vm->proxy.ops = &proxy_ops;
 	vm->proxy.priv = vm;
 	vm->mode = VM_MODE_CP;
+	vm->cs = (struct vm_conspool){.class = 'T', .copies = 1};
+	for (size_t i = 0; i < u->ndevices; i++)
+		if (u->devices[i].kind == DIR_DEV_CONSOLE && u->devices[i].u.console.spool_class)
+			vm->cs.class = u->devices[i].u.console.spool_class;
 	pthread_mutex_init(&vm->mx, NULL);
 	struct machine_config mc = {.storage_size = (uint32_t)u->storage, .extension = true,
 				    .virtual_cpuid = true};
@@ -1291,6 +1335,47 @@ out:
 	return st;
 }
 
+void vm_conspool_get(struct vmblok *vm, struct vm_conspool *out)
+{
+	pthread_mutex_lock(&vm->mx);
+	*out = vm->cs;
+	pthread_mutex_unlock(&vm->mx);
+}
+
+void vm_conspool_set(struct vmblok *vm, const struct vm_conspool *cs)
+{
+	pthread_mutex_lock(&vm->mx);
+	vm->cs = *cs;
+	pthread_mutex_unlock(&vm->mx);
+}
+
+enum spool_status vm_conspool_close(struct vmblok *vm, const struct vspool_close *o,
+				    struct spool_file_info *closed)
+{
+	pthread_mutex_lock(&vm->mx);
+	struct spool_writer *w = vm->cs_w;
+	vm->cs_w = NULL;
+	pthread_mutex_unlock(&vm->mx);
+	if (closed)
+		memset(closed, 0, sizeof *closed);
+	if (!w)
+		return SPOOL_OK;
+	if (o && o->purge) {
+		spool_discard(w);
+		return SPOOL_OK;
+	}
+	struct spool_close_opts co = {0};
+	if (o) {
+		co.set_hold = o->set_hold;
+		co.hold = o->hold ? SPOOL_HOLD_USER : SPOOL_HOLD_NONE;
+		co.dist = o->dist;
+		co.name = o->name;
+		co.type = o->type;
+	}
+	/* Outside vm->mx: a file sent to a reader announces itself (on_arrival locks the system). */
+	return spool_commit(w, &co, closed);
+}
+
 void vm_query_console(struct vmblok *vm, struct term *t)
 {
 	if (!vm->cons)
@@ -1300,15 +1385,17 @@ void vm_query_console(struct vmblok *vm, struct term *t)
 	bool connected = vm->t != NULL;
 	unsigned line = vm->line;
 	pthread_mutex_unlock(&vm->sys->mx);
+	struct vm_conspool cs;
+	vm_conspool_get(vm, &cs);
+	const char *term = cs.start && cs.noterm ? "NOTERM" : "TERM";
+	const char *state = cs.start ? "START" : "STOP";
 	if (connected)
-		cp_msg_write(t, CP_RSP_VCONS, vaddr, line);
+		cp_msg_write(t, CP_RSP_VCONS, vaddr, line, term, state);
 	else
-		cp_msg_write(t, CP_RSP_VCONS_DSC, vaddr);
-	char cls = 'T';
-	for (size_t i = 0; i < vm->user->ndevices; i++)
-		if (vm->user->devices[i].kind == DIR_DEV_CONSOLE)
-			cls = vm->user->devices[i].u.console.spool_class;
-	cp_msg_write(t, CP_RSP_VCONS_SPOOL, vaddr, cls ? cls : 'T');
+		cp_msg_write(t, CP_RSP_VCONS_DSC, vaddr, term, state);
+	cp_msg_write(t, CP_RSP_VCONS_SPOOL, vaddr, cs.class, cs.hold ? "HOLD" : "NOHOLD", cs.copies);
+	if (cs.route != VSPOOL_OFF)
+		cp_msg_write(t, CP_RSP_VCONS_ROUTE, vaddr, cs.route == VSPOOL_TO ? "TO" : "FOR", cs.dest);
 }
 
 static void run_command(struct vmblok *vm, const char *line)
@@ -1380,6 +1467,9 @@ static void handle_input(struct vmblok *vm, struct item *it)
 		expected_line(vm, NULL);
 	switch (it->kind) {
 	case IT_LINE: {
+		pthread_mutex_lock(&vm->mx);
+		conspool_line(vm, it->text, it->len);	/* what the user typed is in the log too */
+		pthread_mutex_unlock(&vm->mx);
 		/* Logical line editing (TERMINAL LINEND, CHARDEL, ...: vm370-cp.md 1.2) makes one
 		 * physical line any number of logical ones. */
 		struct term_settings ts;
@@ -1590,6 +1680,7 @@ static enum dsp_verdict vm_run(void *arg, struct dsp_slice *slice)
 again:
 	take_input(vm);
 	if (vm->ending) {
+		vm_conspool_close(vm, NULL, NULL);	/* LOGOFF closes the console file too */
 		px_close(&vm->proxy);
 		pthread_mutex_lock(&vm->sys->mx);
 		bool connected = vm->t != NULL;

@@ -37,6 +37,7 @@
 
 #include "cp/directory.h"
 #include "cp/term.h"
+#include "cp/vspool.h"
 
 struct directory;
 struct dir_user;
@@ -221,6 +222,27 @@ bool vm_msg_on(const struct vmblok *vm, enum cpsys_send_kind kind);
 bool vm_savesys(struct vmblok *vm, const char *name, char *why, size_t whylen);
 enum vm_nss_status { VM_NSS_OK, VM_NSS_NOT_FOUND, VM_NSS_TOO_BIG, VM_NSS_BAD };
 enum vm_nss_status vm_ipl_nss(struct vmblok *vm, const char *name, char *why, size_t whylen);
+
+/*
+ * Console spooling (SPOOL CONSOLE, vm370-cp.md 9.4): with start, every line of the console - CP's
+ * and the guest's output and what the user types, passwords excepted - also goes to a console
+ * file (CON, on the printer queue or to a reader as route says), opened at its first line and
+ * closed by CLOSE CONSOLE or LOGOFF; noterm keeps the lines off the terminal. Any thread.
+ */
+struct vm_conspool {
+	bool start, noterm;
+	char class;			/* default T, or the directory's CONSOLE class */
+	unsigned copies;
+	bool hold;
+	enum vspool_route route;
+	char dest[DIR_USERID_MAX + 1];
+};
+void vm_conspool_get(struct vmblok *vm, struct vm_conspool *out);
+void vm_conspool_set(struct vmblok *vm, const struct vm_conspool *cs);
+/* CLOSE CONSOLE: commit (o->purge: throw away) the open console file; *closed (may be NULL) gets
+ * its attributes, id 0 when none was open. o may be NULL (a plain close). */
+enum spool_status vm_conspool_close(struct vmblok *vm, const struct vspool_close *o,
+				    struct spool_file_info *closed);
 
 /* SYSTEM RESET / CLEAR: reset the machine (clear: and zero its storage); CP mode. */
 void vm_system_reset(struct vmblok *vm, bool clear);

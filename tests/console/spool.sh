@@ -80,13 +80,28 @@ expectx NOBODY NOT IN CP DIRECTORY
 send SPOOL PUN TO USER2 CLASS D
 send CLOSE PUN
 send SPOOL CONSOLE START
-expectx SPOOL CONSOLE NOT YET AVAILABLE
+send QUERY FILES
+expectx FILES: 001 RDR, NO PRT, NO PUN
+send QUERY VIRTUAL CONSOLE
+expect TERM START
+send CLOSE CONSOLE
+send SPOOL CONSOLE STOP
+send QUERY FILES
+expectx FILES: 001 RDR, 001 PRT, NO PUN
 send LOGOFF
 closed
 SCRIPT
 cat "$tmp/u1"
 wait $u2pid || { cat "$tmp/u2"; fail "USER2's session"; }
 cat "$tmp/u2"
+
+# The console log USER1 spooled is a CON file on the printer queue; the operator takes it out.
+out=$(ctl QUERY PRT SYSTEM) || fail "QUERY PRT SYSTEM: $out"
+conid=$(echo "$out" | awk '$1 == "USER1" && $4 == "CON" { print $2; exit }')
+[ -n "$conid" ] || fail "no console file: $out"
+ctl EXPORT "$conid" "$tmp/con.txt" >/dev/null || fail "EXPORT of the console file"
+grep -q "^QUERY VIRTUAL CONSOLE" "$tmp/con.txt" || fail "the typed line is not in the log: $(cat "$tmp/con.txt")"
+grep -q "TERM START$" "$tmp/con.txt" || fail "CP's response is not in the log: $(cat "$tmp/con.txt")"
 
 # The operator (class D) sees and changes everyone's files.
 out=$(ctl QUERY RDR SYSTEM) || fail "QUERY RDR SYSTEM: $out"
