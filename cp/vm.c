@@ -1443,14 +1443,40 @@ static bool expected_line(struct vmblok *vm, const char *line)
 	return true;
 }
 
+/*
+ * What the user typed, into the console log (SPOOL CONSOLE START). A CP command that may carry a
+ * password (LINK ... PASS=, PASSWORD) is logged as its command word alone: passwords are never
+ * kept in clear.
+ */
+static void log_typed(struct vmblok *vm, const char *line, const char *cmd)
+{
+	char shown[CONS_LINE_MAX + 1];
+	snprintf(shown, sizeof shown, "%s", line);
+	if (cmd) {
+		struct cp_cmd_line cl;
+		cp_cmd_tokenize(&cl, cmd);
+		const struct cp_cmd_desc *d = cl.n ? cp_cmd_lookup(cl.tok[0]) : NULL;
+		d = d ? cp_cmd_by_id(d->id) : NULL;
+		if (d && (strcmp(d->name, "LINK") == 0 || strcmp(d->name, "PASSWORD") == 0))
+			snprintf(shown, sizeof shown, "%.*s%s ...", (int)(cmd - line), line, cl.raw[0]);
+		explicit_bzero(&cl, sizeof cl);
+	}
+	pthread_mutex_lock(&vm->mx);
+	conspool_line(vm, shown, strlen(shown));
+	pthread_mutex_unlock(&vm->mx);
+	explicit_bzero(shown, sizeof shown);
+}
+
 /* One logical line: a CP command, or the guest's console input. */
 static void logical_line(struct vmblok *vm, const char *line)
 {
 	if (vm->mode == VM_MODE_CP) {
+		log_typed(vm, line, line);
 		run_command(vm, line);
 		return;
 	}
 	const char *cmd = cp_escape(line);
+	log_typed(vm, line, cmd);
 	if (cmd)
 		run_command(vm, cmd);
 	else
@@ -1467,9 +1493,6 @@ static void handle_input(struct vmblok *vm, struct item *it)
 		expected_line(vm, NULL);
 	switch (it->kind) {
 	case IT_LINE: {
-		pthread_mutex_lock(&vm->mx);
-		conspool_line(vm, it->text, it->len);	/* what the user typed is in the log too */
-		pthread_mutex_unlock(&vm->mx);
 		/* Logical line editing (TERMINAL LINEND, CHARDEL, ...: vm370-cp.md 1.2) makes one
 		 * physical line any number of logical ones. */
 		struct term_settings ts;

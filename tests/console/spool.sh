@@ -80,6 +80,8 @@ expectx NOBODY NOT IN CP DIRECTORY
 send SPOOL PUN TO USER2 CLASS D
 send CLOSE PUN
 send SPOOL CONSOLE START
+send LINK MAINT 190 290 RR SECRETPW
+expect 290
 send QUERY FILES
 expectx FILES: 001 RDR, NO PRT, NO PUN
 send QUERY VIRTUAL CONSOLE
@@ -102,6 +104,8 @@ conid=$(echo "$out" | awk '$1 == "USER1" && $4 == "CON" { print $2; exit }')
 ctl EXPORT "$conid" "$tmp/con.txt" >/dev/null || fail "EXPORT of the console file"
 grep -q "^QUERY VIRTUAL CONSOLE" "$tmp/con.txt" || fail "the typed line is not in the log: $(cat "$tmp/con.txt")"
 grep -q "TERM START$" "$tmp/con.txt" || fail "CP's response is not in the log: $(cat "$tmp/con.txt")"
+grep -q "^LINK \.\.\.$" "$tmp/con.txt" || fail "LINK is not in the log: $(cat "$tmp/con.txt")"
+grep -q SECRETPW "$tmp/con.txt" && fail "a password in the console log"
 
 # The operator (class D) sees and changes everyone's files.
 out=$(ctl QUERY RDR SYSTEM) || fail "QUERY RDR SYSTEM: $out"
