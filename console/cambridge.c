@@ -108,6 +108,15 @@ static bool write_file(const char *path, const char *text, size_t len)
 	return close(fd) == 0;
 }
 
+/* sysdir/name, malloc'd; NULL without memory. */
+static char *sys_path(const char *sysdir, const char *name)
+{
+	char *p = malloc(strlen(sysdir) + strlen(name) + 2);
+	if (p)
+		sprintf(p, "%s/%s", sysdir, name);
+	return p;
+}
+
 /* Undo make_volumes() in a system that was not finished. */
 static void remove_volumes(const char *sysdir)
 {
@@ -569,44 +578,21 @@ int main(int argc, char **argv)
 	}
 
 	struct daemon dm = {.started = time(NULL)};
-	char *spool_dir = malloc(strlen(sysdir) + sizeof "/spool");
-	if (!spool_dir) {
+	/* The system's parts, by their names in the system directory. */
+	char *spool_dir = sys_path(sysdir, "spool"), *vol_dir = sys_path(sysdir, "volumes");
+	char *nss_dir = sys_path(sysdir, "nss"), *dev_path = sys_path(sysdir, "DEVICES");
+	bool parts = spool_dir && vol_dir && nss_dir && dev_path;
+	if (!parts)
 		fprintf(stderr, "cambridge: %s\n", strerror(ENOMEM));
-		dir_free(dir);
-		free(path);
-		return 1;
-	}
-	sprintf(spool_dir, "%s/spool", sysdir);
-	char *vol_dir = malloc(strlen(sysdir) + sizeof "/volumes");
-	if (!vol_dir || !make_volumes(sysdir, dir)) {
-		free(vol_dir);
+	if (!parts || !make_volumes(sysdir, dir)) {
 		free(spool_dir);
-		dir_free(dir);
-		free(path);
-		return 1;
-	}
-	sprintf(vol_dir, "%s/volumes", sysdir);
-	char *nss_dir = malloc(strlen(sysdir) + sizeof "/nss");
-	if (!nss_dir) {
-		fprintf(stderr, "cambridge: %s\n", strerror(ENOMEM));
 		free(vol_dir);
-		free(spool_dir);
-		dir_free(dir);
-		free(path);
-		return 1;
-	}
-	sprintf(nss_dir, "%s/nss", sysdir);
-	char *dev_path = malloc(strlen(sysdir) + sizeof "/DEVICES");
-	if (!dev_path) {
-		fprintf(stderr, "cambridge: %s\n", strerror(ENOMEM));
 		free(nss_dir);
-		free(vol_dir);
-		free(spool_dir);
+		free(dev_path);
 		dir_free(dir);
 		free(path);
 		return 1;
 	}
-	sprintf(dev_path, "%s/DEVICES", sysdir);
 	struct cpsys_config scfg = {.dir = dir, .directory_path = path, .spool_dir = spool_dir,
 				    .volumes_dir = vol_dir, .nss_dir = nss_dir,
 				    .devices_path = dev_path,

@@ -29,28 +29,6 @@
 
 /* ---- Helpers ---- */
 
-/* The device type as CP's responses name it (DETACH, DEFINE, QUERY). */
-static const char *kind_name(enum vm_dev_kind k)
-{
-	switch (k) {
-	case VM_DEV_CONSOLE:
-		return "CONS";
-	case VM_DEV_READER:
-		return "RDR";
-	case VM_DEV_PUNCH:
-		return "PUN";
-	case VM_DEV_PRINTER:
-		return "PRT";
-	case VM_DEV_DASD:
-		return "DASD";
-	case VM_DEV_TAPE:
-		return "TAPE";
-	case VM_DEV_OTHER:
-		break;
-	}
-	return "DEV";
-}
-
 /* The virtual machine's device at vaddr, or NULL. */
 static const struct vm_device *device_at(struct vmblok *vm, unsigned vaddr)
 {
@@ -325,7 +303,7 @@ HANDLER(detach)
 			cp_msg_write(ctx->t, CP_MSG_DMKVDD040E, v);
 			return CP_CMD_FAILED;
 		}
-		const char *type = kind_name(d->kind);
+		const char *type = vm_dev_kind_name(d->kind);
 		vm_detach_device(ctx->vm, v);
 		if (imsg(ctx))
 			cp_msg_write(ctx->t, CP_RSP_DETACHED, type, v);
@@ -452,7 +430,7 @@ static enum cp_cmd_rc define_spooled(struct cp_cmd_ctx *ctx, const struct cp_cmd
 		return CP_CMD_FAILED;
 	}
 	if (imsg(ctx))
-		cp_msg_write(ctx->t, CP_RSP_DEFINED, kind_name(define_ur[row].kind), vaddr);
+		cp_msg_write(ctx->t, CP_RSP_DEFINED, vm_dev_kind_name(define_ur[row].kind), vaddr);
 	return CP_CMD_OK;
 }
 
@@ -554,10 +532,10 @@ static void query_device(struct cp_cmd_ctx *ctx, const struct vm_device *d)
 	case VM_DEV_TAPE:
 	case VM_DEV_OTHER:
 		if (d->real)	/* an attached or dedicated real device */
-			snprintf(line, sizeof line, "%s %03X ON DEV %03X", kind_name(d->kind), d->vaddr,
+			snprintf(line, sizeof line, "%s %03X ON DEV %03X", vm_dev_kind_name(d->kind), d->vaddr,
 				 d->raddr);
 		else
-			snprintf(line, sizeof line, "%s %03X", kind_name(d->kind), d->vaddr);
+			snprintf(line, sizeof line, "%s %03X", vm_dev_kind_name(d->kind), d->vaddr);
 		cp_msg_write(ctx->t, CP_RSP_QV_LINE, line);
 		break;
 	}

@@ -577,8 +577,7 @@ static bool rdev_reserve(struct cpsys *sys, struct rdev *r, const char *userid, 
 	return free_now;
 }
 
-/* "TAPE", "DASD", ... as VM/370's responses name a device. */
-static const char *kind_name(enum vm_dev_kind k)
+const char *vm_dev_kind_name(enum vm_dev_kind k)
 {
 	switch (k) {
 	case VM_DEV_CONSOLE:
@@ -653,7 +652,8 @@ static void attach_on_task(struct vmblok *vm, void *arg)
 	struct rdev *r = rdev_find(sys, ac->raddr);
 	char why[160];
 	if (r && rdev_attach(vm, r, ac->vaddr, why, sizeof why)) {
-		cp_msg_write(&vm->proxy, CP_RSP_RDEV_ATTACHED, kind_name(kind_of_type(r->type)), ac->vaddr);
+		cp_msg_write(&vm->proxy, CP_RSP_RDEV_ATTACHED, vm_dev_kind_name(kind_of_type(r->type)),
+			     ac->vaddr);
 	} else {
 		cp_msg_write(&vm->proxy, CP_MSG_DMKATS999E, ac->raddr, r ? why : "gone");
 		cpsys_log(sys, "ATTACH %03X TO %s AS %03X FAILED: %s", ac->raddr, vm->userid, ac->vaddr,
@@ -669,7 +669,7 @@ static void detach_on_task(struct vmblok *vm, void *arg)
 	for (size_t i = 0; i < vm->ndev; i++) {
 		if (vm->dev[i].real && vm->dev[i].raddr == ac->raddr) {
 			unsigned vaddr = vm->dev[i].vaddr;
-			const char *cls = kind_name(vm->dev[i].kind);
+			const char *cls = vm_dev_kind_name(vm->dev[i].kind);
 			vm_detach_device(vm, vaddr);
 			cp_msg_write(&vm->proxy, CP_RSP_RDEV_DETACHED, cls, vaddr);
 			break;

@@ -193,6 +193,8 @@ struct vm_device {
 	unsigned raddr;
 };
 const struct vm_device *vm_devices(const struct vmblok *vm, size_t *n);
+/* The device kind as CP's responses name it: "CONS", "RDR", "PUN", "PRT", "DASD", "TAPE", "DEV". */
+const char *vm_dev_kind_name(enum vm_dev_kind k);
 /* The device at vaddr, or NULL. */
 struct chan_dev *vm_device(struct vmblok *vm, unsigned vaddr);
 /* Record a device the caller attached to vm_machine(vm) (LINK, DEFINE, ATTACH). False when the
