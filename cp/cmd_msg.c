@@ -1046,13 +1046,15 @@ size_t cp_line_edit(const struct term_settings *ts, const char *in, char out[][C
 /* The line (or attention: NULL) that ends a SLEEP: it is not a command. */
 static void sleep_woken(struct vmblok *vm, void *arg, const char *line)
 {
-	(void)vm, (void)arg, (void)line;
+	(void)arg, (void)line;
+	vm_sleep(vm, 0);	/* a line or the attention key: no timer either */
 }
 
 /* SLEEP [nn [SEC|MIN|HRS]] (vm370-cp.md 3.1): the virtual machine stops until the user enters
- * a line or presses the attention key. The timed form is not carried out yet. */
+ * a line or presses the attention key, or until the time is up (seconds by default). */
 HANDLER(sleep)
 {
+	uint64_t ns = 0;
 	if (cl->n > 1) {
 		unsigned nn;
 		if (!decimal(cl->tok[1], 1, 99999, &nn)) {
@@ -1068,8 +1070,10 @@ HANDLER(sleep)
 			cp_msg_write(ctx->t, CP_MSG_DMKCFT003E, cl->tok[3]);
 			return CP_CMD_FAILED;
 		}
-		snprintf(ctx->detail, sizeof ctx->detail, "SLEEP FOR A TIME");
-		return CP_CMD_NOT_AVAILABLE;
+		uint64_t unit = cl->n > 2 && cl->tok[2][0] == 'M'   ? 60
+				: cl->n > 2 && cl->tok[2][0] == 'H' ? 3600
+								    : 1;
+		ns = (uint64_t)nn * unit * 1000000000u;
 	}
 	if (!ctx->vm) {
 		snprintf(ctx->detail, sizeof ctx->detail, "SLEEP WITHOUT A VIRTUAL MACHINE");
@@ -1077,6 +1081,7 @@ HANDLER(sleep)
 	}
 	vm_set_mode(ctx->vm, VM_MODE_CP);
 	vm_expect_line(ctx->vm, sleep_woken, NULL, false);
+	vm_sleep(ctx->vm, ns);
 	return CP_CMD_OK;
 }
 

@@ -1115,6 +1115,18 @@ HANDLER(request)
 }
 
 /* READY vaddr: device end from the device (ignored while it is busy or has status pending). */
+/* Is the device at vaddr a spooled reader, punch or printer (cp/vspool.h)? */
+static bool is_spooled(struct vmblok *vm, unsigned vaddr)
+{
+	size_t n;
+	const struct vm_device *dv = vm_devices(vm, &n);
+	for (size_t i = 0; i < n; i++)
+		if (dv[i].vaddr == vaddr)
+			return dv[i].kind == VM_DEV_READER || dv[i].kind == VM_DEV_PUNCH ||
+			       dv[i].kind == VM_DEV_PRINTER;
+	return false;
+}
+
 HANDLER(ready)
 {
 	if (!ctx->vm)
@@ -1123,19 +1135,28 @@ HANDLER(ready)
 	struct chan_dev *d = device_operand(ctx, cl, &vaddr);
 	if (!d)
 		return CP_CMD_FAILED;
-	chan_dev_post_status(d, UNIT_DE);
+	if (is_spooled(ctx->vm, vaddr))
+		vspool_set_ready(d, true);	/* ready again: it presents device end itself */
+	else
+		chan_dev_post_status(d, UNIT_DE);
 	return CP_CMD_OK;
 }
 
-/* NOTREADY vaddr: the device models have no not-ready state yet. */
+/* NOTREADY vaddr: a spooled reader, punch or printer becomes not ready (intervention required)
+ * until READY; other devices have no not-ready state yet. */
 HANDLER(notready)
 {
 	if (!ctx->vm)
 		return CP_CMD_UNKNOWN;
 	unsigned vaddr;
-	if (!device_operand(ctx, cl, &vaddr))
+	struct chan_dev *d = device_operand(ctx, cl, &vaddr);
+	if (!d)
 		return CP_CMD_FAILED;
-	snprintf(ctx->detail, sizeof ctx->detail, "NOTREADY");
+	if (is_spooled(ctx->vm, vaddr)) {
+		vspool_set_ready(d, false);
+		return CP_CMD_OK;
+	}
+	snprintf(ctx->detail, sizeof ctx->detail, "NOTREADY OF THIS DEVICE");
 	return CP_CMD_NOT_AVAILABLE;
 }
 

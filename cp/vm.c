@@ -216,6 +216,7 @@ struct vmblok {
 	bool ending;			/* LOGOFF: exit after this run */
 	bool forced;			/* by FORCE or SHUTDOWN */
 	bool vm_read;			/* the guest waits for a console line */
+	uint64_t sleep_until;		/* SLEEP nn: CLOCK_MONOTONIC ns it ends at; 0: none */
 	vm_line_fn *expect_fn;		/* vm_expect_line(): the next line goes here */
 	void *expect_arg;
 	bool expect_hidden;
@@ -1421,6 +1422,13 @@ static const char *cp_escape(const char *line)
 	return line + 3 + (line[3] == ' ');
 }
 
+static uint64_t mono_ns(void);
+
+void vm_sleep(struct vmblok *vm, uint64_t ns)
+{
+	vm->sleep_until = ns ? mono_ns() + ns : 0;
+}
+
 void vm_expect_line(struct vmblok *vm, vm_line_fn *fn, void *arg, bool hidden)
 {
 	vm->expect_fn = fn;
@@ -1721,6 +1729,16 @@ again:
 	}
 	if (vm->mode != VM_MODE_VM) {
 		atomic_store(&vm->state, VMST_CP_READ);
+		if (vm->sleep_until) {
+			/* SLEEP nn: its time is up, or the task sleeps until it is. */
+			if (mono_ns() < vm->sleep_until) {
+				slice->wake_at = vm->sleep_until;
+				return DSP_WAIT;
+			}
+			vm->sleep_until = 0;
+			expected_line(vm, NULL);	/* the sleep's wait for a line ends too */
+			px_read(&vm->proxy, TERM_READ_CP, "", 0);
+		}
 		return DSP_WAIT;
 	}
 	if (ran)

@@ -210,6 +210,8 @@ bool vm_detach_device(struct vmblok *vm, unsigned vaddr);
  */
 typedef void vm_line_fn(struct vmblok *vm, void *arg, const char *line);
 void vm_expect_line(struct vmblok *vm, vm_line_fn *fn, void *arg, bool hidden);
+/* SLEEP nn: wake the (CP-mode) virtual machine's terminal for CP READ after ns; 0 cancels. */
+void vm_sleep(struct vmblok *vm, uint64_t ns);
 /* SET MSG|WNG|IMSG ON|OFF (kind CPSYS_SEND_SYS stands for IMSG), and what it is. */
 void vm_set_msg(struct vmblok *vm, enum cpsys_send_kind kind, bool on);
 bool vm_msg_on(const struct vmblok *vm, enum cpsys_send_kind kind);

@@ -163,5 +163,33 @@ else
 	grep -q '^< STORAGE MISSING OR INVALID$' "$tmp/d" || fail "DEFINE STORAGE 5K"
 fi
 
+# NOTREADY and READY of the reader, and SLEEP: until its time is up, or until a line wakes it
+# (that line is not a command).
+out=$(ctl IMPORT "$PWD/$deck" TO USER2 NAME ECHO DECK) || fail "IMPORT for USER2: $out"
+client >"$tmp/e" <<'SCRIPT' || { cat "$tmp/e"; fail "NOTREADY, READY, SLEEP"; }
+expectx VM/370 ONLINE
+send LOGON USER2 USER2 NOIPL
+expect LOGON AT
+send NOTREADY 00C
+send IPL 00C
+expect IPL 00C FAILED
+send READY 00C
+send IPL 00C
+expectx ENTER A LINE:
+attn
+send SLEEP 1 SEC
+sleep 1500
+send QUERY USERS USER2
+expect USER2    - 
+send SLEEP 30
+send WAKE UP
+send QUERY USERS USER2
+expect USER2    - 
+send LOGOFF
+closed
+SCRIPT
+cat "$tmp/e"
+grep -q '^< ?CP: WAKE' "$tmp/e" && fail "the line that woke SLEEP ran as a command"
+
 stop
 echo "PASS"
