@@ -124,7 +124,7 @@ client >"$tmp/c3" <<'SCRIPT' &
 expectx VM/370 ONLINE
 send LOGON USER1 USER1 NOIPL
 expect LOGON AT
-expectx TAPE 181 ATTACHED
+expect PROCEED
 send QUERY VIRTUAL TAPES
 expectx TAPE 181 ON DEV 580
 send REWIND 181
@@ -144,6 +144,7 @@ out=$(ctl ATTACH 580 TO USER1 AS 181) || fail "ATTACH: $out"
 [ "$out" = "TAPE 580 ATTACHED TO USER1 181" ] || fail "ATTACH said: $out"
 out=$(ctl ATTACH 580 TO USER2 AS 181); [ "$out" = "DEV 580 ATTACHED TO USER1" ] || fail "ATTACH busy: $out"
 out=$(ctl ATTACH 999 TO USER1 AS 181); [ "$out" = "DEV 999 DOES NOT EXIST" ] || fail "ATTACH 999: $out"
+ctl MSG USER1 PROCEED >/dev/null || fail "MSG to USER1"	# now he may look at it and DETACH it
 wait_for "$tmp/c3" "< TAPE 181 DETACHED"
 out=$(ctl ATTACH 580 USER1 182) || fail "ATTACH again: $out"
 wait_for "$tmp/c3" "< TAPE 182 ATTACHED"
@@ -152,6 +153,7 @@ out=$(ctl DETACH 580 FROM USER1) || fail "DETACH 580: $out"
 out=$(ctl DETACH 580); [ "$out" = "DEV 580 NOT ATTACHED" ] || fail "DETACH again: $out"
 wait $cpid || fail "USER1's session with a tape"
 cat "$tmp/c3"
+grep -q "^< TAPE 181 ATTACHED$" "$tmp/c3" || fail "USER1 was not told of the tape"
 out=$(ctl ATTACH 580 TO USER1 AS 181); [ "$out" = "USER1 NOT LOGGED ON" ] || fail "ATTACH to nobody: $out"
 # DEDICATE in the directory: USER2 gets the tape at logon (the operator's DIRECT puts it in force).
 awk '/^USER USER3 / { print " DEDICATE 183 580" } { print }' "$sys/USER DIRECT" >"$tmp/ud" &&
