@@ -435,6 +435,8 @@ static const struct dev_ops vcons_ops = {
 };
 
 /* Task: a line the user typed for the guest. */
+static bool cons_retry_attention(struct vmblok *vm);
+
 static void cons_input(struct vmblok *vm, const char *text, size_t len)
 {
 	if (!vm->cons)
@@ -445,17 +447,14 @@ static void cons_input(struct vmblok *vm, const char *text, size_t len)
 	ascii_to_ebcdic_buf(k->line, text, len);
 	k->line_len = (uint32_t)len;
 	k->have_line = true;
-	if (chan_dev_deferred(vm->cons)) {
-		k->attn_wanted = false;
-		chan_dev_ready(vm->cons);
-	} else {
-		/* Busy or with status pending (the guest's last write not yet collected): present
-		 * the attention once it can be (cons_retry_attention). */
-		k->attn_wanted = !chan_dev_post_status(vm->cons, UNIT_ATTN);
-	}
+	/* A waiting read completes; otherwise attention, now or - when the device is busy or has
+	 * status pending (the guest's last write not yet collected) - as soon as it can be. */
+	k->attn_wanted = true;
+	cons_retry_attention(vm);
 }
 
-/* Task: present an attention that could not be presented when its line came. True if it was. */
+/* Task: present the attention a typed line wants (or complete the read that waits for it), if
+ * the console can take it now. True if it did. */
 static bool cons_retry_attention(struct vmblok *vm)
 {
 	if (!vm->cons)
@@ -1150,9 +1149,7 @@ int vm_ipl(struct vmblok *vm, unsigned vaddr, bool clear)
 
 void vm_system_reset(struct vmblok *vm, bool clear)
 {
-	if (clear)
-		machine_clear_storage(vm->m);	/* a saved system's pages go too */
-	machine_reset(vm->m, clear);
+	machine_reset(vm->m, clear);	/* clear: a saved system's pages go too */
 	/* VM/370 leaves a reset virtual machine in a disabled wait (vm370-cp.md 7.5). */
 	static const uint8_t wait_psw[8] = {0x00, 0x02, 0, 0, 0, 0, 0, 0};
 	cpu_set_psw(machine_cpu(vm->m), wait_psw);
@@ -1458,6 +1455,11 @@ static bool expected_line(struct vmblok *vm, const char *line)
  */
 static void log_typed(struct vmblok *vm, const char *line, const char *cmd)
 {
+	pthread_mutex_lock(&vm->mx);
+	bool logging = vm->cs.start;
+	pthread_mutex_unlock(&vm->mx);
+	if (!logging)
+		return;
 	char shown[CONS_LINE_MAX + 1];
 	snprintf(shown, sizeof shown, "%s", line);
 	if (cmd) {

@@ -558,11 +558,8 @@ void machine_reset(struct machine *m, bool clear)
 	cpu_reset(&m->cpu, true);
 	machine_io_reset(m);
 	if (clear) {
-		/* Storage is an anonymous mapping: dropping its pages makes them read as zeros and
-		 * gives the host memory back; memset is the fallback. */
-		if (madvise(m->storage, m->storage_size, MADV_DONTNEED) != 0)
-			memset(m->storage, 0, m->storage_size);
-		memset(m->keys, 0, m->storage_size / 2048);
+		/* Fresh zero pages (and keys), a saved system's file unmapped too (machine/nss.c). */
+		machine_clear_storage(m);
 		memset(m->cpu.gr, 0, sizeof m->cpu.gr);
 		memset(m->cpu.fpr, 0, sizeof m->cpu.fpr);
 	}
