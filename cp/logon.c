@@ -55,9 +55,10 @@ static time_t monotonic_s(void)
 	return ts.tv_sec;
 }
 
+/* Read the next line: the logo's read while idle (a display shows "VM/370 Online"), else CP's. */
 static void read_cp(struct logon_sess *s)
 {
-	term_read(s->t, TERM_READ_CP, "", 0);
+	term_read(s->t, s->state == LS_IDLE ? TERM_READ_LOGON : TERM_READ_CP, "", 0);
 }
 
 /* Is word (upper case) an abbreviation of name whose first min characters are required? */
@@ -269,6 +270,8 @@ static void on_event(void *owner, struct term *t, const struct term_event *ev)
 		}
 		read_cp(s);
 		break;
+	case TERM_EV_RECORD:
+		break;	/* no program owns the screen before logon */
 	case TERM_EV_DISCONNECTED:
 		sess_free(s);
 		break;

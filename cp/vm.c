@@ -952,6 +952,8 @@ static void on_term_event(void *owner, struct term *t, const struct term_event *
 	case TERM_EV_ATTENTION:
 		it = item_new(IT_ATTN, 0, "", 0);
 		break;
+	case TERM_EV_RECORD:
+		break;	/* no full-screen programs yet */
 	case TERM_EV_DISCONNECTED:
 		it = item_new(IT_DISC, 0, "", 0);
 		pthread_mutex_lock(&sys->mx);
