@@ -44,6 +44,9 @@ enum cp_cmd_rc cmd_query_devices(struct cp_cmd_ctx *ctx, const struct cp_cmd_lin
 /* DEFINE STORAGE nnnK|nnnM (cmd_vm.c): DEFINE's handler (cmd_devices.c) hands the operand over. */
 enum cp_cmd_rc cmd_define_storage(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl);
 
+/* DEFINE GRAF [AS] vaddr [3270|3158] (cmd_graf.c): DEFINE's handler hands it over. */
+enum cp_cmd_rc cmd_define_graf(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl);
+
 /* The operator's DETACH raddr [FROM userid] (cmd_attach.c): CP_CMD_UNKNOWN for a user without
  * class B. */
 enum cp_cmd_rc cmd_detach_real(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl);

@@ -371,7 +371,7 @@ static const struct {
 	const char *name;
 	size_t min;
 } define_todo[] = {
-	{"CONSOLE", 3}, {"CTCA", 3}, {"TIMER", 3}, {"LINE", 2}, {"GRAF", 4}, {"1443", 4}, {"2501", 4},
+	{"CONSOLE", 3}, {"CTCA", 3}, {"TIMER", 3}, {"LINE", 2}, {"1443", 4}, {"2501", 4},
 };
 
 /* DEFINE's [AS] vaddr from token *i on: true with *vaddr; false after DMKDEF022E. */
@@ -462,7 +462,7 @@ static enum cp_cmd_rc define_tdisk_cmd(struct cp_cmd_ctx *ctx, const struct cp_c
 }
 
 /* DEFINE READER|PRINTER|PUNCH|2540R|... [AS] vaddr, Tdddd [AS] vaddr [CYL] nnn, STORAGE ...
- * (vm370-cp.md 3.1). CONSOLE, CTCA, TIMER, LINE, GRAF, CHANNELS and renumbering are not yet. */
+ * (vm370-cp.md 3.1), GRAF (cmd_graf.c). CONSOLE, CTCA, TIMER, LINE, CHANNELS and renumbering are not yet. */
 HANDLER(define)
 {
 	if (!ctx->vm)
@@ -474,6 +474,8 @@ HANDLER(define)
 	const char *what = cl->tok[1];
 	if (cmd_keyword(what, "STORAGE", 4))
 		return cmd_define_storage(ctx, cl);
+	if (cmd_keyword(what, "GRAF", 4))
+		return cmd_define_graf(ctx, cl);
 	for (size_t r = 0; r < sizeof define_ur / sizeof define_ur[0]; r++)
 		if (cmd_keyword(what, define_ur[r].name, define_ur[r].min))
 			return define_spooled(ctx, cl, r);
