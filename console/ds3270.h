@@ -33,7 +33,9 @@
  * Bad data never crashes or reads or writes outside the buffers: a write with a bad address, an
  * order cut short or an unknown order stops where the real terminal would report an error
  * (res.status, res.offset) and leaves what was applied before it; an inbound record that does not
- * parse gives DS_BAD_* and no fields. A struct ds_screen is used by one thread at a time.
+ * parse gives DS_BAD_* (DS_TRUNCATED when it is cut short) and no fields. Work is linear in the
+ * record's length times the buffer's size at worst (an RA or PT scans at most the buffer). A
+ * struct ds_screen is used by one thread at a time.
  */
 #ifndef CONSOLE_DS3270_H
 #define CONSOLE_DS3270_H
@@ -151,6 +153,8 @@ void ds_put_sfe(struct ds_buf *b, uint8_t attr, uint8_t color, uint8_t highlight
 void ds_put_sa(struct ds_buf *b, uint8_t type, uint8_t value);
 void ds_put_ic(struct ds_buf *b);
 void ds_put_pt(struct ds_buf *b);
+/* RA to `to` with character c; a c below X'40' other than null, DUP (X'1C') and FM (X'1E')
+ * goes out as a blank, as in ds_put_text. */
 void ds_put_ra(struct ds_buf *b, unsigned to, unsigned size, uint8_t c);
 void ds_put_eua(struct ds_buf *b, unsigned to, unsigned size);
 /* EBCDIC text; bytes below X'40' (which would read as orders) go out as blanks. */
@@ -165,6 +169,8 @@ enum ds_status {
 	DS_TRUNCATED,		/* an order or the WCC cut short by the end of the record */
 	DS_BAD_ORDER,		/* a byte below X'40' that is no order, or a bad SFE/SA/MF pair */
 	DS_BAD_FIELD,		/* structured field length wrong (WSF) */
+	DS_TOO_COSTLY,		/* the orders walk more than 32 x the buffer's positions (RA, EUA
+				 * and PT over and over: a hostile record, never a real screen's) */
 };
 const char *ds_status_str(enum ds_status st);
 
@@ -195,7 +201,13 @@ unsigned ds_screen_cursor(const struct ds_screen *s);
 /* Clear to the default size, nulls, no fields, cursor 0 (what a terminal does at power on). */
 void ds_screen_reset(struct ds_screen *s);
 
-/* Apply one outbound record (remote command codes; local CCW codes too, see ds_cmd_from_ccw). */
+/* Apply one outbound record (remote command codes; local CCW codes too, see ds_cmd_from_ccw).
+ * W starts at the cursor address, EW and EWA at 0 after the erase. The WCC's MDT reset is done
+ * before the orders; its alarm and keyboard restore are reported (res.alarm, res.restore) only
+ * when the write had no error, as the terminal carries them out at its end. A read command (RB,
+ * RM, RMA) changes nothing and sets res.read_cmd; answer it with ds_screen_read. EAU sets
+ * res.restore. GE characters are kept as they are (the model does not translate them) and go
+ * out again with GE in front (ds_screen_read, ds_screen_redraw). */
 enum ds_status ds_screen_write(struct ds_screen *s, const uint8_t *rec, size_t len,
 			       struct ds_write_result *res);
 
@@ -206,6 +218,22 @@ bool ds_screen_attr(const struct ds_screen *s, unsigned pos, uint8_t *attr, uint
 /* The attribute of the field pos is in (pos itself if it is an attribute); false when the buffer
  * has no fields (unformatted). */
 bool ds_screen_field_attr(const struct ds_screen *s, unsigned pos, uint8_t *attr);
+
+/* Everything the model keeps of one position (for renderers and tests). */
+struct ds_cell {
+	uint8_t ch;		/* EBCDIC character; 0 at an attribute position */
+	bool attr;		/* a field attribute position */
+	bool ge;		/* the character came through Graphic Escape */
+	uint8_t fa;		/* attr: the six attribute bits */
+	uint8_t fg, bg, hl;	/* extended: the field's (attr) or the character's (SA) colours and
+				 * highlighting; 0 for the default */
+};
+/* Position pos into *out; false when pos >= ds_screen_size(s). */
+bool ds_screen_cell(const struct ds_screen *s, unsigned pos, struct ds_cell *out);
+/* What the screen was made with (ds_screen_new). */
+bool ds_screen_extended(const struct ds_screen *s);
+unsigned ds_screen_alt_rows(const struct ds_screen *s);
+unsigned ds_screen_alt_cols(const struct ds_screen *s);
 
 /* ---- Inbound records ---- */
 
@@ -224,12 +252,16 @@ struct ds_input {
 };
 
 /* Parse an inbound record for a screen of size positions into in (fields into f[0..max)).
- * Text before the first SBA (an unformatted screen) is one field at address 0. */
+ * Text before the first SBA (an unformatted screen) is one field at address 0. Field data may
+ * hold GE c pairs (c is data, even X'11'); ds_screen_input takes them apart. */
 enum ds_status ds_parse_input(const uint8_t *rec, size_t len, unsigned size, struct ds_input *in,
 			      struct ds_field_in *f, size_t max);
 
 /* What the user typed, into the model: each field's data from its address, MDT set, the rest of
- * the field nulled; the cursor moved. Data for protected positions is ignored. */
+ * the field nulled; the cursor moved. Data for protected positions, or more than the field holds,
+ * is ignored; GE c is c from the alternate set; other bytes below X'40' that are no characters
+ * become blanks. On an unformatted screen the first field's data replaces the whole buffer.
+ * CLEAR erases the model and selects the default size, as the key does on the terminal. */
 void ds_screen_input(struct ds_screen *s, const struct ds_input *in);
 
 /* The inbound record the terminal would send for cmd (DS_CMD_RB, DS_CMD_RM, DS_CMD_RMA) with

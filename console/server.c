@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "console/telnet.h"
+#include "console/term_3270.h"
 #include "console/term_line.h"
 
 #define READ_CHUNK	4096
@@ -40,6 +41,7 @@ struct conn {
 	int fd;
 	struct tn_session *s;
 	struct term *t;			/* once the terminal type is known */
+	bool display;			/* t is a 3270 (term_3270.h), not a line terminal */
 	char *out;			/* queued output: out[0 .. olen) */
 	size_t olen, ocap;
 	bool closed;			/* TN_EV_CLOSED delivered: read nothing more */
@@ -97,6 +99,47 @@ static void conn_send(void *ctx, const char *bytes, size_t len)
 	c->olen += len;
 }
 
+/* The terminal for c is t (NULL: out of memory, hang up); CP gets it. */
+static void conn_give_term(struct conn *c, struct term *t, bool display)
+{
+	if (!t) {
+		tn_close(c->s);
+		return;
+	}
+	c->t = t;
+	c->display = display;
+	c->srv->cfg.on_terminal(c->srv->cfg.ctx, t);
+}
+
+static void t3270_send(void *ctx, const uint8_t *rec, size_t len)
+{
+	struct conn *c = ctx;
+	tn_send_record(c->s, rec, len);
+}
+
+static void t3270_close(void *ctx)
+{
+	struct conn *c = ctx;
+	tn_close(c->s);
+}
+
+static uint64_t t3270_now(void *ctx)
+{
+	(void)ctx;
+	return now_ms();
+}
+
+static const struct term_3270_io t3270_io = {
+	.send = t3270_send,
+	.close = t3270_close,
+	.now = t3270_now,
+};
+
+/*
+ * A session becomes a terminal once its type is known: a display type (IBM-3278-2, ...) asks for
+ * TN3270 (BINARY and EOR; a TN3270E session is there already) and gets a 3270 console when that is
+ * on; anything else, or a client that refuses TN3270, a line terminal.
+ */
 static void conn_event(void *ctx, struct tn_session *s, const struct tn_event *ev)
 {
 	struct conn *c = ctx;
@@ -104,16 +147,37 @@ static void conn_event(void *ctx, struct tn_session *s, const struct tn_event *e
 	case TN_EV_TTYPE:
 		if (c->t)
 			break;
-		/* Line mode for every terminal type until 3270 sessions exist. */
-		c->t = term_line_new(s);
-		if (!c->t) {
-			tn_close(s);
+		if (term_3270_model(tn_ttype(s), NULL, NULL, NULL)) {
+			if (tn_mode(s) == TN_MODE_3270)
+				conn_give_term(c, term_3270_new(&t3270_io, c, tn_ttype(s)), true);
+			else if (tn_mode(s) == TN_MODE_LINE && tn_start_3270(s))
+				break;	/* TN_EV_3270_ON or _OFF follows */
+			else if (tn_mode(s) == TN_MODE_3270_PENDING)
+				break;
+			else
+				conn_give_term(c, term_line_new(s), false);
 			break;
 		}
-		c->srv->cfg.on_terminal(c->srv->cfg.ctx, c->t);
+		conn_give_term(c, term_line_new(s), false);
+		break;
+	case TN_EV_3270_ON:
+		if (!c->t && term_3270_model(tn_ttype(s), NULL, NULL, NULL))
+			conn_give_term(c, term_3270_new(&t3270_io, c, tn_ttype(s)), true);
+		break;
+	case TN_EV_3270_OFF:
+		if (!c->t)
+			conn_give_term(c, term_line_new(s), false);
+		else if (c->display)
+			tn_close(s);	/* a 3270 that stops being one cannot be served */
+		break;
+	case TN_EV_RECORD:
+		if (c->t && c->display)
+			term_3270_record(c->t, (const uint8_t *)ev->data, ev->len, ev->truncated);
 		break;
 	case TN_EV_CLOSED:
-		if (c->t)
+		if (c->t && c->display)
+			term_3270_disconnected(c->t);
+		else if (c->t)
 			term_line_event(c->t, ev);
 		c->closed = true;
 		if (ev->reason != TN_CLOSE_LOCAL)
@@ -121,7 +185,7 @@ static void conn_event(void *ctx, struct tn_session *s, const struct tn_event *e
 		c->linger_until = now_ms() + LINGER_MS;
 		break;
 	default:
-		if (c->t)
+		if (c->t && !c->display)
 			term_line_event(c->t, ev);
 		break;
 	}
@@ -143,7 +207,10 @@ static void conn_free(struct conn *c)
 		c->next->prev = c->prev;
 	srv->nconn--;
 	close(c->fd);
-	term_line_free(c->t);
+	if (c->display)
+		term_3270_free(c->t);
+	else
+		term_line_free(c->t);
 	tn_free(c->s);
 	free(c->out);
 	free(c);
@@ -310,6 +377,8 @@ static uint64_t reap(struct server *srv, uint64_t now)
 		uint64_t d = c->closed ? c->linger_until : tn_deadline(c->s);
 		if (d < due)
 			due = d;
+		if (!c->closed && c->display && term_3270_deadline(c->t) < due)
+			due = term_3270_deadline(c->t);
 	}
 	return due;
 }
@@ -380,6 +449,9 @@ int server_run(struct server *srv, volatile sig_atomic_t *stop)
 		for (struct conn *c = srv->head; c; c = c->next) {
 			if (!c->closed && tn_deadline(c->s) <= now)
 				tn_tick(c->s, now);
+			/* A 3270's output of this turn goes as one record; its MORE... timer. */
+			if (!c->closed && c->display && term_3270_deadline(c->t) <= now)
+				term_3270_tick(c->t);
 			if (c->olen > 0)
 				conn_flush(c);
 		}

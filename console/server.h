@@ -3,8 +3,10 @@
  *
  * The server owns the sockets and the clock; each connection gets a telnet session (telnet.h),
  * and once its terminal type is known a terminal (struct term) that it hands to its owner through
- * on_terminal. Every session is line mode for now (a 3270 terminal type too, until 3270 support
- * comes). Output to a client is queued, at most SERVER_OUTQ_MAX bytes; a client that lets more
+ * on_terminal: a 3270 console (term_3270.h) for a display terminal type (IBM-3278-2, ...) once
+ * TN3270 or TN3270E is on, a line terminal (term_line.h) for anything else or a client that
+ * refuses TN3270. A 3270's output of one loop turn goes out as one record. Output to a client is
+ * queued, at most SERVER_OUTQ_MAX bytes; a client that lets more
  * pile up is disconnected. Nothing here prints: errors come back as text.
  *
  *	struct server_config cfg = { .addr = "127.0.0.1", .port = "3270", .on_terminal = fn, .ctx = cp };

@@ -531,8 +531,11 @@ static void query_device(struct cp_cmd_ctx *ctx, const struct vm_device *d)
 	case VM_DEV_DASD:
 		query_dasd_line(ctx, d);
 		break;
-	case VM_DEV_TAPE:
-	case VM_DEV_OTHER:
+	case VM_DEV_GRAF:
+		if (vm_graf_query(ctx->vm, d->vaddr, line, sizeof line))
+			cp_msg_write(ctx->t, CP_RSP_QV_LINE, line);
+		break;
+	default:	/* tapes and other devices */
 		if (d->real)	/* an attached or dedicated real device */
 			snprintf(line, sizeof line, "%s %03X ON DEV %03X", vm_dev_kind_name(d->kind), d->vaddr,
 				 d->raddr);
@@ -549,10 +552,10 @@ static int by_vaddr(const void *a, const void *b)
 	return (x->vaddr > y->vaddr) - (x->vaddr < y->vaddr);
 }
 
-enum qv_what { QV_ALL, QV_STORAGE, QV_CONSOLE, QV_DASD, QV_UR, QV_TAPES, QV_VADDR };
+enum qv_what { QV_ALL, QV_STORAGE, QV_CONSOLE, QV_DASD, QV_UR, QV_TAPES, QV_GRAF, QV_VADDR };
 
-/* QUERY VIRTUAL [ALL|STORAGE|CONSOLE|DASD|UR|vaddr] (vm370-cp.md 4); the devices in address
- * order. CHANNELS, TAPES, LINES and GRAF are not yet. */
+/* QUERY VIRTUAL [ALL|STORAGE|CONSOLE|DASD|UR|TAPES|GRAF|vaddr] (vm370-cp.md 4); the devices in
+ * address order. CHANNELS and LINES are not yet. */
 enum cp_cmd_rc cmd_query_virtual(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl)
 {
 	if (!ctx->vm)
@@ -572,8 +575,9 @@ enum cp_cmd_rc cmd_query_virtual(struct cp_cmd_ctx *ctx, const struct cp_cmd_lin
 		what = QV_UR;
 	else if (strcmp(op, "TAPES") == 0)
 		what = QV_TAPES;
-	else if (cmd_keyword(op, "CHANNELS", 4) || strcmp(op, "LINES") == 0 ||
-		 strcmp(op, "GRAF") == 0) {
+	else if (strcmp(op, "GRAF") == 0)
+		what = QV_GRAF;
+	else if (cmd_keyword(op, "CHANNELS", 4) || strcmp(op, "LINES") == 0) {
 		snprintf(ctx->detail, sizeof ctx->detail, "QUERY VIRTUAL %s", op);
 		return CP_CMD_NOT_AVAILABLE;
 	} else if (cmd_vaddr(op, &vaddr))
@@ -613,7 +617,7 @@ enum cp_cmd_rc cmd_query_virtual(struct cp_cmd_ctx *ctx, const struct cp_cmd_lin
 		bool ur = k == VM_DEV_READER || k == VM_DEV_PUNCH || k == VM_DEV_PRINTER;
 		if (what == QV_ALL || (what == QV_CONSOLE && k == VM_DEV_CONSOLE) ||
 		    (what == QV_DASD && k == VM_DEV_DASD) || (what == QV_UR && ur) ||
-		    (what == QV_TAPES && k == VM_DEV_TAPE))
+		    (what == QV_TAPES && k == VM_DEV_TAPE) || (what == QV_GRAF && k == VM_DEV_GRAF))
 			query_device(ctx, &v[i]);
 	}
 	free(sorted);

@@ -43,17 +43,16 @@
 enum timer_set { TIMER_ON, TIMER_OFF, TIMER_REAL };
 enum assist_set { ASSIST_OFF, ASSIST_ON_SVC, ASSIST_ON_NOSVC };
 
-#define PF_KEYS		24
-#define PF_TEXT_MAX	120
+#define PF_KEYS		TERM_PF_MAX
+#define PF_TEXT_MAX	VM_PF_TEXT_MAX
 
 struct pf_key {
-	bool defined;
-	bool immed;
+	enum term_pf how;		/* TERM_PF_UNSET: undefined */
 	char text[PF_TEXT_MAX + 1];
 };
 
-/* What SET and TERMINAL keep. msg, wng, imsg and emsg are used for the operator only: a virtual
- * machine keeps them in its VMBLOK and terminal. */
+/* What SET and TERMINAL keep. msg, wng, imsg, emsg and pf are used for the operator only: a
+ * virtual machine keeps them in its VMBLOK (PF keys: vm_set_pf) and terminal. */
 struct msg_settings {
 	struct term_settings term;
 	bool acnt, run, isam, ecmode, pagex, notrans;
@@ -660,26 +659,36 @@ static bool pf_number(const char *tok, unsigned *nn)
 	return strncmp(tok, "PF", 2) == 0 && strlen(tok) <= 4 && decimal(tok + 2, 1, PF_KEYS, nn);
 }
 
-/* SET PFnn [IMMED|DELAYED] [text]: without text the key is undefined again. No effect yet: there
- * are no 3270 sessions. */
+/* SET PFnn [IMMED|DELAYED] [text] | SET PFnn RETRIEVE: without text the key is undefined again;
+ * DELAYED is the default. A virtual machine's keys are its VMBLOK's (vm_set_pf: its terminal
+ * gets the key at once, a line terminal ignores it); the operator's are kept here for QUERY. */
 static enum cp_cmd_rc set_pf(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl, unsigned nn,
 			     struct msg_settings *s)
 {
-	struct pf_key k = {0};
+	struct pf_key k = {.how = TERM_PF_DELAYED};
 	size_t i = 2;
-	if (i < cl->n && (strcmp(cl->tok[i], "IMMED") == 0 || strcmp(cl->tok[i], "DELAYED") == 0 ||
-			  strcmp(cl->tok[i], "DELAY") == 0)) {
-		k.immed = strcmp(cl->tok[i], "IMMED") == 0;
-		i++;
+	if (i < cl->n && strcmp(cl->tok[i], "RETRIEVE") == 0) {
+		if (cl->n > i + 1)
+			return set_failed(ctx, CP_MSG_DMKCFS003E, cl->tok[i + 1]);
+		k.how = TERM_PF_RETRIEVE;
+	} else {
+		if (i < cl->n && (strcmp(cl->tok[i], "IMMED") == 0 || strcmp(cl->tok[i], "DELAYED") == 0 ||
+				  strcmp(cl->tok[i], "DELAY") == 0)) {
+			k.how = strcmp(cl->tok[i], "IMMED") == 0 ? TERM_PF_IMMED : TERM_PF_DELAYED;
+			i++;
+		}
+		const char *text = cp_cmd_rest(cl, i);
+		if (strlen(text) > PF_TEXT_MAX)
+			return set_failed(ctx, CP_MSG_DMKCFS002E, cl->tok[i]);
+		if (*text)
+			snprintf(k.text, sizeof k.text, "%s", text);
+		else
+			k.how = TERM_PF_UNSET;
 	}
-	const char *text = cp_cmd_rest(cl, i);
-	if (strlen(text) > PF_TEXT_MAX)
-		return set_failed(ctx, CP_MSG_DMKCFS002E, cl->tok[i]);
-	if (*text) {
-		k.defined = true;
-		snprintf(k.text, sizeof k.text, "%s", text);
-	}
-	s->pf[nn - 1] = k;
+	if (ctx->vm)
+		vm_set_pf(ctx->vm, nn, k.how, k.text);
+	else
+		s->pf[nn - 1] = k;
 	return CP_CMD_OK;
 }
 
@@ -833,6 +842,8 @@ HANDLER(set)
 		}
 	} else if (pf_number(kw, &nn)) {
 		rc = set_pf(ctx, cl, nn, &s);
+		if (ctx->vm)
+			return rc;	/* the VMBLOK has it */
 	} else if (cmd_keyword(kw, "LOGMSG", 3) && cmd_has_class(ctx, "A")) {
 		return set_logmsg(ctx, cl);
 	} else if (strcmp(kw, "SHARE") == 0 && cmd_has_class(ctx, "A")) {
@@ -1252,10 +1263,17 @@ enum cp_cmd_rc cmd_query_msg(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *c
 		query_set(ctx, &s);
 	else if (term)
 		query_terminal(ctx, &s.term);
-	else if (s.pf[nn - 1].defined)
-		cp_msg_write(ctx->t, CP_RSP_PF_DEFINED, nn, s.pf[nn - 1].immed ? "IMMED" : "DELAY",
-			     s.pf[nn - 1].text);
-	else
-		cp_msg_write(ctx->t, CP_RSP_PF_UNDEFINED, nn);
+	else {
+		struct pf_key k = s.pf[nn - 1];
+		if (ctx->vm)
+			k.how = vm_pf(ctx->vm, nn, k.text);
+		if (k.how == TERM_PF_RETRIEVE)
+			cp_msg_write(ctx->t, CP_RSP_PF_RETRIEVE, nn);
+		else if (k.how == TERM_PF_UNSET)
+			cp_msg_write(ctx->t, CP_RSP_PF_UNDEFINED, nn);
+		else
+			cp_msg_write(ctx->t, CP_RSP_PF_DEFINED, nn,
+				     k.how == TERM_PF_IMMED ? "IMMED" : "DELAY", k.text);
+	}
 	return CP_CMD_OK;
 }

@@ -25,13 +25,16 @@
  * The "nnnn FILES ..." counts, the TRANSFER lines and the CLOSE response are informational: SET
  * IMSG OFF suppresses them (vm_msg_on(vm, CPSYS_SEND_SYS)); the CLOSE response is shown only for
  * a file with several copies, for another user, or held (9.4). SPOOL CONSOLE logs the console
- * (cp/vm.h: vm_conspool); its CONT option is not carried out.
+ * (cp/vm.h: vm_conspool); with CONT, CLOSE CONSOLE is ignored until NOCONT, as a printer's or
+ * punch's CLOSE is (cp/vspool.h), while SPOOL CONSOLE CLOSE and LOGOFF close it regardless (the
+ * console's CONT is kept by cp/cmd_vm.h until struct vm_conspool holds it).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cp/cmd.h"
+#include "cp/cmd_vm.h"
 #include "cp/directory.h"
 #include "cp/message.h"
 #include "cp/spool.h"
@@ -259,6 +262,7 @@ static enum cp_cmd_rc device_operand(struct cp_cmd_ctx *ctx, const char *tok, st
 	t->n = 0;
 	if (cmd_keyword(tok, "CONSOLE", 3)) {
 		t->kind = TARGET_CONSOLE;
+		t->q = SPOOL_Q_PRINTER;	/* a closed console file is a printer file */
 		return CP_CMD_OK;
 	}
 	size_t n;
@@ -281,6 +285,7 @@ static enum cp_cmd_rc device_operand(struct cp_cmd_ctx *ctx, const char *tok, st
 		switch (dv[i].kind) {
 		case VM_DEV_CONSOLE:
 			t->kind = TARGET_CONSOLE;
+			t->q = SPOOL_Q_PRINTER;
 			return CP_CMD_OK;
 		case VM_DEV_READER:
 		case VM_DEV_PUNCH:
@@ -421,12 +426,10 @@ HANDLER(spool)
 		return rc;
 	if (t.kind == TARGET_CONSOLE) {
 		/* The console log (9.4): START, STOP, TERM, NOTERM and the printer's options. */
-		if (o.set_cont) {
-			snprintf(ctx->detail, sizeof ctx->detail, "SPOOL CONSOLE CONT");
-			return CP_CMD_NOT_AVAILABLE;
-		}
 		struct vm_conspool cs;
 		vm_conspool_get(ctx->vm, &cs);
+		if (o.set_cont)
+			cs.cont = o.cont;
 		if (o.set_start)
 			cs.start = o.start;
 		if (o.set_term)
@@ -533,6 +536,10 @@ HANDLER(close)
 		}
 	}
 	if (t.kind == TARGET_CONSOLE) {
+		struct vm_conspool cs;
+		vm_conspool_get(ctx->vm, &cs);
+		if (cs.cont)
+			return CP_CMD_OK;	/* CONT: the file goes on (SPOOL CONSOLE CLOSE ends it) */
 		struct spool_file_info f;
 		enum spool_status st = vm_conspool_close(ctx->vm, &c, &f);
 		if (st != SPOOL_OK)

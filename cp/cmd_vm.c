@@ -14,7 +14,14 @@
  * shown for an instruction once it has executed (so that a branch shows where it went and an I/O
  * instruction its condition code); with NORUN (the default at the terminal) the machine then
  * stops before the next instruction, or just after the interruption it showed, and the user is
- * in CP mode: BEGIN goes on.
+ * in CP mode: BEGIN goes on. TRACE ... PRINTER (or BOTH) also writes the lines on the virtual
+ * printer with the lowest address (cp/vspool.h: vspool_print_line); only lines shown at the
+ * terminal stop the machine. The same struct keeps SPOOL CONSOLE's CONT for cmd_spool.c
+ * (cmd_vm.h), made without the event hook when nothing is traced.
+ *
+ * NOTREADY and READY act on a spooled device through cp/vspool.h and on any other through the
+ * channel's ready switch (machine/channel.h: chan_dev_set_ready). IPL vaddr cylno runs CP's own
+ * IPL program from the last page of storage (chan_ipl_program).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -26,6 +33,7 @@
 #include "cp/directory.h"
 #include "cp/message.h"
 #include "cp/vm.h"
+#include "cp/vspool.h"
 #include "lib/ebcdic.h"
 #include "machine/channel.h"
 #include "machine/dev_tape.h"
@@ -265,10 +273,18 @@ enum {
 	TR_STEP = TR_PRIV | TR_SIO | TR_BRANCH | TR_INSTR,
 };
 
+/* Where trace lines go (TRACE ... TERMINAL|PRINTER|BOTH). */
+enum {
+	TRDEST_TERM = 1u << 0,
+	TRDEST_PRT = 1u << 1,	/* the virtual printer with the lowest address */
+};
+
 struct vmdbg {
 	struct vmblok *vm;
+	bool hooked;		/* the event hook is on (dbg_of) */
 	unsigned trace;		/* TR_* */
-	bool norun;		/* stop after each trace line */
+	unsigned dest;		/* TRDEST_*: TERMINAL by default */
+	bool norun;		/* stop after each trace line shown at the terminal */
 	bool ipl_stop;		/* IPL STOP: BEGIN loads the PSW from location 0 */
 	/* The last instruction of interest, shown once it has executed. */
 	bool have_prev;
@@ -282,6 +298,36 @@ struct vmdbg {
 static struct cpu *dbg_cpu(struct vmdbg *g)
 {
 	return machine_cpu(vm_machine(g->vm));
+}
+
+/* The virtual printer with the lowest address (VM/370's choice for trace output), or NULL. */
+static struct chan_dev *trace_printer(struct vmblok *vm)
+{
+	size_t n;
+	const struct vm_device *dv = vm_devices(vm, &n);
+	const struct vm_device *best = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (dv[i].kind == VM_DEV_PRINTER && (!best || dv[i].vaddr < best->vaddr))
+			best = &dv[i];
+	return best ? best->d : NULL;
+}
+
+/* A trace line to where TRACE sends it; a printer that is gone drops it. */
+static void dbg_line(struct vmdbg *g, const char *line)
+{
+	if (g->dest & TRDEST_TERM)
+		cp_msg_write(vm_term(g->vm), CP_RSP_TRACE_LINE, line);
+	if (g->dest & TRDEST_PRT) {
+		struct chan_dev *p = trace_printer(g->vm);
+		if (p)
+			vspool_print_line(p, line);
+	}
+}
+
+/* Does a trace line stop the virtual machine? Only one shown at the terminal, with NORUN. */
+static bool dbg_stops(const struct vmdbg *g)
+{
+	return g->norun && (g->dest & TRDEST_TERM);
 }
 
 /* CP mode after a trace line or the address stop. */
@@ -329,19 +375,9 @@ static const char *dev_name(struct vmblok *vm, unsigned vaddr)
 {
 	size_t n;
 	const struct vm_device *dv = vm_devices(vm, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (dv[i].vaddr != vaddr)
-			continue;
-		switch (dv[i].kind) {
-		case VM_DEV_CONSOLE: return "CONS";
-		case VM_DEV_READER: return "RDR";
-		case VM_DEV_PUNCH: return "PUN";
-		case VM_DEV_PRINTER: return "PRT";
-		case VM_DEV_DASD: return "DASD";
-		case VM_DEV_TAPE: return "TAPE";
-		case VM_DEV_OTHER: return "DEV";
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		if (dv[i].vaddr == vaddr)
+			return vm_dev_kind_name(dv[i].kind);
 	return "DEV";
 }
 
@@ -384,7 +420,7 @@ static bool dbg_flush(struct vmdbg *g, uint32_t next, unsigned cc)
 	} else {
 		return false;
 	}
-	cp_msg_write(vm_term(g->vm), CP_RSP_TRACE_LINE, line);
+	dbg_line(g, line);
 	return true;
 }
 
@@ -393,7 +429,7 @@ static void dbg_trace(void *arg, uint32_t addr, const uint8_t *insn, int len)
 {
 	struct vmdbg *g = arg;
 	struct cpu *c = dbg_cpu(g);
-	if (dbg_flush(g, addr, cpu_get_cc(c)) && g->norun) {
+	if (dbg_flush(g, addr, cpu_get_cc(c)) && dbg_stops(g)) {
 		cpu_trace_stop(c);	/* this one runs after BEGIN, and is traced then */
 		dbg_enter_cp(g);
 		return;
@@ -472,18 +508,18 @@ static bool dbg_event(void *arg, const struct machine_event *ev)
 			machine_dump(vm_machine(g->vm), cpu_real_to_absolute(c, 0x40), csw, 8);
 			snprintf(line + o, sizeof line - o, " CSW %08X %08X", psw_word(csw), psw_word(csw + 4));
 		}
-		cp_msg_write(vm_term(g->vm), CP_RSP_TRACE_LINE, line);
+		dbg_line(g, line);
 		shown = true;
 	}
-	if (shown && g->norun) {
+	if (shown && dbg_stops(g)) {
 		dbg_enter_cp(g);
 		return true;
 	}
 	return false;
 }
 
-/* The virtual machine's debugging state, made on first use; the event hook is on from then. */
-static struct vmdbg *dbg_of(struct vmblok *vm)
+/* The virtual machine's command state, made on first use (NULL without memory). */
+static struct vmdbg *state_of(struct vmblok *vm)
 {
 	struct machine *m = vm_machine(vm);
 	struct vmdbg *g = machine_host_data(m);
@@ -494,8 +530,19 @@ static struct vmdbg *dbg_of(struct vmblok *vm)
 		return NULL;
 	g->vm = vm;
 	g->norun = true;
+	g->dest = TRDEST_TERM;
 	machine_set_host_data(m, g, free);
-	cpu_set_event_hook(machine_cpu(m), dbg_event, g);
+	return g;
+}
+
+/* The same for debugging: the event hook is on from then. */
+static struct vmdbg *dbg_of(struct vmblok *vm)
+{
+	struct vmdbg *g = state_of(vm);
+	if (g && !g->hooked) {
+		cpu_set_event_hook(machine_cpu(vm_machine(vm)), dbg_event, g);
+		g->hooked = true;
+	}
 	return g;
 }
 
@@ -546,7 +593,56 @@ static bool sysname(const char *tok)
 	return true;
 }
 
-/* IPL vaddr [CLEAR|NOCLEAR] [STOP] [PARM text] | IPL sysname [PARM text] (vm370-cp.md 7.5). */
+/* Is the device at vaddr a count-key-data disk (minidisk or dedicated)? */
+static bool is_ckd(struct vmblok *vm, unsigned vaddr)
+{
+	size_t n;
+	const struct vm_device *dv = vm_devices(vm, &n);
+	for (size_t i = 0; i < n; i++)
+		if (dv[i].vaddr == vaddr)
+			return dv[i].kind == VM_DEV_DASD && dv[i].devtype != 3310 && dv[i].devtype != 3370;
+	return false;
+}
+
+/*
+ * IPL vaddr cylno (GC20-1820 IPL: the IPL data comes from virtual cylinder cylno instead of 0;
+ * CKD disks only). CP's IPL program goes into the last page of the virtual machine's storage, as
+ * VM/370's IPL simulator takes a page of it: seek to the cylinder, search record 1, read its 24
+ * bytes at 0 with command chaining, TIC to location 8; the channel then goes on as for any IPL.
+ * Returns a machine_ipl_status.
+ */
+static enum machine_ipl_status ipl_cylinder(struct vmblok *vm, unsigned vaddr, unsigned cyl, bool clear)
+{
+	struct machine *m = vm_machine(vm);
+	if (clear)
+		machine_clear_storage(m);
+	uint32_t size = machine_storage_size(m);
+	uint32_t at = size >= 8192 ? size - 4096 : size - 64;
+	uint8_t a[3][3];
+	for (int k = 0; k < 3; k++) {
+		uint32_t v = at + (k == 0 ? 40u : k == 1 ? 46u : 8u);
+		a[k][0] = (uint8_t)(v >> 16), a[k][1] = (uint8_t)(v >> 8), a[k][2] = (uint8_t)v;
+	}
+	uint8_t cc = (uint8_t)(cyl >> 8), cl = (uint8_t)cyl;
+	const uint8_t prog[51] = {
+		0x07, a[0][0], a[0][1], a[0][2], CCW_CC, 0, 0, 6,		/* SEEK 0 0 cc cc 0 0 */
+		0x31, a[1][0], a[1][1], a[1][2], CCW_CC, 0, 0, 5,		/* SEARCH ID EQUAL cchhr */
+		0x08, a[2][0], a[2][1], a[2][2], 0, 0, 0, 0,			/* TIC back to the search */
+		0x06, 0, 0, 0, CCW_CC | CCW_SLI, 0, 0, 24,			/* READ DATA 24 at 0 */
+		0x08, 0, 0, 8, 0, 0, 0, 0,					/* TIC 8 */
+		0, 0, cc, cl, 0, 0,						/* the seek address */
+		cc, cl, 0, 0, 1,						/* record 1 */
+	};
+	if (!machine_load(m, at, prog, sizeof prog))
+		return MACHINE_IPL_NOT_OPERATIONAL;
+	enum machine_ipl_status st = chan_ipl_program(m, (uint16_t)vaddr, at, NULL);
+	if (st == MACHINE_IPL_OK)
+		vm_set_mode(vm, VM_MODE_VM);
+	return st;
+}
+
+/* IPL vaddr [cylno] [CLEAR|NOCLEAR] [STOP] [PARM text] | IPL sysname [PARM text] (vm370-cp.md
+ * 7.5). cylno is decimal. */
 HANDLER(ipl)
 {
 	if (!ctx->vm)
@@ -558,7 +654,8 @@ HANDLER(ipl)
 	unsigned vaddr;
 	bool byaddr = cmd_vaddr(cl->tok[1], &vaddr);
 	bool clear = false, stop = false;
-	const char *parm = NULL;
+	const char *parm = NULL, *cyltok = NULL;
+	unsigned long cyl = 0;
 	for (size_t i = 2; i < cl->n && !parm; i++) {
 		if (byaddr && cmd_keyword(cl->tok[i], "CLEAR", 2)) {
 			clear = true;
@@ -568,9 +665,9 @@ HANDLER(ipl)
 			stop = true;
 		} else if (cmd_keyword(cl->tok[i], "PARM", 4)) {
 			parm = cp_cmd_rest(cl, i + 1);
-		} else if (byaddr && strspn(cl->tok[i], "0123456789") == strlen(cl->tok[i])) {
-			snprintf(ctx->detail, sizeof ctx->detail, "IPL FROM A CYLINDER");
-			return CP_CMD_NOT_AVAILABLE;
+		} else if (byaddr && i == 2 && strspn(cl->tok[i], "0123456789") == strlen(cl->tok[i])) {
+			cyltok = cl->tok[i];
+			cyl = strlen(cyltok) <= 5 ? strtoul(cyltok, NULL, 10) : 65536;
 		} else {
 			cp_msg_write(ctx->t, CP_MSG_DMKCFG003E, cl->tok[i]);
 			return CP_CMD_FAILED;
@@ -603,7 +700,11 @@ HANDLER(ipl)
 		}
 		return CP_CMD_OK;
 	}
-	int st = vm_ipl(ctx->vm, vaddr, clear);
+	if (cyltok && vm_device(ctx->vm, vaddr) && (!is_ckd(ctx->vm, vaddr) || cyl > 65535)) {
+		cp_msg_write(ctx->t, CP_MSG_DMKCFC002E, cyltok);
+		return CP_CMD_FAILED;
+	}
+	int st = cyltok ? (int)ipl_cylinder(ctx->vm, vaddr, (unsigned)cyl, clear) : vm_ipl(ctx->vm, vaddr, clear);
 	if (st == MACHINE_IPL_NOT_OPERATIONAL) {
 		cp_msg_write(ctx->t, CP_MSG_DMKCFM040E, vaddr);
 		return CP_CMD_FAILED;
@@ -1000,7 +1101,13 @@ static const struct {
 	{"BRANCH", 2, TR_BRANCH},   {"INSTRUCT", 4, TR_INSTR}, {"ALL", 3, TR_ALL},
 };
 
-/* TRACE event ... [TERMINAL] [RUN|NORUN] [OFF] | TRACE END (vm370-cp.md 3.1). */
+/*
+ * TRACE event ... [TERMINAL|PRINTER|BOTH] [RUN|NORUN] [OFF] | TRACE END (vm370-cp.md 3.1;
+ * GC20-1820 TRACE). The lines go to the terminal (the default), to the virtual printer with the
+ * lowest address (a spool file: CLOSE PRINTER ends it), or both. PRINTER implies RUN, and RUN or
+ * NORUN may not be given with it; TERMINAL and BOTH imply NORUN unless RUN is given. One
+ * destination holds for every event traced (Cambridge: VM/370 keeps one per event).
+ */
 HANDLER(trace)
 {
 	if (!ctx->vm)
@@ -1009,8 +1116,9 @@ HANDLER(trace)
 		cp_msg_write(ctx->t, CP_MSG_DMKTRA026E);
 		return CP_CMD_FAILED;
 	}
-	unsigned bits = 0;
+	unsigned bits = 0, dest = 0;
 	bool end = false, off = false, run = false, norun = false;
+	const char *runtok = NULL;
 	for (size_t i = 1; i < cl->n; i++) {
 		const char *tok = cl->tok[i];
 		bool known = false;
@@ -1024,16 +1132,21 @@ HANDLER(trace)
 			continue;
 		if (cmd_keyword(tok, "END", 3) && cl->n == 2) {
 			end = true;
-		} else if (cmd_keyword(tok, "TERMINAL", 4)) {
-			/* the only destination so far */
+		} else if (cmd_keyword(tok, "TERMINAL", 4) && !dest) {
+			dest = TRDEST_TERM;
+		} else if (cmd_keyword(tok, "PRINTER", 4) && !dest) {
+			dest = TRDEST_PRT;
+		} else if (cmd_keyword(tok, "BOTH", 4) && !dest) {
+			dest = TRDEST_TERM | TRDEST_PRT;
 		} else if (cmd_keyword(tok, "RUN", 3)) {
 			run = true;
+			runtok = tok;
 		} else if (cmd_keyword(tok, "NORUN", 3)) {
 			norun = true;
+			runtok = tok;
 		} else if (cmd_keyword(tok, "OFF", 2)) {
 			off = true;
-		} else if (cmd_keyword(tok, "PRINTER", 4) || cmd_keyword(tok, "BOTH", 4) ||
-			   cmd_keyword(tok, "CCW", 3) || cmd_keyword(tok, "CSW", 3)) {
+		} else if (cmd_keyword(tok, "CCW", 3) || cmd_keyword(tok, "CSW", 3)) {
 			snprintf(ctx->detail, sizeof ctx->detail, "TRACE %s", tok);
 			return CP_CMD_NOT_AVAILABLE;
 		} else {
@@ -1043,6 +1156,14 @@ HANDLER(trace)
 	}
 	if ((!end && !bits) || (run && norun)) {
 		cp_msg_write(ctx->t, CP_MSG_DMKTRA026E);
+		return CP_CMD_FAILED;
+	}
+	if (dest == TRDEST_PRT && runtok) {
+		cp_msg_write(ctx->t, CP_MSG_DMKTRA003E, runtok);
+		return CP_CMD_FAILED;
+	}
+	if ((dest & TRDEST_PRT) && !off && !trace_printer(ctx->vm)) {
+		cp_msg_write(ctx->t, CP_MSG_DMKTRA997E);
 		return CP_CMD_FAILED;
 	}
 	struct cpu *c = machine_cpu(vm_machine(ctx->vm));
@@ -1059,8 +1180,16 @@ HANDLER(trace)
 			g->trace &= ~bits;
 		else
 			g->trace |= bits;
-		if (run || norun)
+		if (dest && !off) {
+			g->dest = dest;
+			g->norun = dest != TRDEST_PRT && !run;
+		} else if (run || norun) {
 			g->norun = norun;
+		}
+		if (end) {
+			g->dest = TRDEST_TERM;
+			g->norun = true;
+		}
 		g->have_prev = false;
 		cpu_set_trace(c, (g->trace & TR_STEP) ? dbg_trace : NULL, g);
 	}
@@ -1114,8 +1243,8 @@ HANDLER(request)
 	return CP_CMD_OK;
 }
 
-/* READY vaddr: device end from the device (ignored while it is busy or has status pending). */
-/* Is the device at vaddr a spooled reader, punch or printer (cp/vspool.h)? */
+/* Is the device at vaddr a spooled reader, punch or printer (cp/vspool.h)? Those keep their own
+ * not-ready state (their QUERY line shows it); every other device has the channel's. */
 static bool is_spooled(struct vmblok *vm, unsigned vaddr)
 {
 	size_t n;
@@ -1127,6 +1256,8 @@ static bool is_spooled(struct vmblok *vm, unsigned vaddr)
 	return false;
 }
 
+/* READY vaddr: device end from the device (ignored while it is busy or has status pending); a
+ * not-ready device becomes ready. */
 HANDLER(ready)
 {
 	if (!ctx->vm)
@@ -1135,15 +1266,18 @@ HANDLER(ready)
 	struct chan_dev *d = device_operand(ctx, cl, &vaddr);
 	if (!d)
 		return CP_CMD_FAILED;
-	if (is_spooled(ctx->vm, vaddr))
+	if (is_spooled(ctx->vm, vaddr) && !vspool_ready(d))
 		vspool_set_ready(d, true);	/* ready again: it presents device end itself */
+	else if (!chan_dev_is_ready(d))
+		chan_dev_set_ready(d, true);	/* likewise */
 	else
 		chan_dev_post_status(d, UNIT_DE);
 	return CP_CMD_OK;
 }
 
-/* NOTREADY vaddr: a spooled reader, punch or printer becomes not ready (intervention required)
- * until READY; other devices have no not-ready state yet. */
+/* NOTREADY vaddr: the device becomes not ready until READY: its I/O ends with unit check,
+ * intervention required (a spooled device through cp/vspool.h, any other through the channel:
+ * machine/channel.h, chan_dev_set_ready). */
 HANDLER(notready)
 {
 	if (!ctx->vm)
@@ -1152,12 +1286,11 @@ HANDLER(notready)
 	struct chan_dev *d = device_operand(ctx, cl, &vaddr);
 	if (!d)
 		return CP_CMD_FAILED;
-	if (is_spooled(ctx->vm, vaddr)) {
+	if (is_spooled(ctx->vm, vaddr))
 		vspool_set_ready(d, false);
-		return CP_CMD_OK;
-	}
-	snprintf(ctx->detail, sizeof ctx->detail, "NOTREADY OF THIS DEVICE");
-	return CP_CMD_NOT_AVAILABLE;
+	else
+		chan_dev_set_ready(d, false);
+	return CP_CMD_OK;
 }
 
 /* REWIND vaddr: a tape (an attached or dedicated 3420) back to its load point. */

@@ -1,7 +1,8 @@
 /*
  * cmd_vm.h - the pure parts of the virtual machine commands (cp/cmd_vm.c): operand parsing and
  * the shapes of DISPLAY's lines, apart from any virtual machine so that tests can reach them.
- * Handlers use them through cmd_vm.c; nothing here reads or writes a machine or a terminal.
+ * Handlers use them through cmd_vm.c; nothing here reads or writes a machine or a terminal, but
+ * for the two calls at the end (the per-machine state cmd_vm.c keeps for cmd_spool.c).
  */
 #ifndef CP_CMD_VM_H
 #define CP_CMD_VM_H
@@ -9,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct vmblok;
 
 /* s as 1 to maxdigits hex digits (upper case, as tokens are). */
 bool cmd_vm_hex(const char *s, size_t maxdigits, uint32_t *out);

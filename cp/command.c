@@ -188,7 +188,7 @@ static enum cp_cmd_rc query_users(struct cp_cmd_ctx *ctx, const char *want, bool
 		}
 		return CP_CMD_OK;
 	}
-	cp_msg_write(ctx->t, CP_RSP_USERS, nm.users, (size_t)0);
+	cp_msg_write(ctx->t, CP_RSP_USERS, nm.users, ctx->sys ? cpsys_dialed(ctx->sys) : (size_t)0);
 	return CP_CMD_OK;
 }
 

@@ -939,6 +939,256 @@ HANDLER(devtype)
 	return DIAG_DONE;
 }
 
+/* ---- X'58' 3270 virtual console interface ---- */
+
+enum {
+	D58_TIC = 0x08,
+	D58_DISPLAY = 0x19,	/* R6: lines into the output area */
+	D58_WRITE = 0x29,	/* VM/SP and the CE: full-screen write */
+	D58_READ = 0x2A,	/* full-screen read */
+};
+#define D58_DISPLAY_MAX 1760u	/* R6: 22 lines of 80 */
+#define D58_FS_MAX 65503u	/* VM/SP's largest full-screen count */
+#define D58_CCWS_MAX 256u	/* a longer chain (a TIC loop, say) is a program check */
+#define D58_STATUS_SWITCHED 0x8E /* VM/SP: CP had the screen (attention, CE, DE, unit check) */
+
+/* Can the channel, with the PSW key, fetch (store: store into) [real, real + len)? Key 0 may do
+ * anything; another key may store only into blocks of its key and fetch from those or from blocks
+ * that are not fetch-protected. The range is inside storage (checked before). */
+static bool key_allows(const struct diag_env *env, uint32_t real, uint32_t len, bool store)
+{
+	uint8_t key = psw_key(env);
+	if (key == 0 || len == 0)
+		return true;
+	uint32_t end = real + len - 1;
+	for (uint32_t b = real & ~0x7FFu;; b += 0x800u) {
+		uint8_t sk = machine_storage_key(env->m, cpu_real_to_absolute(env->c, b));
+		if ((sk >> 4) != key && (store || (sk & 0x08)))
+			return false;
+		if (b >= (end & ~0x7FFu))
+			break;
+	}
+	return true;
+}
+
+/* The CSW of a X'58' chain, at the virtual machine's X'40' (CCW address: past the last CCW). */
+static void d58_csw(const struct diag_env *env, uint32_t next, uint8_t unit, uint8_t chan, uint16_t count)
+{
+	uint8_t b[8];
+	put_be32(b, (uint32_t)psw_key(env) << 28 | (next & AMASK));
+	b[4] = unit;
+	b[5] = chan;
+	put_be16(b + 6, count);
+	(void)guest_write(env, 0x40, b, sizeof b);
+}
+
+static enum diag_result d58_cc1(const struct diag_env *env, uint32_t next, uint8_t unit, uint8_t chan,
+				uint16_t count)
+{
+	d58_csw(env, next, unit, chan, count);
+	cpu_set_cc(env->c, 1);
+	return DIAG_DONE;
+}
+
+/* One CCW of the chain, fetched and decoded. */
+struct d58_ccw {
+	uint32_t at;	/* its address */
+	uint8_t cmd, flags, ctl;
+	uint32_t data;
+	uint16_t count;
+};
+
+/* Fetch the CCW at *at, following one TIC (not to another TIC). False: program check. */
+static bool d58_fetch(const struct diag_env *env, uint32_t *at, struct d58_ccw *c)
+{
+	uint8_t w[8];
+	for (int tic = 0; tic < 2; tic++) {
+		if ((*at & 7) || !guest_read(env, *at, w, sizeof w))
+			return false;
+		if (w[0] != D58_TIC || tic)
+			break;
+		*at = be32(w) & AMASK;
+	}
+	if (w[0] == D58_TIC || (w[4] & (CCW_IDA | CCW_RESERVED)) || be16(w + 6) == 0)
+		return false;
+	*c = (struct d58_ccw){.at = *at, .cmd = w[0], .data = be32(w) & AMASK, .flags = w[4],
+			      .ctl = w[5], .count = be16(w + 6)};
+	return true;
+}
+
+/*
+ * Rx: the address of a CCW (or chain); Ry: the virtual console's address (right-justified).
+ *
+ *   X'19' display (R6):   ctl = the first output line (bits 2-7), X'80' erase the output area
+ *                         first, X'FF' (or VM/SP's X'FE') clear it and write nothing. Data chaining
+ *                         joins pieces into one display of at most 1760 bytes, which must fit in
+ *                         the output area from that line; command chaining starts another.
+ *   X'29' write (VM/SP):  ctl X'80' Erase/Write, X'C0' Erase/Write Alternate, X'20' Write
+ *                         Structured Field, else Write; the data starts with the WCC. X'10' with
+ *                         EW or EWA gives the guest PA1, which otherwise returns to CP.
+ *   X'2A' read:           ctl X'80' Read Modified, else Read Buffer; the record (AID, cursor,
+ *                         fields) goes to the data address, data chaining scattering it.
+ * The first X'29' or X'2A' makes the screen the program's (full screen) until PA1, or until a CP
+ * command or message needs it. A read waits for the user's key when none is kept: the DIAGNOSE
+ * waits (DIAG_WAIT) and runs again; when CCWs before the read in the chain were carried out, Rx is
+ * set to the read's CCW first, so that they are not carried out twice.
+ *
+ * Checks, as the channel makes them: Rx not on a doubleword boundary is a specification
+ * exception, outside storage an addressing exception. Then CC 3 when Ry is not the virtual console
+ * or the console is not on a display (a line terminal). The chain is checked whole before anything
+ * is done: an invalid command code (with a TIC to a TIC, a zero count, IDA or reserved flags, a CCW
+ * outside storage or more than 256 of them) ends with CC 1 and a CSW at X'40' with channel program
+ * check; data outside storage also with program check; data the PSW key may not fetch (write) or
+ * store into (read) with protection check; a display that does not fit, or over 1760 bytes, with
+ * unit check; a full-screen count over 65503 with program check. A disconnected user gets CC 1,
+ * unit check (intervention required). CP having taken the screen back (PA1) since the program's
+ * last full-screen CCW: CC 1, unit status X'8E', once. Otherwise CC 0; a chain with a read also
+ * stores its CSW (channel end, device end, the residual count; incorrect length, CC 1, when the
+ * record and the count differ without SLI).
+ */
+HANDLER(display)
+{
+	uint32_t first = gpr(env, rx) & AMASK;
+	uint32_t dev = gpr(env, ry);
+	if (first & 7)
+		return exception(env, PIC_SPECIFICATION);
+	if (!in_storage(env, first, 8))
+		return exception(env, PIC_ADDRESSING);
+	if (!env->has_console || dev != env->console) {
+		cpu_set_cc(env->c, 3);
+		return DIAG_DONE;
+	}
+	unsigned nrows = 0, cols = 0;
+	enum diag_display st = env->display ? env->display->state(env->ctx, &nrows, &cols) : DIAG_DISPLAY_LINE;
+	if (st == DIAG_DISPLAY_LINE || (st == DIAG_DISPLAY_3270 && (nrows < 3 || cols == 0))) {
+		cpu_set_cc(env->c, 3);
+		return DIAG_DONE;
+	}
+	if (st == DIAG_DISPLAY_NONE)
+		return d58_cc1(env, first + 8, UNIT_CE | UNIT_DE | UNIT_UC, 0, 0);
+	uint32_t area = (nrows - 2) * cols;	/* the output area: all but the input lines */
+
+	/* Pass 1: check the whole chain. */
+	uint32_t at = first;
+	bool chained = true, in_data = false;
+	uint8_t cmd = 0, ctl = 0;
+	uint32_t total = 0;
+	for (unsigned n = 0; chained; n++) {
+		struct d58_ccw c;
+		uint32_t here = at;
+		if (n >= D58_CCWS_MAX || !d58_fetch(env, &at, &c))
+			return d58_cc1(env, here + 8, 0, CHAN_PROG, 0);
+		if (!in_data) {
+			cmd = c.cmd;
+			ctl = c.ctl;
+			total = 0;
+			if (cmd != D58_DISPLAY && cmd != D58_WRITE && cmd != D58_READ)
+				return d58_cc1(env, c.at + 8, 0, CHAN_PROG, c.count);
+		}
+		bool clear = cmd == D58_DISPLAY && (ctl == 0xFF || ctl == 0xFE);
+		if (!clear) {
+			if (!in_storage(env, c.data, c.count))
+				return d58_cc1(env, c.at + 8, 0, CHAN_PROG, c.count);
+			if (!key_allows(env, c.data, c.count, cmd == D58_READ))
+				return d58_cc1(env, c.at + 8, 0, CHAN_PROT, c.count);
+		}
+		total += c.count;
+		in_data = c.flags & CCW_CD;
+		chained = c.flags & (CCW_CD | CCW_CC);
+		if (!in_data) {
+			if (cmd == D58_DISPLAY && !clear &&
+			    (total > D58_DISPLAY_MAX || (ctl & 0x3F) * cols + total > area))
+				return d58_cc1(env, c.at + 8, UNIT_CE | UNIT_DE | UNIT_UC, 0, 0);
+			if (cmd != D58_DISPLAY && total > D58_FS_MAX)
+				return d58_cc1(env, c.at + 8, 0, CHAN_PROG, c.count);
+		}
+		at += 8;
+	}
+
+	/* Pass 2: carry it out, one display or full-screen operation per command chain link. */
+	at = first;
+	chained = true;
+	bool read_done = false;
+	uint8_t unit = UNIT_CE | UNIT_DE, chan = 0;
+	uint16_t residual = 0;
+	uint32_t next = first + 8;
+	while (chained) {
+		/* The CCWs of one operation (a data chain). */
+		struct d58_ccw seg[D58_CCWS_MAX];
+		size_t nseg = 0;
+		uint32_t op_at = at;
+		total = 0;
+		do {
+			(void)d58_fetch(env, &at, &seg[nseg]);	/* checked above */
+			total += seg[nseg].count;
+			at += 8;
+		} while (seg[nseg++].flags & CCW_CD);
+		chained = seg[nseg - 1].flags & CCW_CC;
+		next = at;
+		cmd = seg[0].cmd;
+		ctl = seg[0].ctl;
+		bool clear = cmd == D58_DISPLAY && (ctl == 0xFF || ctl == 0xFE);
+		if (clear) {
+			env->display->lines(env->ctx, 0, true, NULL, 0);
+			continue;
+		}
+		size_t off = cmd == D58_WRITE ? 1 : 0;
+		uint8_t *buf = malloc(total + off);
+		if (!buf)
+			return d58_cc1(env, next, UNIT_CE | UNIT_DE | UNIT_UC, 0, 0);
+		if (cmd != D58_READ) {
+			size_t o = off;
+			for (size_t i = 0; i < nseg; i++) {
+				(void)guest_read(env, seg[i].data, buf + o, seg[i].count);
+				o += seg[i].count;
+			}
+		}
+		enum diag_fs r = DIAG_FS_DONE;
+		if (cmd == D58_DISPLAY) {
+			env->display->lines(env->ctx, ctl & 0x3F, ctl & 0x80, buf, total);
+		} else if (cmd == D58_WRITE) {
+			bool erase = ctl & 0x80;
+			buf[0] = (ctl & 0xC0) == 0xC0 ? 0x7E : erase ? 0xF5 : (ctl & 0x20) ? 0xF3 : 0xF1;
+			r = env->display->write(env->ctx, buf, total + 1, erase && (ctl & 0x10));
+		} else {
+			size_t len = 0;
+			r = env->display->read(env->ctx, ctl & 0x80, buf, total, &len);
+			if (r == DIAG_FS_DONE) {
+				size_t o = 0, n = len < total ? len : total;
+				for (size_t i = 0; i < nseg && o < n; i++) {
+					uint32_t k = seg[i].count < n - o ? seg[i].count : (uint32_t)(n - o);
+					(void)guest_write(env, seg[i].data, buf + o, k);
+					o += k;
+				}
+				residual = (uint16_t)(total - n);
+				if (len != total && !(seg[nseg - 1].flags & CCW_SLI))
+					chan |= CHAN_IL;
+				read_done = true;
+			}
+		}
+		free(buf);
+		if (r == DIAG_FS_WAIT) {
+			/* Run the DIAGNOSE again when the record comes, from this read on. */
+			if (op_at != first)
+				set_gpr(env, rx, op_at);
+			uint8_t psw[8];
+			cpu_get_psw(env->c, psw);
+			uint32_t ia = ((uint32_t)psw[5] << 16 | (uint32_t)psw[6] << 8 | psw[7]) - 4;
+			psw[5] = (uint8_t)(ia >> 16), psw[6] = (uint8_t)(ia >> 8), psw[7] = (uint8_t)ia;
+			(void)cpu_set_psw(env->c, psw);
+			return DIAG_WAIT;
+		}
+		if (r == DIAG_FS_SWITCHED)
+			return d58_cc1(env, next, D58_STATUS_SWITCHED, 0, 0);
+		if (chan)
+			break;	/* incorrect length ends the chain, as the channel does */
+	}
+	if (read_done)
+		d58_csw(env, next, unit, chan, residual);
+	cpu_set_cc(env->c, chan ? 1 : 0);
+	return DIAG_DONE;
+}
+
 /* ---- X'5C' Error message editing ---- */
 
 /*

@@ -48,6 +48,36 @@ enum diag_emsg {
 	DIAG_EMSG_OFF,      /* nothing */
 };
 
+/*
+ * DIAGNOSE X'58' (the 3270 virtual console interface) reaches the user's terminal through these,
+ * on the caller's side (cp/vm.c); ctx is env->ctx. X'58' checks the CCWs and the guest's storage,
+ * and calls them with the data.
+ */
+enum diag_display {
+	DIAG_DISPLAY_3270,	/* the console is on a display: X'58' works */
+	DIAG_DISPLAY_LINE,	/* on a line (typewriter) terminal: CC 3, as for no display */
+	DIAG_DISPLAY_NONE,	/* disconnected: CC 1, intervention required */
+};
+enum diag_fs {
+	DIAG_FS_DONE,		/* carried out; a read's record is in the buffer */
+	DIAG_FS_WAIT,		/* a read: no record yet, the terminal was asked for one */
+	DIAG_FS_SWITCHED,	/* CP took the screen back since the last full-screen I/O (PA1):
+				 * not carried out, the guest gets unit status X'8E' once */
+};
+struct diag_display_ops {
+	/* The terminal, and its screen's size (rows x cols: the alternate size). */
+	enum diag_display (*state)(void *ctx, unsigned *rows, unsigned *cols);
+	/* X'19': EBCDIC data into the output area from line (0 = the first), erasing it first if
+	 * erase; len 0 with erase is X'FF', clear. */
+	void (*lines)(void *ctx, unsigned line, bool erase, const uint8_t *data, size_t len);
+	/* X'29': one outbound record, remote command code first; pa1_to_vm: PA1 becomes the
+	 * guest's key (CONTROL X'10' with Erase/Write or Erase/Write Alternate). */
+	enum diag_fs (*write)(void *ctx, const uint8_t *rec, size_t len, bool pa1_to_vm);
+	/* X'2A': the inbound record for a read (modified: Read Modified, else Read Buffer): at most
+	 * cap bytes into buf, *len the record's whole length. */
+	enum diag_fs (*read)(void *ctx, bool modified, uint8_t *buf, size_t cap, size_t *len);
+};
+
 /* What a handler may use: built by the caller for one call, read only here. Fields marked
  * optional may be left zero or NULL. */
 struct diag_env {
@@ -80,6 +110,8 @@ struct diag_env {
 	time_t now;
 	uint64_t virt_cpu_us, total_cpu_us;
 	enum diag_emsg emsg; /* X'5C' */
+	/* X'58': the user's terminal; optional (NULL: no display, CC 3). */
+	const struct diag_display_ops *display;
 };
 
 enum diag_result {
@@ -89,6 +121,10 @@ enum diag_result {
 	DIAG_LOGOFF,      /* X'08' ran LOGOFF: the session is over */
 	DIAG_UNSUPPORTED, /* a code of VM/370 that CP does not carry out yet (a DIAG_TODO row):
 			   * nothing changed; the caller says so and stops the machine */
+	DIAG_WAIT,        /* X'58' read: no record yet (the terminal was asked). The PSW is set back
+			   * to the DIAGNOSE, which runs again when the machine does: the caller waits
+			   * (the task costs nothing) until the terminal sends something, or anything
+			   * else wakes it (attention, disconnection, FORCE, a reset) */
 };
 
 enum diag_result diag_execute(const struct diag_env *env, const struct machine_diagnose *dg);

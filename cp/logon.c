@@ -224,6 +224,35 @@ static const struct cp_cmd_session_ops session_ops = {
 	.end = sess_end,
 };
 
+enum cp_cmd_rc logon_dial(struct cp_cmd_ctx *ctx, const char *userid, int vaddr)
+{
+	if (ctx->ops != &session_ops || !ctx->sess || ctx->vm)
+		return CP_CMD_UNKNOWN;
+	struct logon_sess *s = ctx->sess;
+	unsigned got = 0;
+	switch (cpsys_dial(s->l->sys, s->t, s->line, userid, vaddr, &got)) {
+	case CPSYS_DIAL_OK:
+		sess_free(s);	/* the terminal is the virtual machine's now */
+		return CP_CMD_CLOSED;
+	case CPSYS_DIAL_NOT_LOGGED_ON:
+		cp_msg_write(s->t, CP_MSG_DMKDIA045E, userid);
+		break;
+	case CPSYS_DIAL_NO_GRAF:
+		cp_msg_write(s->t, CP_MSG_DMKDIA094E, userid);
+		break;
+	case CPSYS_DIAL_NOT_AVAILABLE:
+		cp_msg_write(s->t, CP_MSG_DMKDIA093E, (unsigned)vaddr);
+		break;
+	case CPSYS_DIAL_NOT_DISPLAY:
+		cp_msg_write(s->t, CP_MSG_DMKDIA997E);
+		break;
+	case CPSYS_DIAL_NOMEM:
+		cp_msg_write(s->t, CP_MSG_DMKDIA999E, "out of memory");
+		break;
+	}
+	return CP_CMD_FAILED;
+}
+
 static void on_line(struct logon_sess *s, const char *line)
 {
 	if (s->state == LS_CHECKING)
@@ -286,6 +315,7 @@ struct logon *logon_new(struct cpsys *sys)
 	l->sys = sys;
 	l->timeout_s = LOGON_TIMEOUT_DEFAULT;
 	l->next_line = 0x020;
+	cpsys_set_logon(sys, l);
 	return l;
 }
 
@@ -293,6 +323,7 @@ void logon_free(struct logon *l)
 {
 	if (!l)
 		return;
+	cpsys_set_logon(l->sys, NULL);
 	while (l->head)
 		sess_free(l->head);
 	free(l);

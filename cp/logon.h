@@ -28,18 +28,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cp/command.h"
 #include "cp/term.h"
 
 struct cpsys;
 struct logon;
 
-/* A logon dialogue for system sys (not owned; it must outlive the struct). NULL: no memory. */
+/* A logon dialogue for system sys (not owned; it must outlive the struct). NULL: no memory. It
+ * registers with sys (cpsys_set_logon) to take back terminals that a virtual 3270 dropped. */
 struct logon *logon_new(struct cpsys *sys);
 /* Free l and the state of every session still open; their terminals are not touched. */
 void logon_free(struct logon *l);
 /*
  * Take terminal t: install CP's handler, greet the user and read. False when out of memory (t is
- * untouched: the caller closes it).
+ * untouched: the caller closes it). Also how a terminal comes back from a virtual 3270 it was
+ * dialed to (DROP FROM userid vaddr: cpsys_flush()).
  */
 bool logon_attach(struct logon *l, struct term *t);
 /*
@@ -51,6 +54,14 @@ bool logon_attach(struct logon *l, struct term *t);
 #define LOGON_TIMEOUT_DEFAULT 300u
 void logon_set_timeout(struct logon *l, unsigned seconds);
 int logon_expire(struct logon *l);
+/*
+ * DIAL userid [vaddr] (vaddr < 0: none), typed before logon: cmd_graf.c's handler calls this with
+ * its context. The session's terminal goes to userid's virtual 3270 (cpsys_dial, cp/vm.h): then
+ * the session is gone and the result is CP_CMD_CLOSED. Otherwise the message is written and the
+ * result is CP_CMD_FAILED; CP_CMD_UNKNOWN when ctx is not a logon session (after logon, the
+ * operator).
+ */
+enum cp_cmd_rc logon_dial(struct cp_cmd_ctx *ctx, const char *userid, int vaddr);
 /* How many users are logged on. */
 size_t logon_users(const struct logon *l);
 

@@ -13,6 +13,17 @@
  * waits for one (the channel defers the command: VM READ) and completes when it comes. A line
  * typed while the guest is not reading is kept and attention is presented, as a 3215's REQUEST
  * key does.
+ *
+ * 3270 (the "3270" sections below): the proxy passes a display's operations (PF keys, X'58'
+ * lines, full screen, records) on like lines. DIAGNOSE X'58''s full-screen state is the task's
+ * (struct fs): a key the user presses on a program's screen is kept for its next read and
+ * presented as attention on the virtual console. Virtual 3270s (struct vm_graf, one slot per
+ * GRAF) are machine/dev_3270.h devices; a terminal DIALed to one is bound by a struct dial, which
+ * the server thread owns (it is freed there, at DROP or disconnection). The task reaches a dialed
+ * terminal through gq, a second output queue that cpsys_flush() passes on whether or not the
+ * user himself is connected; the terminal's records come back on inq. A slot's bind, in_use and
+ * gen are under sys->mx (gen changes whenever the slot is freed or reused, so late items for an
+ * old device are dropped).
  */
 #include "cp/vm.h"
 
@@ -34,6 +45,7 @@
 #include "cp/diagnose.h"
 #include "cp/directory.h"
 #include "cp/dispatch.h"
+#include "cp/logon.h"
 #include "cp/message.h"
 #include "cp/minidisk.h"
 #include "cp/spool.h"
@@ -41,6 +53,7 @@
 #include "cp/vspool.h"
 #include "lib/ebcdic.h"
 #include "machine/channel.h"
+#include "machine/dev_3270.h"
 #include "machine/devices.h"
 #include "machine/machine.h"
 
@@ -60,6 +73,19 @@ enum item_kind {
 	IT_BELL,	/* outq */
 	IT_PASSWD,	/* outq: password mode on (aux 1) or off (aux 0) */
 	IT_CLOSE,	/* outq: close the terminal; the binding ends */
+	/* 3270 */
+	IT_PF,		/* outq: set_pf (aux: key | how << 8) */
+	IT_DISPLAY,	/* outq: display (aux: line | erase << 8; text: the data) */
+	IT_FULLSCREEN,	/* outq: fullscreen (aux: on) */
+	IT_RECORD,	/* outq: write_record */
+	IT_READREC,	/* outq: read_record (aux: how) */
+	IT_REC,		/* inq: a record from the user's own terminal */
+	IT_GRAF_CONN,	/* inq: a terminal dialed graf slot aux (gen) */
+	IT_GRAF_GONE,	/* inq: the dialed terminal disconnected */
+	IT_GRAF_REC,	/* inq: a record from the dialed terminal */
+	IT_GRAF_WRITE,	/* gq: write_record on slot aux's terminal */
+	IT_GRAF_READ,	/* gq: read_record (how in text[0]) */
+	IT_GRAF_DROP,	/* gq: drop the struct dial in arg: DROP FROM, back to the logon screen */
 };
 
 struct item {
@@ -67,6 +93,7 @@ struct item {
 	int aux;
 	void (*call)(struct vmblok *vm, void *arg);	/* IT_CALL */
 	void *arg;
+	unsigned gen;					/* IT_GRAF_*: the slot's generation */
 	struct item *next;
 	size_t len;
 	char text[];
@@ -114,6 +141,9 @@ static struct item *item_new(enum item_kind kind, int aux, const char *text, siz
 		return NULL;
 	it->kind = kind;
 	it->aux = aux;
+	it->gen = 0;
+	it->call = NULL;
+	it->arg = NULL;
 	it->len = len;
 	if (len)
 		memcpy(it->text, text, len);
@@ -156,6 +186,8 @@ struct cpsys {
 	struct cpsys_job *jobs;		/* cpsys_async()'s, until done ran (under mx) */
 	char *nss_dir, *directory_path;	/* copies of cfg's */
 	bool jobs_finished;		/* some job waits for its done (under mx) */
+	struct logon *logon;		/* where dropped terminals go (server thread) */
+	size_t ndialed;			/* terminals dialed to virtual 3270s (under mx) */
 	/* ---- Under mx ---- */
 	const struct directory *dir;	/* the directory in force: cfg.dir, then DIRECT's */
 	struct directory *owned;	/* the one DIRECT loaded, if dir is it */
@@ -184,6 +216,47 @@ struct vcons {
 };
 
 #define VM_DEVICES_MAX 64u
+#define VM_GRAF_MAX 16u		/* virtual 3270s per virtual machine */
+
+/* A virtual 3270 (SPECIAL vaddr 3270, DEFINE GRAF). */
+struct dial;
+struct vm_graf {
+	struct vmblok *vm;		/* constant: the ops' context */
+	unsigned slot;
+	struct chan_dev *d;		/* the task's */
+	bool asked;			/* the task's: ops->read passed on, the answer not yet in */
+	/* ---- Written by the task under sys->mx; the task reads them without ---- */
+	bool in_use;
+	unsigned vaddr;
+	unsigned gen;
+	/* ---- Under sys->mx ---- */
+	struct dial *bind;		/* the dialed terminal, or NULL */
+};
+
+/* A terminal dialed to a virtual 3270: the server thread's (created by cpsys_dial(), freed at
+ * disconnection or DROP). Holds a reference to vm. */
+struct dial {
+	struct vmblok *vm;
+	unsigned slot, gen, vaddr, line;
+	struct term *t;			/* NULL once disconnected (under sys->mx) */
+	bool dropping;			/* the task let go of it: an IT_GRAF_DROP is on gq (under sys->mx) */
+};
+
+/* DIAGNOSE X'58''s full screen (the task's). */
+struct fs {
+	bool on;			/* the program has the screen */
+	bool pa1;			/* PA1 is the program's key (CONTROL X'10') */
+	bool switched;			/* CP took the screen back since: X'8E' once */
+	bool asked;			/* read_record passed on, the answer not yet in */
+	bool attn;			/* a key waits for its attention on the console */
+	uint8_t *rec;			/* the record kept for the next read, or NULL */
+	size_t len;
+};
+
+struct vm_pfkey {
+	enum term_pf how;
+	char text[VM_PF_TEXT_MAX + 1];
+};
 
 struct vmblok {
 	struct cpsys *sys;
@@ -200,8 +273,10 @@ struct vmblok {
 	struct spool_writer *cs_w;	/* the console file being written, or NULL */
 	bool on_flush;			/* on sys->flush */
 	struct vmblok *flush_next;
+	struct queue gq;		/* output for dialed terminals (IT_GRAF_*) */
 	/* ---- Under sys->mx ---- */
 	struct term *t;			/* the terminal; NULL while disconnected (server thread) */
+	struct term_screen scr;		/* its display (rows 0: a line terminal, or none) */
 	unsigned line;			/* its address for messages */
 	bool listed;			/* in sys->users */
 	struct vmblok *next;
@@ -220,6 +295,9 @@ struct vmblok {
 	vm_line_fn *expect_fn;		/* vm_expect_line(): the next line goes here */
 	void *expect_arg;
 	bool expect_hidden;
+	struct vm_pfkey pf[TERM_PF_MAX];	/* SET PFnn */
+	struct fs fs;			/* DIAGNOSE X'58' full screen */
+	struct vm_graf graf[VM_GRAF_MAX];	/* virtual 3270s (slots; in_use under sys->mx) */
 	/* ---- SET's settings: written by the task, read by anyone sending to the user ---- */
 	_Atomic bool msg_off, wng_off, imsg_off;
 	/* ---- Written by the task, read by anyone (the operator's panel, QUERY) ---- */
@@ -352,6 +430,43 @@ static void px_close(struct term *t)
 	out_put(proxy_vm(t), IT_CLOSE, 0, "", 0);
 }
 
+static void px_set_pf(struct term *t, unsigned key, enum term_pf how, const char *text, size_t len)
+{
+	out_put(proxy_vm(t), IT_PF, (int)(key | (unsigned)how << 8), text, len);
+}
+
+static void px_display(struct term *t, unsigned line, bool erase, const void *data, size_t len)
+{
+	out_put(proxy_vm(t), IT_DISPLAY, (int)(line | (erase ? 1u << 8 : 0)), data, len);
+}
+
+static void px_screen(const struct term *t, struct term_screen *out)
+{
+	struct vmblok *vm = t->priv;
+	pthread_mutex_lock(&vm->sys->mx);
+	*out = vm->t ? vm->scr : (struct term_screen){0};
+	pthread_mutex_unlock(&vm->sys->mx);
+}
+
+/* True when the user's terminal is a display (the answer the real one will give). */
+static bool px_fullscreen(struct term *t, bool on)
+{
+	struct term_screen scr;
+	px_screen(t, &scr);
+	out_put(proxy_vm(t), IT_FULLSCREEN, on, "", 0);
+	return scr.rows != 0;
+}
+
+static void px_write_record(struct term *t, const void *rec, size_t len)
+{
+	out_put(proxy_vm(t), IT_RECORD, 0, rec, len);
+}
+
+static void px_read_record(struct term *t, enum term_record_read how)
+{
+	out_put(proxy_vm(t), IT_READREC, (int)how, "", 0);
+}
+
 static const struct term_ops proxy_ops = {
 	.kind = "cp",
 	.write_line = px_write_line,
@@ -359,6 +474,12 @@ static const struct term_ops proxy_ops = {
 	.set_password = px_set_password,
 	.bell = px_bell,
 	.close = px_close,
+	.set_pf = px_set_pf,
+	.display = px_display,
+	.fullscreen = px_fullscreen,
+	.write_record = px_write_record,
+	.read_record = px_read_record,
+	.screen = px_screen,
 };
 
 /* ---- The virtual console (3215) ---- */
@@ -473,6 +594,517 @@ static bool cons_retry_attention(struct vmblok *vm)
 	return true;
 }
 
+/* ---- 3270: the task's side of displays (PF keys, DIAGNOSE X'58', virtual 3270s) ---- */
+
+#define REC_MAX DEV3270_RECORD_MAX	/* an inbound record longer than this is cut */
+#define AID_NONE 0x60			/* a read's answer without a key (GA23-0059) */
+#define AID_PA1 0x6C
+
+/* Queue an item for the task and wake it (any thread but the task's). */
+static void in_put(struct vmblok *vm, struct item *it)
+{
+	if (!it)
+		return;
+	pthread_mutex_lock(&vm->mx);
+	q_put(&vm->inq, it);
+	pthread_mutex_unlock(&vm->mx);
+	machine_stop(machine_cpu(vm->m));
+	dsp_wake_urgent(vm->task);
+}
+
+/* Task: every PF key, set or not, to the terminal (a new one, or one reconnected). */
+static void pf_give_all(struct vmblok *vm)
+{
+	struct term_screen scr;
+	px_screen(&vm->proxy, &scr);
+	if (!scr.rows)
+		return;	/* a line terminal has no keys */
+	for (unsigned k = 0; k < TERM_PF_MAX; k++)
+		px_set_pf(&vm->proxy, k + 1, vm->pf[k].how, vm->pf[k].text, strlen(vm->pf[k].text));
+}
+
+void vm_set_pf(struct vmblok *vm, unsigned key, enum term_pf how, const char *text)
+{
+	if (key < 1 || key > TERM_PF_MAX)
+		return;
+	struct vm_pfkey *k = &vm->pf[key - 1];
+	k->how = how;
+	snprintf(k->text, sizeof k->text, "%s", how == TERM_PF_UNSET || !text ? "" : text);
+	px_set_pf(&vm->proxy, key, how, k->text, strlen(k->text));
+}
+
+enum term_pf vm_pf(const struct vmblok *vm, unsigned key, char *text)
+{
+	if (key < 1 || key > TERM_PF_MAX) {
+		text[0] = '\0';
+		return TERM_PF_UNSET;
+	}
+	memcpy(text, vm->pf[key - 1].text, sizeof vm->pf[key - 1].text);
+	return vm->pf[key - 1].how;
+}
+
+/* Task: forget the record kept for the program's next read. */
+static void fs_drop_record(struct vmblok *vm)
+{
+	free(vm->fs.rec);
+	vm->fs.rec = NULL;
+	vm->fs.len = 0;
+}
+
+/* Task: the screen goes back to CP (PA1, attention, disconnection, a reset): the program is told
+ * with X'8E' at its next full-screen I/O. Nothing when it does not have the screen. */
+static void fs_end(struct vmblok *vm, bool tell_terminal)
+{
+	if (!vm->fs.on)
+		return;
+	vm->fs.on = false;
+	vm->fs.pa1 = false;
+	vm->fs.asked = false;
+	vm->fs.attn = false;
+	vm->fs.switched = true;
+	fs_drop_record(vm);
+	if (tell_terminal)
+		px_fullscreen(&vm->proxy, false);
+}
+
+/* Task: the program starts using the screen. */
+static void fs_begin(struct vmblok *vm)
+{
+	if (vm->fs.on)
+		return;
+	vm->fs.on = true;
+	px_fullscreen(&vm->proxy, true);
+}
+
+/* Task: a record from the user's terminal while a program has the screen. */
+static void fs_record(struct vmblok *vm, const uint8_t *rec, size_t len)
+{
+	if (!vm->fs.on || len == 0)
+		return;	/* late: the screen is CP's again */
+	uint8_t aid = rec[0];
+	if (aid == AID_PA1 && !vm->fs.pa1) {
+		/* PA1 returns to CP, as in VM/370: CP READ. */
+		fs_end(vm, true);
+		vm->mode = VM_MODE_CP;
+		return;
+	}
+	if (aid == AID_NONE) {
+		if (!vm->fs.asked || vm->fs.rec)
+			return;	/* an answer nobody waits for, or a key came first */
+		vm->fs.asked = false;
+	} else {
+		vm->fs.attn = !vm->fs.asked;	/* a read waits: it takes the key; else attention */
+	}
+	uint8_t *copy = malloc(len);
+	if (!copy)
+		return;
+	memcpy(copy, rec, len);
+	fs_drop_record(vm);
+	vm->fs.rec = copy;
+	vm->fs.len = len;
+}
+
+/* Task: present the attention a key on the program's screen wants, if the console can take it. */
+static bool fs_retry_attention(struct vmblok *vm)
+{
+	if (!vm->fs.attn || !vm->cons)
+		return false;
+	if (!chan_dev_post_status(vm->cons, UNIT_ATTN))
+		return false;
+	vm->fs.attn = false;
+	return true;
+}
+
+/* ---- DIAGNOSE X'58' (diag_display_ops; cp/diagnose.c checks the guest's CCWs) ---- */
+
+static enum diag_display d58_state(void *ctx, unsigned *rows, unsigned *cols)
+{
+	struct vmblok *vm = ctx;
+	pthread_mutex_lock(&vm->sys->mx);
+	bool connected = vm->t != NULL;
+	struct term_screen scr = vm->scr;
+	pthread_mutex_unlock(&vm->sys->mx);
+	*rows = scr.rows;
+	*cols = scr.cols;
+	if (!connected)
+		return DIAG_DISPLAY_NONE;
+	return scr.rows ? DIAG_DISPLAY_3270 : DIAG_DISPLAY_LINE;
+}
+
+static void d58_lines(void *ctx, unsigned line, bool erase, const uint8_t *data, size_t len)
+{
+	struct vmblok *vm = ctx;
+	px_display(&vm->proxy, line, erase, data, len);
+}
+
+static enum diag_fs d58_write(void *ctx, const uint8_t *rec, size_t len, bool pa1_to_vm)
+{
+	struct vmblok *vm = ctx;
+	if (vm->fs.switched) {
+		vm->fs.switched = false;
+		return DIAG_FS_SWITCHED;
+	}
+	fs_begin(vm);
+	if (rec[0] == DEV3270_EW || rec[0] == DEV3270_EWA)
+		vm->fs.pa1 = pa1_to_vm;
+	px_write_record(&vm->proxy, rec, len);
+	return DIAG_FS_DONE;
+}
+
+static enum diag_fs d58_read(void *ctx, bool modified, uint8_t *buf, size_t cap, size_t *len)
+{
+	struct vmblok *vm = ctx;
+	if (vm->fs.switched) {
+		vm->fs.switched = false;
+		return DIAG_FS_SWITCHED;
+	}
+	fs_begin(vm);
+	if (vm->fs.rec) {
+		/* A key (or the terminal's answer) is in: the read takes it. */
+		memcpy(buf, vm->fs.rec, vm->fs.len < cap ? vm->fs.len : cap);
+		*len = vm->fs.len;
+		fs_drop_record(vm);
+		vm->fs.attn = false;
+		return DIAG_FS_DONE;
+	}
+	if (!vm->fs.asked) {
+		vm->fs.asked = true;
+		px_read_record(&vm->proxy, modified ? TERM_RECORD_RM : TERM_RECORD_RB);
+	}
+	return DIAG_FS_WAIT;
+}
+
+static const struct diag_display_ops d58_ops = {
+	.state = d58_state,
+	.lines = d58_lines,
+	.write = d58_write,
+	.read = d58_read,
+};
+
+/* ---- Virtual 3270s (GRAF) and DIAL ---- */
+
+/* Task: output for the terminal dialed to slot g (passed on by cpsys_flush even while the user
+ * himself is disconnected). */
+static void gq_put(struct vmblok *vm, struct item *it)
+{
+	struct cpsys *sys = vm->sys;
+	if (!it)
+		return;
+	pthread_mutex_lock(&sys->mx);
+	pthread_mutex_lock(&vm->mx);
+	q_put(&vm->gq, it);
+	bool wake = false;
+	if (!vm->on_flush) {
+		vm->on_flush = true;
+		vm->refs++;
+		vm->flush_next = sys->flush;
+		sys->flush = vm;
+		wake = true;
+	}
+	pthread_mutex_unlock(&vm->mx);
+	pthread_mutex_unlock(&sys->mx);
+	if (wake)
+		wake_server(sys);
+}
+
+static void graf_write(void *ctx, const uint8_t *rec, size_t len)
+{
+	struct vm_graf *g = ctx;
+	struct item *it = item_new(IT_GRAF_WRITE, (int)g->slot, (const char *)rec, len);
+	if (it)
+		it->gen = g->gen;
+	gq_put(g->vm, it);
+}
+
+static void graf_read(void *ctx, uint8_t cmd)
+{
+	struct vm_graf *g = ctx;
+	char how = cmd == DEV3270_RB ? (char)TERM_RECORD_RB : (char)TERM_RECORD_RM;
+	struct item *it = item_new(IT_GRAF_READ, (int)g->slot, &how, 1);
+	if (it)
+		it->gen = g->gen;
+	g->asked = true;
+	gq_put(g->vm, it);
+}
+
+static const struct dev3270_ops graf_ops = {
+	.write = graf_write,
+	.read = graf_read,
+};
+
+/* Task: the slot of the GRAF at vaddr, or NULL. */
+static struct vm_graf *graf_at(struct vmblok *vm, unsigned vaddr)
+{
+	for (unsigned i = 0; i < VM_GRAF_MAX; i++)
+		if (vm->graf[i].in_use && vm->graf[i].vaddr == vaddr)
+			return &vm->graf[i];
+	return NULL;
+}
+
+enum vm_graf_status vm_define_graf(struct vmblok *vm, unsigned vaddr, unsigned devtype)
+{
+	if (vm_device(vm, vaddr))
+		return VM_GRAF_EXISTS;
+	struct vm_graf *g = NULL;
+	for (unsigned i = 0; i < VM_GRAF_MAX && !g; i++)
+		if (!vm->graf[i].in_use)
+			g = &vm->graf[i];
+	if (!g || vm->ndev >= VM_DEVICES_MAX)
+		return VM_GRAF_FULL;
+	struct chan_dev *d = dev3270_attach(vm->m, (uint16_t)vaddr, &graf_ops, g, 2);
+	if (!d)
+		return VM_GRAF_FAILED;
+	if (!vm_add_device(vm, vaddr, VM_DEV_GRAF, devtype, d)) {
+		machine_detach_device(vm->m, (uint16_t)vaddr);
+		return VM_GRAF_FULL;
+	}
+	pthread_mutex_lock(&vm->sys->mx);
+	g->in_use = true;
+	g->vaddr = vaddr;
+	g->gen++;
+	g->bind = NULL;
+	pthread_mutex_unlock(&vm->sys->mx);
+	g->d = d;
+	g->asked = false;
+	return VM_GRAF_OK;
+}
+
+bool vm_graf_query(struct vmblok *vm, unsigned vaddr, char *line, size_t len)
+{
+	struct vm_graf *g = graf_at(vm, vaddr);
+	if (!g)
+		return false;
+	pthread_mutex_lock(&vm->sys->mx);
+	bool dialed = g->bind && g->bind->t;
+	unsigned at = dialed ? g->bind->line : 0;
+	pthread_mutex_unlock(&vm->sys->mx);
+	if (dialed)
+		snprintf(line, len, "GRAF %03X ON DEV %03X", vaddr, at);
+	else
+		snprintf(line, len, "GRAF %03X NOT READY", vaddr);
+	return true;
+}
+
+/* Task: the slot is free again (DETACH, LOGOFF): a dialed terminal is dropped (DROP FROM, then the
+ * logon screen: cpsys_flush). The device itself is the caller's to detach. */
+static void graf_release(struct vmblok *vm, struct vm_graf *g)
+{
+	pthread_mutex_lock(&vm->sys->mx);
+	struct dial *b = g->bind;
+	g->bind = NULL;
+	g->in_use = false;
+	g->gen++;
+	if (b)
+		b->dropping = true;
+	pthread_mutex_unlock(&vm->sys->mx);
+	g->d = NULL;
+	g->asked = false;
+	if (b) {
+		struct item *it = item_new(IT_GRAF_DROP, (int)g->slot, "", 0);
+		if (it) {
+			it->arg = b;
+			gq_put(vm, it);
+		}
+		/* Without memory the binding stays (dropping): the terminal's disconnection frees it. */
+	}
+}
+
+/* Task: what a dialed terminal did. */
+static void graf_input(struct vmblok *vm, struct item *it)
+{
+	if (it->aux < 0 || (unsigned)it->aux >= VM_GRAF_MAX)
+		return;
+	struct vm_graf *g = &vm->graf[it->aux];
+	if (!g->in_use || g->gen != it->gen || !g->d)
+		return;	/* for a device that is gone */
+	switch (it->kind) {
+	case IT_GRAF_CONN:
+		g->asked = false;
+		dev3270_connect(g->d, true);
+		break;
+	case IT_GRAF_GONE:
+		g->asked = false;
+		dev3270_connect(g->d, false);
+		break;
+	case IT_GRAF_REC:
+		if (!it->len)
+			break;
+		if (g->asked && (uint8_t)it->text[0] == AID_NONE) {
+			g->asked = false;
+			dev3270_answer(g->d, (const uint8_t *)it->text, it->len);
+		} else {
+			dev3270_input(g->d, (const uint8_t *)it->text, it->len);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Task: held status of the virtual 3270s (device end, attention) goes out when it can. */
+static bool graf_poll(struct vmblok *vm)
+{
+	bool any = false;
+	for (unsigned i = 0; i < VM_GRAF_MAX; i++)
+		if (vm->graf[i].in_use && vm->graf[i].d)
+			any |= dev3270_poll(vm->graf[i].d);
+	return any;
+}
+
+/* Server thread: a dialed terminal's events. */
+static void on_dial_event(void *owner, struct term *t, const struct term_event *ev)
+{
+	struct dial *b = owner;
+	struct vmblok *vm = b->vm;
+	struct cpsys *sys = vm->sys;
+	(void)t;
+	switch (ev->type) {
+	case TERM_EV_RECORD: {
+		pthread_mutex_lock(&sys->mx);
+		bool live = !b->dropping;
+		pthread_mutex_unlock(&sys->mx);
+		if (!live)
+			break;
+		struct item *it = item_new(IT_GRAF_REC, (int)b->slot, ev->text,
+					   ev->len > REC_MAX ? REC_MAX : ev->len);
+		if (it)
+			it->gen = b->gen;
+		in_put(vm, it);
+		break;
+	}
+	case TERM_EV_DISCONNECTED: {
+		pthread_mutex_lock(&sys->mx);
+		b->t = NULL;
+		bool dropping = b->dropping;
+		if (!dropping) {
+			if (vm->graf[b->slot].bind == b)
+				vm->graf[b->slot].bind = NULL;
+			sys->ndialed--;
+		}
+		size_t n = sys->ndialed;
+		pthread_mutex_unlock(&sys->mx);
+		if (dropping)
+			break;	/* the IT_GRAF_DROP on gq frees b */
+		struct item *it = item_new(IT_GRAF_GONE, (int)b->slot, "", 0);
+		if (it)
+			it->gen = b->gen;
+		in_put(vm, it);
+		cpsys_log(sys, "GRAF %03X DROP FROM %s DIALED = %03zu", b->line, vm->userid, n);
+		free(b);
+		vm_unref(vm);
+		break;
+	}
+	case TERM_EV_LINE:
+	case TERM_EV_ATTENTION:
+		break;	/* the screen is the guest's: only records count */
+	}
+}
+
+/* Server thread: the drop of b (an IT_GRAF_DROP): DROP FROM, the terminal back to the logon
+ * screen, b freed, its reference to vm gone. */
+static void dial_drop(struct cpsys *sys, struct dial *b)
+{
+	struct vmblok *vm = b->vm;
+	pthread_mutex_lock(&sys->mx);
+	struct term *t = b->t;
+	b->t = NULL;
+	if (t)
+		sys->ndialed--;
+	size_t n = sys->ndialed;
+	pthread_mutex_unlock(&sys->mx);
+	if (t) {
+		term_set_handler(t, NULL, NULL);
+		term_fullscreen(t, false);
+		cp_msg_write(t, CP_RSP_DROP_FROM, vm->userid, b->vaddr);
+		cpsys_log(sys, "GRAF %03X DROP FROM %s DIALED = %03zu", b->line, vm->userid, n);
+		if (!sys->logon || !logon_attach(sys->logon, t))
+			term_close(t);
+	}
+	free(b);
+	vm_unref(vm);
+}
+
+enum cpsys_dial cpsys_dial(struct cpsys *sys, struct term *t, unsigned line, const char *userid,
+			   int vaddr, unsigned *got)
+{
+	struct term_screen scr;
+	term_screen(t, &scr);
+	if (!scr.rows)
+		return CPSYS_DIAL_NOT_DISPLAY;
+	struct dial *b = calloc(1, sizeof *b);
+	if (!b)
+		return CPSYS_DIAL_NOMEM;
+	pthread_mutex_lock(&sys->mx);
+	struct vmblok *vm = sys->users;
+	while (vm && strcmp(vm->userid, userid) != 0)
+		vm = vm->next;
+	enum cpsys_dial r = CPSYS_DIAL_NOT_LOGGED_ON;
+	struct vm_graf *g = NULL;
+	if (vm) {
+		r = vaddr >= 0 ? CPSYS_DIAL_NOT_AVAILABLE : CPSYS_DIAL_NO_GRAF;
+		for (unsigned i = 0; i < VM_GRAF_MAX; i++) {
+			struct vm_graf *c = &vm->graf[i];
+			if (!c->in_use || c->bind)
+				continue;
+			if (vaddr >= 0 ? c->vaddr == (unsigned)vaddr : (!g || c->vaddr < g->vaddr))
+				g = c;
+		}
+	}
+	size_t n = 0;
+	if (g) {
+		r = CPSYS_DIAL_OK;
+		*b = (struct dial){.vm = vm, .slot = g->slot, .gen = g->gen, .vaddr = g->vaddr,
+				   .line = line, .t = t};
+		g->bind = b;
+		n = ++sys->ndialed;
+		pthread_mutex_lock(&vm->mx);
+		vm->refs++;	/* b's */
+		pthread_mutex_unlock(&vm->mx);
+	}
+	pthread_mutex_unlock(&sys->mx);
+	if (r != CPSYS_DIAL_OK) {
+		free(b);
+		return r;
+	}
+	*got = b->vaddr;
+	term_set_handler(t, on_dial_event, b);
+	cp_msg_write(t, CP_RSP_DIALED_TO, vm->userid, b->vaddr);
+	term_fullscreen(t, true);
+	struct item *it = item_new(IT_GRAF_CONN, (int)b->slot, "", 0);
+	if (it)
+		it->gen = b->gen;
+	in_put(vm, it);
+	cpsys_log(sys, "GRAF %03X DIALED TO %s DIALED = %03zu", line, vm->userid, n);
+	return CPSYS_DIAL_OK;
+}
+
+size_t cpsys_dialed(struct cpsys *sys)
+{
+	pthread_mutex_lock(&sys->mx);
+	size_t n = sys->ndialed;
+	pthread_mutex_unlock(&sys->mx);
+	return n;
+}
+
+void cpsys_set_logon(struct cpsys *sys, struct logon *l)
+{
+	sys->logon = l;
+}
+
+/* Task: a 3270 item from inq (the user's own terminal's record, or a dialed terminal's). */
+static void input_3270(struct vmblok *vm, struct item *it)
+{
+	if (it->kind == IT_REC)
+		fs_record(vm, (const uint8_t *)it->text, it->len);
+	else
+		graf_input(vm, it);
+}
+
+static bool is_3270_input(enum item_kind k)
+{
+	return k == IT_REC || k == IT_GRAF_CONN || k == IT_GRAF_GONE || k == IT_GRAF_REC;
+}
+
 /* ---- Building and ending ---- */
 
 /* Free vm, whatever its references (the last one, or the system's end). */
@@ -495,6 +1127,13 @@ static void vm_destroy(struct vmblok *vm)
 	machine_free(vm->m);
 	q_free(&vm->inq);
 	q_free(&vm->outq);
+	struct item *it;
+	while ((it = q_get(&vm->gq))) {
+		if (it->kind == IT_GRAF_DROP)
+			free(it->arg);	/* the system ends: its terminal is gone already */
+		free(it);
+	}
+	free(vm->fs.rec);
 	pthread_mutex_destroy(&vm->mx);
 	free(vm);
 }
@@ -592,6 +1231,8 @@ const char *vm_dev_kind_name(enum vm_dev_kind k)
 		return "DASD";
 	case VM_DEV_TAPE:
 		return "TAPE";
+	case VM_DEV_GRAF:
+		return "GRAF";
 	case VM_DEV_OTHER:
 		break;
 	}
@@ -899,6 +1540,10 @@ static struct vmblok *vm_build(struct cpsys *sys, const struct dir_user *u, char
 		if (u->devices[i].kind == DIR_DEV_CONSOLE && u->devices[i].u.console.spool_class)
 			vm->cs.class = u->devices[i].u.console.spool_class;
 	pthread_mutex_init(&vm->mx, NULL);
+	for (unsigned i = 0; i < VM_GRAF_MAX; i++) {
+		vm->graf[i].vm = vm;
+		vm->graf[i].slot = i;
+	}
 	struct machine_config mc = {.storage_size = (uint32_t)u->storage, .extension = true,
 				    .virtual_cpuid = true};
 	vm->m = machine_new(&mc);
@@ -910,6 +1555,13 @@ static struct vmblok *vm_build(struct cpsys *sys, const struct dir_user *u, char
 		const struct dir_device *dv = &u->devices[i];
 		if (dv->kind == DIR_DEV_SPOOL) {
 			attach_spool(vm, dv);
+			continue;
+		}
+		if (dv->kind == DIR_DEV_SPECIAL && dv->u.special.kind == DIR_SPECIAL_GRAF) {
+			/* SPECIAL vaddr 3270: a virtual 3270 for DIAL. */
+			if (vm_define_graf(vm, dv->vaddr, dv->u.special.devtype) != VM_GRAF_OK)
+				cpsys_log(sys, "%s: SPECIAL %03X %u (directory line %u) not made", vm->userid,
+					  dv->vaddr, dv->u.special.devtype, dv->line);
 			continue;
 		}
 		if (dv->kind != DIR_DEV_CONSOLE || vm->cons)
@@ -953,11 +1605,14 @@ static void on_term_event(void *owner, struct term *t, const struct term_event *
 		it = item_new(IT_ATTN, 0, "", 0);
 		break;
 	case TERM_EV_RECORD:
-		break;	/* no full-screen programs yet */
+		/* A program's screen (DIAGNOSE X'58'): the key goes to the task like a line. */
+		it = item_new(IT_REC, 0, ev->text, ev->len > REC_MAX ? REC_MAX : ev->len);
+		break;
 	case TERM_EV_DISCONNECTED:
 		it = item_new(IT_DISC, 0, "", 0);
 		pthread_mutex_lock(&sys->mx);
 		vm->t = NULL;
+		vm->scr = (struct term_screen){0};
 		pthread_mutex_unlock(&sys->mx);
 		break;
 	}
@@ -987,14 +1642,17 @@ enum vm_logon_result vm_logon(struct cpsys *sys, const struct dir_user *u, struc
 		/* Reconnect: the terminal is his again; CP mode, and what was kept is shown. */
 		vm->t = t;
 		vm->line = line;
+		term_screen(t, &vm->scr);
 		pthread_mutex_lock(&vm->mx);
 		vm->refs++;
 		/* A close meant for the old terminal (DISCONN just before the line dropped) must not
-		 * end the new one. */
+		 * end the new one; nor does a program's screen (CP's layout is the new terminal's: the
+		 * program is told with X'8E'). */
 		struct queue kept = {0};
 		struct item *old;
 		while ((old = q_get(&vm->outq))) {
-			if (old->kind == IT_CLOSE || old->kind == IT_PASSWD)
+			if (old->kind == IT_CLOSE || old->kind == IT_PASSWD || old->kind == IT_FULLSCREEN ||
+			    old->kind == IT_RECORD || old->kind == IT_READREC || old->kind == IT_DISPLAY)
 				free(old);
 			else
 				q_put(&kept, old);
@@ -1026,12 +1684,20 @@ enum vm_logon_result vm_logon(struct cpsys *sys, const struct dir_user *u, struc
 	struct logon_links ll = {.vm = vm};
 	if (sys->links && sys->vols)
 		mdisk_logon(sys->links, cpsys_directory(sys), u->userid, logon_link, &ll);
-	/* DEDICATE raddr: the real device is his while he is logged on (by volser: not yet). */
+	/* DEDICATE raddr|volser: the real device is his while he is logged on. */
 	for (size_t i = 0; i < u->ndevices; i++) {
 		const struct dir_device *dv = &u->devices[i];
 		if (dv->kind != DIR_DEV_DEDICATE)
 			continue;
-		struct rdev *r = dv->u.dedicate.by_volser ? NULL : rdev_find(sys, dv->u.dedicate.raddr);
+		struct rdev *r = NULL;
+		if (dv->u.dedicate.by_volser) {
+			for (size_t k = 0; k < sys->nrdevs && !r; k++)
+				if (vol_real_device_holds(sys->rdevs[k].type, sys->rdevs[k].argc,
+							  sys->rdevs[k].argv, dv->u.dedicate.volser))
+					r = &sys->rdevs[k];
+		} else {
+			r = rdev_find(sys, dv->u.dedicate.raddr);
+		}
 		char msg[160], owner[DIR_USERID_MAX + 1], reason[120];
 		if (!r) {
 			cp_msg_format(msg, sizeof msg, CP_MSG_DMKATS998E, dv->vaddr);
@@ -1046,6 +1712,7 @@ enum vm_logon_result vm_logon(struct cpsys *sys, const struct dir_user *u, struc
 	}
 	vm->logon_time = time(NULL);
 	vm->refs = 3;	/* task, terminal, table */
+	term_screen(t, &vm->scr);
 	vm->t = t;
 	vm->line = line;
 	pthread_mutex_lock(&sys->mx);
@@ -1156,6 +1823,8 @@ void vm_system_reset(struct vmblok *vm, bool clear)
 	static const uint8_t wait_psw[8] = {0x00, 0x02, 0, 0, 0, 0, 0, 0};
 	cpu_set_psw(machine_cpu(vm->m), wait_psw);
 	vm->mode = VM_MODE_CP;
+	fs_end(vm, true);	/* a program's screen is CP's again */
+	vm->fs.switched = false;
 }
 
 /* ---- Named saved systems ----
@@ -1393,7 +2062,8 @@ void vm_query_console(struct vmblok *vm, struct term *t)
 		cp_msg_write(t, CP_RSP_VCONS, vaddr, line, term, state);
 	else
 		cp_msg_write(t, CP_RSP_VCONS_DSC, vaddr, term, state);
-	cp_msg_write(t, CP_RSP_VCONS_SPOOL, vaddr, cs.class, cs.hold ? "HOLD" : "NOHOLD", cs.copies);
+	cp_msg_write(t, CP_RSP_VCONS_SPOOL, vaddr, cs.class, cs.cont ? "CONT" : "NOCONT",
+		     cs.hold ? "HOLD" : "NOHOLD", cs.copies);
 	if (cs.route != VSPOOL_OFF)
 		cp_msg_write(t, CP_RSP_VCONS_ROUTE, vaddr, cs.route == VSPOOL_TO ? "TO" : "FOR", cs.dest);
 }
@@ -1523,10 +2193,15 @@ static void handle_input(struct vmblok *vm, struct item *it)
 	case IT_ATTN:
 		if (it->aux == 1) {		/* reconnected: CP mode */
 			char when[64];
+			fs_end(vm, false);	/* the new terminal shows CP's screen */
+			pf_give_all(vm);
 			cp_msg_time(time(NULL), when, sizeof when);
 			cp_msg_write(&vm->proxy, CP_RSP_RECONNECTED_AT, when);
 			vm->mode = VM_MODE_CP;
+		} else if (it->aux == 2) {	/* logon, NOIPL or none */
+			pf_give_all(vm);
 		} else if (it->aux == 3) {	/* logon with the directory's IPL */
+			pf_give_all(vm);
 			const struct dir_ipl *ipl = &vm->user->ipl;
 			char cmd[80];
 			if (ipl->by_vaddr)
@@ -1535,10 +2210,12 @@ static void handle_input(struct vmblok *vm, struct item *it)
 				snprintf(cmd, sizeof cmd, "IPL %s", ipl->sysname);
 			run_command(vm, cmd);
 		} else if (it->aux == 0) {	/* the attention key: to CP */
+			fs_end(vm, true);
 			vm->mode = VM_MODE_CP;
 		}
 		break;
 	case IT_DISC:
+		fs_end(vm, false);
 		break;
 	case IT_CALL:
 		it->call(vm, it->arg);
@@ -1666,6 +2343,7 @@ static enum diag_result diagnose(struct vmblok *vm)
 		.virt_cpu_us = cpu_us,
 		.total_cpu_us = cpu_us,
 		.emsg = (enum diag_emsg)vm->proxy.emsg,
+		.display = &d58_ops,
 	};
 	enum diag_result r = diag_execute(&env, &dg);
 	if (r == DIAG_UNSUPPORTED) {
@@ -1693,11 +2371,19 @@ static void take_input(struct vmblok *vm)
 		if (!it)
 			break;
 		enum vm_mode before = vm->mode;
+		if (is_3270_input(it->kind)) {
+			/* A key on a program's screen or a dialed terminal: CP reads again only when
+			 * it took the screen back (PA1). */
+			input_3270(vm, it);
+			free(it);
+			if (vm->mode == VM_MODE_CP && before != VM_MODE_CP)
+				px_read(&vm->proxy, TERM_READ_CP, "", 0);
+			continue;
+		}
 		handle_input(vm, it);
 		free(it);
 		if (vm->ending)
 			break;
-		(void)before;
 		if (vm->mode == VM_MODE_CP)
 			px_read(&vm->proxy, TERM_READ_CP, "", 0);
 	}
@@ -1716,6 +2402,9 @@ again:
 	take_input(vm);
 	if (vm->ending) {
 		vm_conspool_close(vm, NULL, NULL);	/* LOGOFF closes the console file too */
+		for (unsigned i = 0; i < VM_GRAF_MAX; i++)	/* dialed terminals: DROP FROM */
+			if (vm->graf[i].in_use)
+				graf_release(vm, &vm->graf[i]);
 		px_close(&vm->proxy);
 		pthread_mutex_lock(&vm->sys->mx);
 		bool connected = vm->t != NULL;
@@ -1750,6 +2439,8 @@ again:
 	ran = true;
 
 	cons_retry_attention(vm);
+	fs_retry_attention(vm);
+	graf_poll(vm);
 	uint64_t budget = slice->ns / 1000u * INSNS_PER_US;
 	uint64_t t0 = mono_ns();
 	struct cpu *c = machine_cpu(vm->m);
@@ -1765,7 +2456,7 @@ again:
 	case MACHINE_EXIT_STOPPED:
 		goto again;	/* input came: take it now */
 	case MACHINE_EXIT_ENABLED_WAIT: {
-		if (cons_retry_attention(vm))
+		if (cons_retry_attention(vm) | fs_retry_attention(vm) | graf_poll(vm))
 			return DSP_READY;
 		uint64_t ns = machine_wait_ns(machine_cpu(vm->m));
 		if (ns == 0)
@@ -1786,6 +2477,11 @@ again:
 		switch (diagnose(vm)) {
 		case DIAG_DONE:
 			return DSP_READY;
+		case DIAG_WAIT:
+			/* X'58' waits for a record: nothing runs until something comes (the task is
+			 * woken by the terminal, FORCE, a command); then the DIAGNOSE runs again. */
+			atomic_store(&vm->state, VMST_VM_READ);
+			return DSP_WAIT;
 		case DIAG_LOGOFF:
 			vm->ending = true;
 			return DSP_READY;
@@ -1797,6 +2493,7 @@ again:
 		break;
 	}
 	atomic_store(&vm->state, VMST_CP_READ);
+	fs_end(vm, true);	/* CP READ: the screen is CP's */
 	px_read(&vm->proxy, TERM_READ_CP, "", 0);
 	return DSP_WAIT;
 }
@@ -2117,6 +2814,9 @@ bool vm_detach_device(struct vmblok *vm, unsigned vaddr)
 			continue;
 		if (vm->dev[i].d == vm->cons)
 			vm->cons = NULL;
+		struct vm_graf *g = vm->dev[i].kind == VM_DEV_GRAF ? graf_at(vm, vaddr) : NULL;
+		if (g)
+			graf_release(vm, g);
 		if (vm->dev[i].real)
 			rdev_release(vm->sys, vm->dev[i].raddr);
 		machine_detach_device(vm->m, (uint16_t)vaddr);
@@ -2277,6 +2977,30 @@ int cpsys_operator_command(struct cpsys *sys, struct term *out, const char *line
 	return (int)cp_cmd_execute(&ctx, line);
 }
 
+/* Server thread: the output for vm's dialed terminals (gq's items). */
+static void flush_grafs(struct cpsys *sys, struct vmblok *vm, struct queue *gq)
+{
+	struct item *it;
+	while ((it = q_get(gq))) {
+		if (it->kind == IT_GRAF_DROP) {
+			dial_drop(sys, it->arg);
+			free(it);
+			continue;
+		}
+		struct term *t = NULL;
+		pthread_mutex_lock(&sys->mx);
+		struct vm_graf *g = it->aux >= 0 && (unsigned)it->aux < VM_GRAF_MAX ? &vm->graf[it->aux] : NULL;
+		if (g && g->in_use && g->gen == it->gen && g->bind)
+			t = g->bind->t;
+		pthread_mutex_unlock(&sys->mx);
+		if (t && it->kind == IT_GRAF_WRITE)
+			term_write_record(t, it->text, it->len);
+		else if (t && it->kind == IT_GRAF_READ && it->len)
+			term_read_record(t, (enum term_record_read)it->text[0]);
+		free(it);
+	}
+}
+
 void cpsys_flush(struct cpsys *sys)
 {
 	uint64_t cnt;
@@ -2297,6 +3021,8 @@ void cpsys_flush(struct cpsys *sys)
 		vm->on_flush = false;
 		struct term *t = vm->t;
 		struct queue q = {0};
+		struct queue gq = vm->gq;	/* dialed terminals' output goes whatever vm->t is */
+		vm->gq = (struct queue){0};
 		bool dropped = false;
 		if (t) {
 			q = vm->outq;
@@ -2324,6 +3050,23 @@ void cpsys_flush(struct cpsys *sys)
 				case IT_PASSWD:
 					term_set_password(t, it->aux != 0);
 					break;
+				case IT_PF:
+					term_set_pf(t, (unsigned)it->aux & 0xFF,
+						    (enum term_pf)((unsigned)it->aux >> 8), it->text, it->len);
+					break;
+				case IT_DISPLAY:
+					term_display(t, (unsigned)it->aux & 0xFF, ((unsigned)it->aux >> 8) & 1,
+						     it->text, it->len);
+					break;
+				case IT_FULLSCREEN:
+					term_fullscreen(t, it->aux != 0);
+					break;
+				case IT_RECORD:
+					term_write_record(t, it->text, it->len);
+					break;
+				case IT_READREC:
+					term_read_record(t, (enum term_record_read)it->aux);
+					break;
 				case IT_CLOSE:
 					/* The binding ends: the terminal's reference goes. */
 					pthread_mutex_lock(&sys->mx);
@@ -2340,6 +3083,7 @@ void cpsys_flush(struct cpsys *sys)
 			}
 			free(it);
 		}
+		flush_grafs(sys, vm, &gq);
 		vm_unref(vm);	/* the flush list's reference */
 	}
 }

@@ -182,7 +182,7 @@ int vm_ipl(struct vmblok *vm, unsigned vaddr, bool clear);
 
 /* The virtual machine's devices (its console, spooled reader, punch, printer, ...). */
 enum vm_dev_kind { VM_DEV_CONSOLE, VM_DEV_READER, VM_DEV_PUNCH, VM_DEV_PRINTER, VM_DEV_DASD,
-		  VM_DEV_TAPE, VM_DEV_OTHER };
+		  VM_DEV_TAPE, VM_DEV_OTHER, VM_DEV_GRAF };
 struct chan_dev;
 struct vm_device {
 	unsigned vaddr;
@@ -193,7 +193,8 @@ struct vm_device {
 	unsigned raddr;
 };
 const struct vm_device *vm_devices(const struct vmblok *vm, size_t *n);
-/* The device kind as CP's responses name it: "CONS", "RDR", "PUN", "PRT", "DASD", "TAPE", "DEV". */
+/* The device kind as CP's responses name it: "CONS", "RDR", "PUN", "PRT", "DASD", "TAPE", "DEV",
+ * "GRAF". */
 const char *vm_dev_kind_name(enum vm_dev_kind k);
 /* The device at vaddr, or NULL. */
 struct chan_dev *vm_device(struct vmblok *vm, unsigned vaddr);
@@ -201,7 +202,8 @@ struct chan_dev *vm_device(struct vmblok *vm, unsigned vaddr);
  * table is full (the caller detaches it again). */
 bool vm_add_device(struct vmblok *vm, unsigned vaddr, enum vm_dev_kind kind, unsigned devtype,
 		   struct chan_dev *d);
-/* DETACH: remove the device at vaddr from the machine (and its minidisk link). */
+/* DETACH: remove the device at vaddr from the machine (and its minidisk link; a GRAF's dialed
+ * terminal is dropped: DROP FROM userid vaddr, and back to the logon screen). */
 bool vm_detach_device(struct vmblok *vm, unsigned vaddr);
 /*
  * The next line the user types goes to fn (on the task) instead of to CP's command language or the
@@ -235,6 +237,7 @@ enum vm_nss_status vm_ipl_nss(struct vmblok *vm, const char *name, char *why, si
  */
 struct vm_conspool {
 	bool start, noterm;
+	bool cont;			/* CONT: CLOSE CONSOLE is ignored (SPOOL CONSOLE CLOSE is not) */
 	char class;			/* default T, or the directory's CONSOLE class */
 	unsigned copies;
 	bool hold;
@@ -252,6 +255,49 @@ enum spool_status vm_conspool_close(struct vmblok *vm, const struct vspool_close
 void vm_system_reset(struct vmblok *vm, bool clear);
 /* QUERY VIRTUAL CONSOLE's lines, on t. */
 void vm_query_console(struct vmblok *vm, struct term *t);
+
+/*
+ * ---- 3270 displays (vm.c's "3270" sections; cmd_graf.c, logon.c and cmd_msg.c use them) ----
+ *
+ * PF KEYS (SET PFnn) belong to the VMBLOK: vm_set_pf() keeps the key and gives it to the user's
+ * terminal (term_set_pf; a line terminal ignores it); every key, set or not, is given again to a
+ * terminal at logon and at reconnect. Task only. text is ISO 8859-1, at most VM_PF_TEXT_MAX.
+ */
+#define VM_PF_TEXT_MAX	120
+void vm_set_pf(struct vmblok *vm, unsigned key, enum term_pf how, const char *text);
+/* Key 1-24: how it is set (TERM_PF_UNSET when not) and its text into text[VM_PF_TEXT_MAX + 1]. */
+enum term_pf vm_pf(const struct vmblok *vm, unsigned key, char *text);
+
+/*
+ * VIRTUAL 3270s (GRAF): a machine/dev_3270.h device the guest drives with its own channel
+ * programs, and that a terminal which is not logged on reaches with DIAL. SPECIAL vaddr 3270 (also
+ * 3277, 3158) in the directory makes one at logon, DEFINE GRAF later (vm_define_graf(), task).
+ * Each reports model 2 (24 x 80), whatever terminal dials it: a guest that wants more asks the
+ * terminal with a query (WSF), which passes through. While a terminal is dialed, what the guest
+ * writes goes to it (term_write_record), its reads ask it (term_read_record), its keys come back as
+ * attention interruptions with the record kept for the guest's Read Modified. DETACH, LOGOFF and
+ * FORCE give the terminal DROP FROM userid vaddr and the logon screen again; the terminal leaving
+ * makes the device not ready (intervention required).
+ */
+enum vm_graf_status { VM_GRAF_OK, VM_GRAF_EXISTS, VM_GRAF_FULL, VM_GRAF_FAILED };
+enum vm_graf_status vm_define_graf(struct vmblok *vm, unsigned vaddr, unsigned devtype);
+/* QUERY VIRTUAL's line for the GRAF at vaddr: "GRAF vaddr ON DEV line" while a terminal is dialed
+ * (line: its address), "GRAF vaddr NOT READY" otherwise. False when vaddr is no GRAF. Task. */
+bool vm_graf_query(struct vmblok *vm, unsigned vaddr, char *line, size_t len);
+
+/* DIAL userid [vaddr] (server thread, from the logon dialogue): give terminal t (at address line)
+ * to userid's first free virtual 3270, or to the one at vaddr (vaddr < 0: the first free). On OK
+ * t belongs to the virtual machine from now on (its handler is CP's; *got is the address): it was
+ * told DIALED TO userid vaddr and went full screen. Otherwise nothing changed. */
+enum cpsys_dial { CPSYS_DIAL_OK, CPSYS_DIAL_NOT_LOGGED_ON, CPSYS_DIAL_NO_GRAF,
+		  CPSYS_DIAL_NOT_AVAILABLE, CPSYS_DIAL_NOT_DISPLAY, CPSYS_DIAL_NOMEM };
+enum cpsys_dial cpsys_dial(struct cpsys *sys, struct term *t, unsigned line, const char *userid,
+			   int vaddr, unsigned *got);
+/* Terminals dialed to virtual 3270s now (QUERY USERS' "nnn DIALED"). Any thread. */
+size_t cpsys_dialed(struct cpsys *sys);
+/* Where dropped terminals go back to (logon_new() registers itself; NULL: they are closed). */
+struct logon;
+void cpsys_set_logon(struct cpsys *sys, struct logon *l);
 
 /* One logged-on user, for QUERY USERS / NAMES and the operator's panel. */
 struct cpsys_user_info {

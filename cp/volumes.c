@@ -20,6 +20,7 @@
 
 #include "cp/directory.h"
 #include "lib/ebcdic.h"
+#include "machine/devices.h"
 
 struct vol_entry {
 	struct vol_info info;
@@ -227,6 +228,35 @@ static bool open_one(const char *file, struct vol_entry *e, struct vol_problems 
 	}
 	e->info.file = e->file;
 	return true;
+}
+
+/* ---- DEDICATE vaddr volser ---- */
+
+bool vol_real_device_holds(const char *type, int argc, char *const argv[], const char *volser)
+{
+	char want[VOL_VOLSER_MAX + 1], have[VOL_VOLSER_MAX + 1];
+	const struct device_type *dt = type ? devices_find(type) : NULL;
+	if (!dt || dt->class != DEVICE_DASD || argc < 1 || !argv[0] || !volser || !volser_norm(volser, want))
+		return false;
+	struct dasd_where w;
+	memset(&w, 0, sizeof w);
+	struct ckd *c = NULL;
+	enum dasd_status s = ckd_open(argv[0], true, &c, &w);
+	if (s == DASD_OK) {
+		struct dasd_label l;
+		bool ok = dasd_ckd_read_label(c, &l) == DASD_OK && volser_norm(l.volser, have);
+		ckd_close(c);
+		return ok && strcmp(have, want) == 0;
+	}
+	if (s != DASD_E_BAD_ID && s != DASD_E_SHORT_HEADER)
+		return false;
+	struct fba *f = NULL;
+	memset(&w, 0, sizeof w);
+	if (fba_open(argv[0], true, &f, &w) != DASD_OK)
+		return false;
+	bool ok = fba_label(f, have) == DASD_OK;
+	fba_close(f);
+	return ok && strcmp(have, want) == 0;
 }
 
 static void close_entry(struct vol_entry *e)

@@ -123,6 +123,16 @@ enum vol_status vol_create(const char *dir, const char *volser, const char *type
 enum vol_status vol_create_starter(const char *dir, const struct directory *d, unsigned *made,
 				   struct vol_problems *pr);
 
+/*
+ * DEDICATE vaddr volser (cp/directory.h: a dir_dedicate by volser): does the real device of the
+ * system's DEVICES file with this type and these arguments (Hercules' statement: argv[0] is the
+ * image) hold volume volser? True when type is a DASD type of machine/devices.h and the image, CKD
+ * or FBA, carries that VOL1 label (any case; trailing blanks ignored). The image is opened
+ * read-only for the look and closed again; a missing, corrupt or unlabelled one is simply false.
+ * Any thread.
+ */
+bool vol_real_device_holds(const char *type, int argc, char *const argv[], const char *volser);
+
 /* The device type number a directory writes for a geometry entry: "3330-11" -> 3330. */
 unsigned vol_devtype(const struct dasd_geom *g);
 

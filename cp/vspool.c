@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cp/message.h"
+#include "lib/ebcdic.h"
 #include "machine/channel.h"
 
 #define CARD		80
@@ -410,6 +411,24 @@ void vspool_set_ready(struct chan_dev *d, bool ready)
 	v->notready = !ready;
 	if (ready && !was)
 		chan_dev_post_status(d, UNIT_DE);
+}
+
+enum spool_status vspool_print_line(struct chan_dev *d, const char *text)
+{
+	struct vspool *v = chan_dev_priv(d);
+	if (v->kind != VSPOOL_PRINTER || !text)
+		return SPOOL_ERR_ARG;
+	uint8_t line[PRINT_POSITIONS];
+	size_t n = strlen(text);
+	if (n > sizeof line)
+		n = sizeof line;
+	ascii_to_ebcdic_buf(line, text, n);
+	if (!v->w) {
+		enum spool_status st = open_output(v);
+		if (st != SPOOL_OK)
+			return st;
+	}
+	return spool_write(v->w, 0x09, line, n);	/* write, then space a line */
 }
 
 unsigned vspool_open_id(const struct chan_dev *d)

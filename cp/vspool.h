@@ -107,6 +107,15 @@ struct vspool_close {
 enum spool_status vspool_close(struct chan_dev *d, const struct vspool_close *o,
 			       struct spool_file_info *closed, char *resp, size_t len);
 
+/*
+ * CP's own line on a virtual printer (TRACE ... PRINTER): text (ASCII, translated; at most 132
+ * characters, the rest cut) becomes a record of the printer's open file, written with X'09'
+ * (write, then space a line), the file opened with the device's SPOOL settings at its first
+ * record as for the guest's writes: CP's and the guest's lines share one file, as in VM/370, and
+ * CLOSE ends it. NOTREADY does not stop it. SPOOL_ERR_ARG: d is not a printer.
+ */
+enum spool_status vspool_print_line(struct chan_dev *d, const char *text);
+
 /* The spoolid of the file open on the device, 0 if none. */
 unsigned vspool_open_id(const struct chan_dev *d);
 

@@ -63,6 +63,9 @@ struct chan_dev {
 	bool defer_req;       /* the device asked to defer the command it is executing */
 	bool deferred;        /* waiting for chan_dev_ready() to run the CCW at defer_ccw again */
 	uint32_t defer_ccw;
+	/* ---- The device's ready switch (chan_dev_set_ready): not a subchannel state, so neither
+	 * I/O reset nor a halt changes it. ---- */
+	bool not_ready;
 	/* The CSW to present (state SCH_PENDING). */
 	uint8_t csw_cc;
 	uint32_t csw_ccw;
@@ -335,6 +338,26 @@ static uint8_t ccw_move(struct chan_dev *d, const struct ccw *w, uint32_t off, u
  * Channel-program execution.
  */
 
+/* Sense (X'04', and X'14', X'24', ... with modifier bits) and sense ID (X'E4'): the commands a
+ * not-ready device still takes. */
+static bool is_sense(uint8_t cmd)
+{
+	return (cmd & 0x0F) == 0x04;
+}
+
+/* After a basic sense (not sense ID) executed on a not-ready device: its sense bytes say
+ * intervention required, whatever the model keeps. */
+static void not_ready_sense(const struct chan_dev *d, uint8_t cmd, uint8_t *buf, uint32_t *len,
+			    uint32_t room)
+{
+	if (!d->not_ready || cmd == 0xE4 || room == 0)
+		return;
+	if (*len == 0 || *len > room)
+		*len = *len ? room : 1;
+	memset(buf, 0, *len);
+	buf[0] = SENSE_INTREQ;
+}
+
 static bool is_read(uint8_t cmd)
 {
 	return (cmd & 3) == 2 || (cmd & 0x0F) == 0x04 || (cmd & 0x0F) == 0x0C;
@@ -413,6 +436,13 @@ static void run_command(struct chan_dev *d, const struct ccw *first, int *budget
 		ccw_check(d, first->addr, CHAN_PROG, first->count);
 		return;
 	}
+	if (d->not_ready && !is_sense(first->cmd)) {
+		/* Not ready: unit check in the initial status, before any data moves; the model is
+		 * not asked. The first command of a program so ends it with SIO's CC 1 (the CSW
+		 * stored at once); a chained one ends it with an interruption. */
+		end_program(d, first->addr, UNIT_UC, 0, first->count);
+		return;
+	}
 	struct ccw *seg = cs->seg;
 	unsigned nseg = 0;
 	uint32_t total = 0;
@@ -481,6 +511,8 @@ static void run_command(struct chan_dev *d, const struct ccw *first, int *budget
 
 	uint32_t len = total;
 	uint8_t unit = d->ops->execute(d, first->cmd, buf, &len);
+	if (is_sense(first->cmd) && !d->defer_req)
+		not_ready_sense(d, first->cmd, buf, &len, total);
 	if (d->defer_req) {
 		/* Not yet: the subchannel stays working, the command runs again when the device is
 		 * ready. Nothing moved; the status is ignored. */
@@ -606,6 +638,19 @@ void chan_dev_ready(struct chan_dev *d)
 bool chan_dev_deferred(const struct chan_dev *d)
 {
 	return d->deferred && d->state == SCH_WORKING;
+}
+
+void chan_dev_set_ready(struct chan_dev *d, bool ready)
+{
+	bool was = !d->not_ready;
+	d->not_ready = !ready;
+	if (ready && !was)
+		chan_dev_post_status(d, UNIT_DE);
+}
+
+bool chan_dev_is_ready(const struct chan_dev *d)
+{
+	return !d->not_ready;
 }
 
 bool chan_dev_post_status(struct chan_dev *d, uint8_t unit)
@@ -929,6 +974,7 @@ static void ipl_sense(struct chan_dev *d, struct machine_ipl_csw *out)
 	uint32_t len = sizeof out->sense;
 	memset(out->sense, 0, sizeof out->sense);
 	d->ops->execute(d, 0x04, out->sense, &len);
+	not_ready_sense(d, 0x04, out->sense, &len, sizeof out->sense);
 	out->sense_len = len < sizeof out->sense ? len : (uint32_t)sizeof out->sense;
 }
 
@@ -1000,7 +1046,9 @@ enum machine_io_status machine_io_sync(struct machine *m, uint16_t addr, uint32_
 	return clean ? MACHINE_IO_OK : MACHINE_IO_STATUS;
 }
 
-enum machine_ipl_status machine_ipl(struct machine *m, uint16_t addr, struct machine_ipl_csw *csw)
+/* The IPL of machine_ipl() and chan_ipl_program(): the resets, the program (the implied Read
+ * IPL CCW when ccw is UINT32_MAX, else the one at ccw), its status, the PSW. */
+static enum machine_ipl_status ipl(struct machine *m, uint16_t addr, uint32_t ccw, struct machine_ipl_csw *csw)
 {
 	struct cpu *c = machine_cpu(m);
 	struct machine_ipl_csw scratch;
@@ -1015,12 +1063,18 @@ enum machine_ipl_status machine_ipl(struct machine *m, uint16_t addr, struct mac
 	if (!d)
 		return MACHINE_IPL_NOT_OPERATIONAL;
 
-	/* The implied CCW at location 0, then chaining from location 8. */
-	const struct ccw implied = { .addr = 0, .cmd = 0x02, .data = 0, .flags = CCW_CC | CCW_SLI,
-				     .count = 24 };
-	host_program_begin(d, 0, 0);
-	int budget = CHAN_CCWS_PER_STEP;
-	run_command(d, &implied, &budget);
+	if (ccw == UINT32_MAX) {
+		/* The implied CCW at location 0, then chaining from location 8. */
+		const struct ccw implied = { .addr = 0, .cmd = 0x02, .data = 0, .flags = CCW_CC | CCW_SLI,
+					     .count = 24 };
+		host_program_begin(d, 0, 0);
+		int budget = CHAN_CCWS_PER_STEP;
+		run_command(d, &implied, &budget);
+	} else {
+		host_program_begin(d, 0, ccw);
+		if (ccw & 7)
+			ccw_check(d, d->ccw_addr - 8, CHAN_PROG, 0);
+	}
 	/* The ending status is the IPL's: it is not presented as an interruption. */
 	if (!host_program_end(d, csw))
 		return MACHINE_IPL_NO_END;
@@ -1051,6 +1105,17 @@ enum machine_ipl_status machine_ipl(struct machine *m, uint16_t addr, struct mac
 	else
 		put_be16(real_ptr(c, 2), addr);
 	return MACHINE_IPL_OK;
+}
+
+enum machine_ipl_status machine_ipl(struct machine *m, uint16_t addr, struct machine_ipl_csw *csw)
+{
+	return ipl(m, addr, UINT32_MAX, csw);
+}
+
+enum machine_ipl_status chan_ipl_program(struct machine *m, uint16_t addr, uint32_t ccw,
+					 struct machine_ipl_csw *csw)
+{
+	return ipl(m, addr, ccw & AMASK, csw);
 }
 
 uint8_t chan_common_command(uint8_t cmd, uint8_t *sense, uint8_t *buf, uint32_t *len)

@@ -107,9 +107,29 @@ uint16_t chan_dev_addr(const struct chan_dev *d);
 void chan_dev_defer(struct chan_dev *d);
 void chan_dev_ready(struct chan_dev *d);
 bool chan_dev_deferred(const struct chan_dev *d);
+/*
+ * The device's ready switch (the operator's, or CP's NOTREADY and READY commands). While a device
+ * is not ready the channel answers for it: every command except sense and sense ID ends with unit
+ * check in the initial status (the first command of a program: SIO's CC 1 with the CSW stored;
+ * a chained one: an interruption), and a sense gives intervention required (byte 0 X'40', the
+ * other bytes of the model's sense zero); the model sees sense and sense ID only. Becoming ready
+ * posts device end (ignored, as by chan_dev_post_status, while the device is busy or has status
+ * pending). I/O reset does not change the switch. Devices start ready. On the machine's thread.
+ */
+void chan_dev_set_ready(struct chan_dev *d, bool ready);
+bool chan_dev_is_ready(const struct chan_dev *d);
 /* Unsolicited status (e.g. attention) from an idle device: becomes a pending I/O interruption.
  * Ignored (returns false) while the device is working or already has status pending. */
 bool chan_dev_post_status(struct chan_dev *d, uint8_t unit);
+
+/*
+ * An IPL whose first channel program is the one at absolute address ccw (key 0) instead of the
+ * implied Read IPL CCW: the host places it in storage first (CP's IPL vaddr cylno: seek to the
+ * cylinder, search record 1, read its 24 bytes at 0 with command chaining, TIC to 8). Otherwise
+ * as machine_ipl(): the resets, the ending status checked, the PSW loaded from location 0.
+ */
+enum machine_ipl_status chan_ipl_program(struct machine *m, uint16_t addr, uint32_t ccw,
+					 struct machine_ipl_csw *csw);
 
 /* For cpu.c: release the channel and every device when the machine is freed. */
 void chan_free(struct machine *m);

@@ -3,7 +3,8 @@
  *
  * Each test plays the client: it feeds a session bytes and compares what the session sends and
  * the events it delivers with what the RFCs (854, 856, 857, 858, 885, 1073, 1091, 1143, 1576)
- * say. The fuzz test at the end feeds random and telnet-shaped byte strings in random pieces,
+ * say; the TN3270E (RFC 2355) cases replay what s3270 4.1 sends, byte for byte. The fuzz test at
+ * the end feeds random and telnet-shaped byte strings in random pieces,
  * mixed with random calls, checks every event against the engine's promises and parses all the
  * output with a second libtelnet as a client would. CAMBRIDGE_FUZZ_SEED and CAMBRIDGE_FUZZ_CASES
  * override its fixed seed and case count.
@@ -46,6 +47,7 @@ struct rec_event {
 	unsigned width, height;
 	enum tn_close_reason reason;
 	char ttype[TN_TTYPE_MAX + 1];
+	enum tn_mode mode;	/* tn_mode() when the event was delivered */
 };
 
 struct rec_term_event {
@@ -69,6 +71,7 @@ struct cap {
 	bool free_on_line;	/* tn_free() from the handler at the first line */
 	bool close_on_term_line;	/* term_close() from the term handler at the first line */
 	bool free_on_closed;	/* like a server: free term and session at TN_EV_CLOSED */
+	bool close_on_ttype;	/* tn_close() from the handler at TN_EV_TTYPE */
 };
 
 static void cap_send(void *ctx, const char *bytes, size_t len)
@@ -106,8 +109,13 @@ static void cap_event(void *ctx, struct tn_session *s, const struct tn_event *ev
 	r->height = ev->height;
 	r->reason = ev->reason;
 	snprintf(r->ttype, sizeof r->ttype, "%s", tn_ttype(s));
+	r->mode = tn_mode(s);
 	if (c->term)
 		term_line_event(c->term, ev);
+	if (c->close_on_ttype && ev->type == TN_EV_TTYPE) {
+		c->close_on_ttype = false;
+		tn_close(s);
+	}
 	if (c->free_on_closed && ev->type == TN_EV_CLOSED) {
 		term_line_free(c->term);
 		c->term = NULL;
@@ -229,11 +237,11 @@ static void expect_event(struct cap *c, size_t i, enum tn_event_type type)
 
 /* ---- opening negotiation ---- */
 
-START_TEST(test_new_asks_for_ttype_and_naws)
+START_TEST(test_new_offers_tn3270e_asks_for_ttype_and_naws)
 {
 	struct cap c;
 	cap_open(&c, NULL);
-	expect_out(&c, LIT(IAC DO "\x18" IAC DO "\x1f"));
+	expect_out(&c, LIT(IAC DO "\x28" IAC DO "\x18" IAC DO "\x1f"));
 	expect_nev(&c, 0);
 	ck_assert(!tn_ttype_known(c.s));
 	ck_assert_str_eq(tn_ttype(c.s), "");
@@ -250,7 +258,7 @@ START_TEST(test_new_server_echo_also_offers_will_echo_will_sga)
 	cfg.server_echo = true;
 	struct cap c;
 	cap_open(&c, &cfg);
-	expect_out(&c, LIT(IAC DO "\x18" IAC DO "\x1f" IAC WILL "\x01" IAC WILL "\x03"));
+	expect_out(&c, LIT(IAC DO "\x28" IAC DO "\x18" IAC DO "\x1f" IAC WILL "\x01" IAC WILL "\x03"));
 	/* The client agrees: nothing to answer (RFC 1143), both options on. */
 	feed(&c, LIT(IAC DO "\x01" IAC DO "\x03"));
 	expect_out(&c, "", 0);
@@ -917,6 +925,511 @@ START_TEST(test_3270_dropped_later_is_3270_off)
 }
 END_TEST
 
+/* ---- TN3270E (RFC 2355) ---- */
+
+/* Option 40 and its subnegotiation codes, as on the wire. */
+#define TN3270E		"\x28"
+#define E_SB		IAC SB TN3270E
+#define DEVTYPE		"\x02"
+#define FUNCTIONS	"\x03"
+#define E_IS		"\x04"
+#define E_REASON	"\x05"
+#define E_REJECT	"\x06"
+#define E_REQUEST	"\x07"
+#define E_SEND		"\x08"
+#define E_CONNECT	"\x01"
+#define E_ASSOCIATE	"\x00"
+#define HDR_3270(seq)	"\x00\x00\x00\x00" seq	/* 3270-DATA, no flags, sequence 00 xx */
+
+/* A session whose TN3270E device name is CAMB0001 (configured in small letters). */
+static void e_open(struct cap *c)
+{
+	struct tn_config cfg;
+	tn_config_init(&cfg);
+	cfg.device_name = "camb0001";
+	cap_open(c, &cfg);
+	expect_out(c, LIT(IAC DO TN3270E IAC DO "\x18" IAC DO "\x1f"));
+}
+
+/* s3270's answers to the opening, then its device type (as s3270 4.1 sends them). */
+static void e_s3270_device_type(struct cap *c, void (*feeder)(struct cap *, const char *, size_t))
+{
+	feeder(c, LIT(IAC WILL TN3270E IAC WILL "\x18" IAC WILL "\x1f"
+		      IAC SB "\x1f\x00\x50\x00\x2b" IAC SE));
+	expect_out(c, LIT(E_SB E_SEND DEVTYPE IAC SE IAC SB "\x18\x01" IAC SE));
+	feeder(c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3278-4-E" IAC SE
+		      IAC SB "\x18\x00" "IBM-3279-4-E" IAC SE));
+	expect_out(c, LIT(E_SB DEVTYPE E_IS "IBM-3278-4-E" E_CONNECT "CAMB0001" IAC SE));
+}
+
+/* A session in TN3270E mode as s3270 gets there; events forgotten. */
+static void e_bound(struct cap *c)
+{
+	e_open(c);
+	e_s3270_device_type(c, feed);
+	feed(c, LIT(E_SB FUNCTIONS E_REQUEST "\x00\x02\x04" IAC SE));
+	expect_out(c, LIT(E_SB FUNCTIONS E_REQUEST IAC SE));
+	feed(c, LIT(E_SB FUNCTIONS E_IS IAC SE));
+	expect_out(c, "", 0);
+	ck_assert(tn_tn3270e(c->s));
+	cap_clear_events(c);
+}
+
+START_TEST(test_tn3270e_s3270_transcript_byte_by_byte)
+{
+	struct cap c;
+	e_open(&c);
+	e_s3270_device_type(&c, feed_bytewise);
+	/* Only the window size so far: the terminal type waits for the end of TN3270E. */
+	expect_nev(&c, 1);
+	expect_event(&c, 0, TN_EV_WINDOW);
+	ck_assert(!tn_ttype_known(c.s));
+	ck_assert(!tn_tn3270e(c.s));
+	/* s3270 asks for BIND-IMAGE, RESPONSES, SYSREQ; we support none: REQUEST the empty set. */
+	feed_bytewise(&c, LIT(E_SB FUNCTIONS E_REQUEST "\x00\x02\x04" IAC SE));
+	expect_out(&c, LIT(E_SB FUNCTIONS E_REQUEST IAC SE));
+	expect_nev(&c, 1);
+	feed_bytewise(&c, LIT(E_SB FUNCTIONS E_IS IAC SE));
+	expect_out(&c, "", 0);
+	expect_nev(&c, 3);
+	expect_event(&c, 1, TN_EV_TTYPE);
+	ck_assert_str_eq(c.ev[1].ttype, "IBM-3278-4-E");
+	ck_assert_int_eq(c.ev[1].mode, TN_MODE_3270);	/* a 3270 already when the type arrives */
+	expect_event(&c, 2, TN_EV_3270_ON);
+	ck_assert(tn_tn3270e(c.s));
+	ck_assert_str_eq(tn_device_name(c.s), "CAMB0001");
+	ck_assert_str_eq(tn_ttype(c.s), "IBM-3278-4-E");
+	ck_assert_uint_eq(tn_deadline(c.s), TN_NEVER);
+	/* BINARY and EOR are implied, not negotiated; tn_start_3270 has nothing to do. */
+	ck_assert(!tn_remote_option(c.s, TN_OPT_BINARY));
+	ck_assert(tn_remote_option(c.s, TN_OPT_TN3270E));
+	ck_assert(tn_start_3270(c.s));
+	ck_assert(!tn_ttype_request(c.s));
+	expect_out(&c, "", 0);
+	/* Records: our 3270-DATA header counts up; s3270's Enter arrives with its header. */
+	ck_assert(tn_send_record(c.s, LIT("\xf5\xc3\x11\x40\x40\xc8\xc5\xd3\xd3\xd6")));
+	expect_out(&c, LIT(HDR_3270("\x00") "\xf5\xc3\x11\x40\x40\xc8\xc5\xd3\xd3\xd6" IAC EOR));
+	ck_assert(tn_send_record(c.s, LIT("\xf1\xc2")));
+	expect_out(&c, LIT(HDR_3270("\x01") "\xf1\xc2" IAC EOR));
+	feed_bytewise(&c, LIT("\x00\x00\x00\x00\x00" "\x7d\x40\x40\xc8\xc5\xd3\xd3\xd6" IAC EOR));
+	expect_nev(&c, 4);
+	expect_event(&c, 3, TN_EV_RECORD);
+	ck_assert_uint_eq(c.ev[3].len, 8);
+	ck_assert(memcmp(c.ev[3].data, "\x7d\x40\x40\xc8\xc5\xd3\xd3\xd6", 8) == 0);
+	/* A late terminal-type answer changes nothing: the device type is the terminal type. */
+	feed(&c, LIT(IAC SB "\x18\x00" "XTERM" IAC SE));
+	expect_nev(&c, 4);
+	ck_assert_str_eq(tn_ttype(c.s), "IBM-3278-4-E");
+	cap_done(&c);
+}
+END_TEST
+
+START_TEST(test_tn3270e_no_tn3270e_offers_as_before_and_refuses)
+{
+	struct tn_config cfg;
+	tn_config_init(&cfg);
+	cfg.no_tn3270e = true;
+	struct cap c;
+	cap_open(&c, &cfg);
+	expect_out(&c, LIT(IAC DO "\x18" IAC DO "\x1f"));
+	feed(&c, LIT(IAC WILL TN3270E));
+	expect_out(&c, LIT(IAC DONT TN3270E));
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3278-2" IAC SE));
+	expect_out(&c, "", 0);
+	ck_assert(!tn_tn3270e(c.s));
+	ck_assert_str_eq(tn_device_name(c.s), "");
+	cap_done(&c);
+}
+END_TEST
+
+START_TEST(test_tn3270e_device_type_rejects_then_retry)
+{
+	struct cap c;
+	e_open(&c);
+	feed(&c, LIT(IAC WILL TN3270E));
+	expect_out(&c, LIT(E_SB E_SEND DEVTYPE IAC SE));
+	static const struct {
+		const char *req;
+		size_t n;
+		const char *reason;
+	} bad[] = {
+		{ LIT("IBM-3287-1"), "\x04" },				/* a printer */
+		{ LIT("IBM-3278-6"), "\x04" },
+		{ LIT(""), "\x04" },
+		{ LIT("IBM-3277-2-E"), "\x04" },
+		{ LIT("IBM-3278-2" E_CONNECT "LU0042"), "\x03" },	/* INV-NAME */
+		{ LIT("IBM-3278-2" E_CONNECT), "\x03" },
+		{ LIT("IBM-3278-2" E_CONNECT "CAMB00011"), "\x03" },
+	};
+	char msg[64];
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		size_t n = 0;
+		memcpy(msg, E_SB DEVTYPE E_REQUEST, 5);
+		n = 5;
+		memcpy(msg + n, bad[k].req, bad[k].n);
+		n += bad[k].n;
+		memcpy(msg + n, IAC SE, 2);
+		feed(&c, msg, n + 2);
+		char want[] = E_SB DEVTYPE E_REJECT E_REASON "?" IAC SE;
+		want[6] = bad[k].reason[0];
+		expect_out(&c, want, sizeof want - 1);
+	}
+	expect_nev(&c, 0);
+	/* The last try of eight: accepted, any case, CONNECT to our own name. */
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "ibm-3279-2-e" E_CONNECT "Camb0001" IAC SE));
+	expect_out(&c, LIT(E_SB DEVTYPE E_IS "IBM-3279-2-E" E_CONNECT "CAMB0001" IAC SE));
+	/* A second request after IS is not expected: ignored. */
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3278-2" IAC SE));
+	expect_out(&c, "", 0);
+	/* An empty function list is agreed at once. */
+	feed(&c, LIT(E_SB FUNCTIONS E_REQUEST IAC SE));
+	expect_out(&c, LIT(E_SB FUNCTIONS E_IS IAC SE));
+	expect_nev(&c, 2);
+	expect_event(&c, 0, TN_EV_TTYPE);
+	ck_assert_str_eq(c.ev[0].ttype, "IBM-3279-2-E");
+	expect_event(&c, 1, TN_EV_3270_ON);
+	cap_done(&c);
+
+	/* ASSOCIATE is for printers; then eight rejects in all give TN3270E up. */
+	e_open(&c);
+	feed(&c, LIT(IAC WILL TN3270E));
+	cap_clear_out(&c);
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3278-2" E_ASSOCIATE "CAMB0001" IAC SE));
+	expect_out(&c, LIT(E_SB DEVTYPE E_REJECT E_REASON "\x02" IAC SE));
+	for (int k = 0; k < 6; k++) {
+		feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3287-1" IAC SE));
+		expect_out(&c, LIT(E_SB DEVTYPE E_REJECT E_REASON "\x04" IAC SE));
+	}
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3287-1" IAC SE));
+	expect_out(&c, LIT(E_SB DEVTYPE E_REJECT E_REASON "\x04" IAC SE IAC DONT TN3270E));
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3278-2" IAC SE));	/* too late */
+	expect_out(&c, "", 0);
+	feed(&c, LIT(IAC WONT TN3270E));
+	expect_out(&c, "", 0);
+	ck_assert(!tn_remote_option(c.s, TN_OPT_TN3270E));
+	expect_nev(&c, 0);
+	cap_done(&c);
+}
+END_TEST
+
+START_TEST(test_tn3270e_reject_then_wont_falls_back_to_tn3270)
+{
+	/* What s3270 does with REJECT INV-DEVICE-TYPE: WONT TN3270E at once. */
+	struct cap c;
+	e_open(&c);
+	feed(&c, LIT(IAC WILL TN3270E IAC WILL "\x18"));
+	expect_out(&c, LIT(E_SB E_SEND DEVTYPE IAC SE IAC SB "\x18\x01" IAC SE));
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3287-1" IAC SE
+		     IAC SB "\x18\x00" "IBM-3278-2" IAC SE));
+	expect_out(&c, LIT(E_SB DEVTYPE E_REJECT E_REASON "\x04" IAC SE));
+	expect_nev(&c, 0);		/* the terminal type is held */
+	feed(&c, LIT(IAC WONT TN3270E));
+	expect_out(&c, LIT(IAC DONT TN3270E));
+	expect_nev(&c, 1);
+	expect_event(&c, 0, TN_EV_TTYPE);
+	ck_assert_str_eq(c.ev[0].ttype, "IBM-3278-2");
+	ck_assert_int_eq(c.ev[0].mode, TN_MODE_LINE);
+	ck_assert(!tn_tn3270e(c.s));
+	/* Plain TN3270 from here, records without headers. */
+	cap_clear_events(&c);
+	ck_assert(tn_start_3270(c.s));
+	expect_out(&c, LIT(IAC DO "\x19" IAC WILL "\x19" IAC DO "\x00" IAC WILL "\x00"));
+	feed(&c, LIT(IAC WILL "\x19" IAC DO "\x19" IAC WILL "\x00" IAC DO "\x00"));
+	expect_nev(&c, 1);
+	expect_event(&c, 0, TN_EV_3270_ON);
+	ck_assert(tn_send_record(c.s, LIT("\xf5\xc3")));
+	expect_out(&c, LIT("\xf5\xc3" IAC EOR));
+	feed(&c, LIT("\x7d\x40" IAC EOR));
+	expect_event(&c, 1, TN_EV_RECORD);
+	ck_assert_uint_eq(c.ev[1].len, 2);
+	/* A WILL TN3270E now is refused: the session is routed. */
+	feed(&c, LIT(IAC WILL TN3270E));
+	expect_out(&c, LIT(IAC DONT TN3270E));
+	cap_done(&c);
+}
+END_TEST
+
+START_TEST(test_tn3270e_refused_is_plain_tn3270_as_before)
+{
+	struct cap c;
+	e_open(&c);
+	feed(&c, LIT(IAC WONT TN3270E));
+	expect_out(&c, "", 0);		/* a refusal of our DO is not answered */
+	expect_nev(&c, 0);
+	to_3270(&c);
+	ck_assert(!tn_tn3270e(c.s));
+	ck_assert(tn_send_record(c.s, LIT("\xf5")));
+	expect_out(&c, LIT("\xf5" IAC EOR));
+	cap_done(&c);
+}
+END_TEST
+
+START_TEST(test_tn3270e_unanswered_is_given_up_at_the_ttype_answer)
+{
+	/* A client that ignores option 40 but answers TTYPE gets its type at once. */
+	struct cap c;
+	e_open(&c);
+	ttype_exchange(&c, LIT("IBM-3278-2"));
+	expect_nev(&c, 1);
+	ck_assert_str_eq(c.ev[0].ttype, "IBM-3278-2");
+	expect_out(&c, "", 0);
+	feed(&c, LIT(IAC WILL TN3270E));	/* late: refused (RFC 1143 queue) */
+	expect_out(&c, LIT(IAC DONT TN3270E));
+	feed(&c, LIT(IAC WONT TN3270E));
+	expect_out(&c, "", 0);
+	expect_nev(&c, 1);
+	cap_done(&c);
+}
+END_TEST
+
+START_TEST(test_tn3270e_wait_runs_out_mid_negotiation)
+{
+	struct cap c;
+	e_open(&c);
+	feed(&c, LIT(IAC WILL TN3270E IAC WILL "\x18"));
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3278-2" IAC SE));
+	feed(&c, LIT(IAC SB "\x18\x00" "IBM-3278-2" IAC SE));
+	cap_clear_out(&c);
+	expect_nev(&c, 0);
+	tn_tick(c.s, 1000 + TN_DEFAULT_TTYPE_WAIT);
+	expect_out(&c, LIT(IAC DONT TN3270E));
+	expect_nev(&c, 1);
+	expect_event(&c, 0, TN_EV_TTYPE);
+	ck_assert_str_eq(c.ev[0].ttype, "IBM-3278-2");	/* the held answer */
+	ck_assert_int_eq(c.ev[0].mode, TN_MODE_LINE);
+	feed(&c, LIT(E_SB FUNCTIONS E_REQUEST IAC SE));	/* too late */
+	feed(&c, LIT(IAC WONT TN3270E));
+	expect_out(&c, "", 0);
+	expect_nev(&c, 1);
+	ck_assert(!tn_tn3270e(c.s));
+	cap_done(&c);
+}
+END_TEST
+
+START_TEST(test_tn3270e_functions_we_lack_are_renegotiated)
+{
+	struct cap c;
+	e_open(&c);
+	feed(&c, LIT(IAC WILL TN3270E));
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3278-2" IAC SE));
+	cap_clear_out(&c);
+	feed(&c, LIT(E_SB FUNCTIONS E_IS IAC SE));	/* IS before any REQUEST: ignored */
+	expect_out(&c, "", 0);
+	feed(&c, LIT(E_SB FUNCTIONS E_REQUEST "\x01\x02\x09" IAC SE));
+	expect_out(&c, LIT(E_SB FUNCTIONS E_REQUEST IAC SE));
+	/* The client answers with functions we never offered: asked again. */
+	feed(&c, LIT(E_SB FUNCTIONS E_IS "\x02" IAC SE));
+	expect_out(&c, LIT(E_SB FUNCTIONS E_REQUEST IAC SE));
+	/* It counters with a REQUEST of its own: the same answer. */
+	feed(&c, LIT(E_SB FUNCTIONS E_REQUEST "\x04" IAC SE));
+	expect_out(&c, LIT(E_SB FUNCTIONS E_REQUEST IAC SE));
+	expect_nev(&c, 0);
+	feed(&c, LIT(E_SB FUNCTIONS E_IS IAC SE));
+	expect_out(&c, "", 0);
+	expect_nev(&c, 2);
+	expect_event(&c, 1, TN_EV_3270_ON);
+	/* Functions again after the agreement: ignored. */
+	feed(&c, LIT(E_SB FUNCTIONS E_REQUEST "\x02" IAC SE));
+	expect_out(&c, "", 0);
+	cap_done(&c);
+}
+END_TEST
+
+START_TEST(test_tn3270e_inbound_records_need_a_3270_data_header)
+{
+	struct tn_config cfg;
+	tn_config_init(&cfg);
+	cfg.max_record = 4;
+	cfg.device_name = "CAMB0001";
+	struct cap c;
+	cap_open(&c, &cfg);
+	cap_clear_out(&c);
+	feed(&c, LIT(IAC WILL TN3270E IAC WILL "\x18"));
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3278-2-E" IAC SE));
+	feed(&c, LIT(E_SB FUNCTIONS E_REQUEST IAC SE));
+	ck_assert(tn_tn3270e(c.s));
+	cap_clear_events(&c);
+	cap_clear_out(&c);
+	feed(&c, LIT(IAC EOR));					/* empty */
+	feed(&c, LIT("\x00\x00\x00\x00" IAC EOR));		/* shorter than the header */
+	feed(&c, LIT("\x01\x00\x00\x00\x00" "\x40" IAC EOR));	/* SCS-DATA */
+	feed(&c, LIT("\x02\x00\x00\x00\x00" "\x00" IAC EOR));	/* RESPONSE */
+	feed(&c, LIT("\x05\x00\x00\x00\x00" "ls\r\n" IAC EOR));	/* NVT-DATA */
+	feed(&c, LIT("\x06\x00\x00\x00\x00" IAC EOR));		/* REQUEST */
+	feed(&c, LIT("\x07\x00\x00\x00\x00" "\x7d" IAC EOR));	/* SSCP-LU-DATA */
+	feed(&c, LIT("\xff\xff\x00\x00\x00\x00" "\x7d" IAC EOR));	/* data type X'FF' */
+	expect_nev(&c, 0);
+	expect_out(&c, "", 0);
+	/* 3270-DATA: the header goes, X'FF' is data; max_record counts the data alone. */
+	feed(&c, LIT("\x00\x00\x00\x00\x07" "\x6d" IAC IAC IAC EOR));
+	feed(&c, LIT("\x00\x00\x00\x00\x08" "\x7d\x40\x40\x11" IAC EOR));
+	feed(&c, LIT("\x00\x00\x00\x00\x09" "\x7d\x40\x40\x11\xc1" IAC EOR));
+	feed(&c, LIT("\x00\x00\x00\x00\x0a" IAC EOR));
+	expect_nev(&c, 4);
+	expect_event(&c, 0, TN_EV_RECORD);
+	ck_assert_uint_eq(c.ev[0].len, 2);
+	ck_assert(memcmp(c.ev[0].data, "\x6d\xff", 2) == 0);
+	ck_assert(!c.ev[0].truncated);
+	ck_assert_uint_eq(c.ev[1].len, 4);
+	ck_assert(!c.ev[1].truncated);
+	ck_assert_uint_eq(c.ev[2].len, 4);
+	ck_assert(c.ev[2].truncated);
+	ck_assert_uint_eq(c.ev[3].len, 0);
+	/* IAC IP is the attention key here too. */
+	feed(&c, LIT(IAC "\xf4"));
+	expect_event(&c, 4, TN_EV_ATTENTION);
+	cap_done(&c);
+}
+END_TEST
+
+START_TEST(test_tn3270e_outbound_sequence_numbers_double_ff_and_wrap)
+{
+	struct cap c;
+	e_bound(&c);
+	for (unsigned k = 0; k < 255; k++)
+		ck_assert(tn_send_record(c.s, LIT("\xf1")));
+	cap_clear_out(&c);
+	ck_assert(tn_send_record(c.s, LIT("\xf1\xff")));	/* number 255: X'FF' doubled */
+	expect_out(&c, LIT("\x00\x00\x00\x00" IAC IAC "\xf1" IAC IAC IAC EOR));
+	for (unsigned k = 256; k < 32768; k++)
+		tn_send_record(c.s, "", 0);
+	cap_clear_out(&c);
+	ck_assert(tn_send_record(c.s, "", 0));		/* after 32767 comes 0 */
+	expect_out(&c, LIT(HDR_3270("\x00") IAC EOR));
+	cap_done(&c);
+}
+END_TEST
+
+START_TEST(test_tn3270e_wont_after_agreement_is_3270_off)
+{
+	struct cap c;
+	e_bound(&c);
+	/* BINARY and EOR may still come and go: they change nothing. */
+	feed(&c, LIT(IAC WILL "\x00" IAC WONT "\x00" IAC DO "\x19" IAC DONT "\x19"));
+	expect_out(&c, LIT(IAC DO "\x00" IAC DONT "\x00" IAC WILL "\x19" IAC WONT "\x19"));
+	expect_nev(&c, 0);
+	ck_assert_int_eq(tn_mode(c.s), TN_MODE_3270);
+	feed(&c, LIT("\x00\x00\x00\x00\x00" "part" IAC WONT TN3270E));
+	expect_out(&c, LIT(IAC DONT TN3270E));
+	expect_nev(&c, 1);
+	expect_event(&c, 0, TN_EV_3270_OFF);
+	ck_assert_int_eq(tn_mode(c.s), TN_MODE_LINE);
+	ck_assert(!tn_tn3270e(c.s));
+	ck_assert_str_eq(tn_device_name(c.s), "");
+	ck_assert(!tn_send_record(c.s, LIT("x")));
+	/* No way back in: the terminal type is known. */
+	feed(&c, LIT(IAC WILL TN3270E));
+	expect_out(&c, LIT(IAC DONT TN3270E));
+	cap_done(&c);
+}
+END_TEST
+
+START_TEST(test_tn3270e_garbage_subnegotiations_are_ignored)
+{
+	struct cap c;
+	e_open(&c);
+	/* Before WILL: nothing is answered. */
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3278-2" IAC SE));
+	feed(&c, LIT(E_SB FUNCTIONS E_REQUEST IAC SE));
+	expect_out(&c, "", 0);
+	feed(&c, LIT(IAC WILL TN3270E));
+	cap_clear_out(&c);
+	feed(&c, LIT(E_SB IAC SE));				/* empty */
+	feed(&c, LIT(E_SB DEVTYPE IAC SE));			/* truncated */
+	feed(&c, LIT(E_SB "\x09\x09" IAC SE));			/* unknown codes */
+	feed(&c, LIT(E_SB DEVTYPE E_IS "IBM-3278-2" IAC SE));	/* the server's word */
+	feed(&c, LIT(E_SB DEVTYPE E_SEND IAC SE));
+	feed(&c, LIT(E_SB E_SEND DEVTYPE IAC SE));
+	feed(&c, LIT(E_SB FUNCTIONS E_REQUEST IAC SE));	/* before the device type */
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3278-2"));	/* no IAC SE yet ... */
+	expect_out(&c, "", 0);
+	feed(&c, LIT(IAC SE));					/* ... now */
+	expect_out(&c, LIT(E_SB DEVTYPE E_IS "IBM-3278-2" E_CONNECT "CAMB0001" IAC SE));
+	cap_done(&c);
+
+	/* A type longer than any is rejected; so is one with a X'FF' inside. */
+	e_open(&c);
+	feed(&c, LIT(IAC WILL TN3270E));
+	cap_clear_out(&c);
+	char big[2 + 300 + 2];
+	memcpy(big, E_SB DEVTYPE E_REQUEST, 5);
+	memset(big + 5, 'X', 300 - 3);
+	memcpy(big + 302, IAC SE, 2);
+	feed(&c, big, sizeof big);
+	expect_out(&c, LIT(E_SB DEVTYPE E_REJECT E_REASON "\x04" IAC SE));
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-" IAC IAC "3278-2" IAC SE));
+	expect_out(&c, LIT(E_SB DEVTYPE E_REJECT E_REASON "\x04" IAC SE));
+	/* Our DO TN3270E answered by DO: we never WILL TN3270E. */
+	feed(&c, LIT(IAC DO TN3270E));
+	expect_out(&c, LIT(IAC WONT TN3270E));
+	expect_nev(&c, 0);
+	cap_done(&c);
+}
+END_TEST
+
+START_TEST(test_tn3270e_start_3270_while_negotiating_goes_plain)
+{
+	struct cap c;
+	e_open(&c);
+	feed(&c, LIT(IAC WILL TN3270E));
+	cap_clear_out(&c);
+	ck_assert(tn_start_3270(c.s));
+	expect_out(&c, LIT(IAC DONT TN3270E IAC DO "\x19" IAC WILL "\x19" IAC DO "\x00"
+			   IAC WILL "\x00"));
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3278-2" IAC SE));	/* ignored */
+	feed(&c, LIT(IAC WONT TN3270E IAC WILL "\x19" IAC DO "\x19" IAC WILL "\x00" IAC DO "\x00"));
+	expect_out(&c, "", 0);
+	expect_nev(&c, 1);
+	expect_event(&c, 0, TN_EV_3270_ON);
+	ck_assert(!tn_tn3270e(c.s));
+	cap_done(&c);
+}
+END_TEST
+
+START_TEST(test_tn3270e_default_device_names_differ)
+{
+	char names[2][TN_DEVICE_NAME_MAX + 1];
+	for (int k = 0; k < 2; k++) {
+		struct cap c;
+		struct tn_config cfg;
+		tn_config_init(&cfg);
+		cfg.device_name = k ? "BAD NAME" : NULL;	/* an invalid name: the default */
+		cap_open_quiet(&c, &cfg);
+		feed(&c, LIT(IAC WILL TN3270E));
+		feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-DYNAMIC" IAC SE));
+		feed(&c, LIT(E_SB FUNCTIONS E_REQUEST IAC SE));
+		ck_assert(tn_tn3270e(c.s));
+		snprintf(names[k], sizeof names[k], "%s", tn_device_name(c.s));
+		ck_assert_uint_eq(strlen(names[k]), 8);
+		ck_assert(memcmp(names[k], "CAMB", 4) == 0);
+		ck_assert(strspn(names[k] + 4, "0123456789") == 4);
+		ck_assert_str_ne(names[k] + 4, "0000");
+		ck_assert_str_eq(tn_ttype(c.s), "IBM-DYNAMIC");
+		cap_done(&c);
+	}
+	ck_assert_str_ne(names[0], names[1]);
+}
+END_TEST
+
+START_TEST(test_tn3270e_close_in_the_ttype_handler_ends_it_there)
+{
+	struct cap c;
+	e_open(&c);
+	c.close_on_ttype = true;	/* the server hangs up as the terminal type arrives ... */
+	c.free_on_closed = true;	/* ... and frees the session at TN_EV_CLOSED */
+	feed(&c, LIT(IAC WILL TN3270E));
+	feed(&c, LIT(E_SB DEVTYPE E_REQUEST "IBM-3278-2" IAC SE));
+	cap_clear_out(&c);
+	feed(&c, LIT(E_SB FUNCTIONS E_REQUEST IAC SE "\x00\x00\x00\x00\x00\x7d" IAC EOR));
+	ck_assert_ptr_null(c.s);
+	expect_nev(&c, 2);		/* no 3270-ON, no record after CLOSED */
+	expect_event(&c, 0, TN_EV_TTYPE);
+	expect_event(&c, 1, TN_EV_CLOSED);
+	expect_out(&c, LIT(E_SB FUNCTIONS E_IS IAC SE));
+	cap_done(&c);
+}
+END_TEST
+
 /* ---- the end of a session ---- */
 
 START_TEST(test_eof_closes_and_nothing_follows)
@@ -1087,6 +1600,7 @@ static uint64_t rng_state;
 static uint64_t fuzz_case;
 static unsigned long long fuzz_seen[TN_EV_CLOSED + 1];	/* events by type, all cases */
 static uint64_t fuzz_protocol_closes;
+static uint64_t fuzz_tn3270e;		/* sessions that reached TN3270E mode */
 
 /* ck_assert costs a system call (Check records every passing check): test, then fail. */
 #define FUZZ_CHECK(cond) \
@@ -1164,8 +1678,22 @@ static void fuzz_event(void *ctx, struct tn_session *s, const struct tn_event *e
 		FUZZ_CHECK(strlen(t) <= TN_TTYPE_MAX);
 		for (; *t; t++)
 			FUZZ_CHECK(*t > 0x20 && *t < 0x7F);
+		if (tn_tn3270e(s)) {
+			/* TN3270E: a 3270 display type, a device name, 3270 mode already. */
+			fuzz_tn3270e++;
+			FUZZ_CHECK(tn_mode(s) == TN_MODE_3270);
+			FUZZ_CHECK(tn_ttype_is_3270(tn_ttype(s)));
+			FUZZ_CHECK(strlen(tn_device_name(s)) >= 1);
+			FUZZ_CHECK(strlen(tn_device_name(s)) <= TN_DEVICE_NAME_MAX);
+		}
 		break;
 	}
+	case TN_EV_3270_ON:
+		FUZZ_CHECK(tn_mode(s) == TN_MODE_3270);
+		break;
+	case TN_EV_3270_OFF:
+		FUZZ_CHECK(tn_mode(s) == TN_MODE_LINE && !tn_tn3270e(s));
+		break;
 	case TN_EV_CLOSED:
 		f->closed = true;
 		fuzz_protocol_closes += ev->reason == TN_CLOSE_PROTOCOL;
@@ -1244,7 +1772,7 @@ static size_t fuzz_shaped(unsigned char *p, size_t cap)
 			p[n++] = rnd_below(50) == 0 ? 86 : fuzz_opts[rnd_below(sizeof fuzz_opts)];
 			unsigned k = rnd_below(10);
 			for (unsigned i = 0; i < k; i++) {
-				unsigned char b = rnd_below(3) ? (unsigned char)rnd_below(6)
+				unsigned char b = rnd_below(3) ? (unsigned char)rnd_below(9)
 							       : (unsigned char)rnd();
 				p[n++] = b;
 				if (b == 0xFF && rnd_below(2))
@@ -1272,6 +1800,16 @@ static size_t fuzz_shaped(unsigned char *p, size_t cap)
 				{ LIT(IAC SB "\x18\x00" "XTERM" IAC SE) },
 				{ LIT(IAC WILL "\x1f" IAC SB "\x1f\x00\x50\x00\x18" IAC SE) },
 				{ LIT(IAC DO "\x01" IAC DO "\x03") },
+				/* TN3270E as s3270 does it, a printer, functions, a record, a WONT. */
+				{ LIT(IAC WILL "\x28") },
+				{ LIT(IAC WILL "\x28" IAC SB "\x28\x02\x07" "IBM-3278-2-E" IAC SE) },
+				{ LIT(IAC SB "\x28\x02\x07" "IBM-3287-1" IAC SE) },
+				{ LIT(IAC SB "\x28\x02\x07" "IBM-3279-5" "\x01" "CAMB0001" IAC SE) },
+				{ LIT(IAC SB "\x28\x03\x07\x00\x02\x04" IAC SE) },
+				{ LIT(IAC SB "\x28\x03\x07" IAC SE) },
+				{ LIT(IAC SB "\x28\x03\x04" IAC SE) },
+				{ LIT("\x00\x00\x00\x00\x00\x7d\x40\x40" IAC EOR) },
+				{ LIT(IAC WONT "\x28") },
 			};
 			unsigned k = rnd_below(sizeof bundles / sizeof bundles[0]);
 			memcpy(p + n, bundles[k].b, bundles[k].n);
@@ -1341,6 +1879,8 @@ static void fuzz_one(void)
 	cfg.attention_char = rnd_below(3) ? 3 : (int)rnd_below(256);
 	cfg.server_echo = rnd_below(2);
 	cfg.ttype_wait_ms = 1 + rnd_below(3000);
+	cfg.no_tn3270e = rnd_below(8) == 0;
+	cfg.device_name = rnd_below(2) ? "CAMB0001" : NULL;
 	f.max_line = cfg.max_line;
 	f.max_record = cfg.max_record ? cfg.max_record : TN_DEFAULT_MAX_RECORD;
 	f.free_at_random = rnd_below(8) == 0;
@@ -1398,10 +1938,10 @@ START_TEST(test_fuzz_random_and_telnet_shaped_input)
 	fprintf(stderr,
 		"check_telnet fuzz: %.2f s; events: %llu ttype, %llu line, %llu attention,"
 		" %llu window, %llu 3270-on, %llu 3270-off, %llu record, %llu closed"
-		" (%llu protocol)\n",
+		" (%llu protocol); %llu in TN3270E\n",
 		secs, e[TN_EV_TTYPE], e[TN_EV_LINE], e[TN_EV_ATTENTION], e[TN_EV_WINDOW],
 		e[TN_EV_3270_ON], e[TN_EV_3270_OFF], e[TN_EV_RECORD], e[TN_EV_CLOSED],
-		(unsigned long long)fuzz_protocol_closes);
+		(unsigned long long)fuzz_protocol_closes, (unsigned long long)fuzz_tn3270e);
 	ck_assert(secs < 240.0);
 }
 END_TEST
@@ -1410,7 +1950,7 @@ static Suite *suite(void)
 {
 	Suite *s = suite_create("telnet");
 	TCase *tc = tcase_create("negotiation");
-	tcase_add_test(tc, test_new_asks_for_ttype_and_naws);
+	tcase_add_test(tc, test_new_offers_tn3270e_asks_for_ttype_and_naws);
 	tcase_add_test(tc, test_new_server_echo_also_offers_will_echo_will_sga);
 	tcase_add_test(tc, test_ttype_ibm_3278_2_e_is_a_3270);
 	tcase_add_test(tc, test_ttype_xterm_is_line_mode);
@@ -1448,6 +1988,24 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_3270_record_is_bounded);
 	tcase_add_test(tc, test_3270_refused_binary_is_3270_off);
 	tcase_add_test(tc, test_3270_dropped_later_is_3270_off);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tn3270e");
+	tcase_add_test(tc, test_tn3270e_s3270_transcript_byte_by_byte);
+	tcase_add_test(tc, test_tn3270e_no_tn3270e_offers_as_before_and_refuses);
+	tcase_add_test(tc, test_tn3270e_device_type_rejects_then_retry);
+	tcase_add_test(tc, test_tn3270e_reject_then_wont_falls_back_to_tn3270);
+	tcase_add_test(tc, test_tn3270e_refused_is_plain_tn3270_as_before);
+	tcase_add_test(tc, test_tn3270e_unanswered_is_given_up_at_the_ttype_answer);
+	tcase_add_test(tc, test_tn3270e_wait_runs_out_mid_negotiation);
+	tcase_add_test(tc, test_tn3270e_functions_we_lack_are_renegotiated);
+	tcase_add_test(tc, test_tn3270e_inbound_records_need_a_3270_data_header);
+	tcase_add_test(tc, test_tn3270e_outbound_sequence_numbers_double_ff_and_wrap);
+	tcase_add_test(tc, test_tn3270e_wont_after_agreement_is_3270_off);
+	tcase_add_test(tc, test_tn3270e_garbage_subnegotiations_are_ignored);
+	tcase_add_test(tc, test_tn3270e_start_3270_while_negotiating_goes_plain);
+	tcase_add_test(tc, test_tn3270e_default_device_names_differ);
+	tcase_add_test(tc, test_tn3270e_close_in_the_ttype_handler_ends_it_there);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lifetime");

@@ -27,6 +27,8 @@
 #include "cp/minidisk.h"
 #include "cp/vm.h"
 #include "cp/volumes.h"
+#include "machine/channel.h"
+#include "machine/machine.h"
 #include "tests/check_run.h"
 
 
@@ -94,8 +96,8 @@ static void rec_close(struct term *t)
 {
 	(void)t;
 }
-static const struct term_ops rec_ops = {"test", rec_write_line, rec_read, rec_set_password, rec_bell,
-					rec_close};
+static const struct term_ops rec_ops = {.kind = "test", .write_line = rec_write_line, .read = rec_read,
+					.set_password = rec_set_password, .bell = rec_bell, .close = rec_close};
 
 /* ---- The system ---- */
 
@@ -475,7 +477,6 @@ static const struct {
 	{"DEFINE CONSOLE 01F", "DEFINE CONSOLE NOT YET AVAILABLE"},
 	{"DEFINE CHANNELS SEL", "DEFINE CHANNELS NOT YET AVAILABLE"},
 	{"DEFINE 00C 01C", "DEFINE VADDR NOT YET AVAILABLE"},
-	{"DEFINE GRAF 0C0", "DEFINE GRAF NOT YET AVAILABLE"},
 };
 
 START_TEST(test_define_errors_change_nothing)
@@ -607,6 +608,104 @@ START_TEST(test_commands_outside_the_classes_do_not_exist)
 }
 END_TEST
 
+/* ---- IPL vaddr cylno (cp/cmd_vm.c) ---- */
+
+/* USER1's guest formats virtual cylinder cyl, head 0, of its disk at vaddr (R0 then R1, with the
+ * minidisk's own cylinder in their counts, as CMS's FORMAT does): R1 is an IPL record whose PSW is
+ * a disabled wait at X'ABCDEF' and whose CCW at 8 is a no-op. */
+static void write_ipl_record(unsigned vaddr, unsigned cyl)
+{
+	struct machine *m = vm_machine(user1.vm);
+	const uint8_t c = (uint8_t)cyl;
+	const uint8_t prog[] = {
+		0x1F, 0x00, 0x11, 0x40, CCW_CC, 0, 0, 1,		/* set file mask: all writes */
+		0x07, 0x00, 0x11, 0x00, CCW_CC, 0, 0, 6,		/* seek */
+		0x39, 0x00, 0x11, 0x06, CCW_CC, 0, 0, 4,		/* search home address equal */
+		0x08, 0x00, 0x10, 0x10, 0, 0, 0, 0,			/* TIC back */
+		0x15, 0x00, 0x11, 0x10, CCW_CC, 0, 0, 16,		/* write R0 */
+		0x1D, 0x00, 0x11, 0x20, 0, 0, 0, 32,			/* write R1 */
+	};
+	const uint8_t args[] = {
+		0, 0, 0, c, 0, 0,					/* 1100 seek */
+		0, c, 0, 0, 0, 0, 0, 0, 0, 0,				/* 1106 home address */
+		0, c, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0,		/* 1110 R0 */
+		0, c, 0, 0, 1, 0, 0, 24,				/* 1120 R1: no key, 24 bytes */
+		0x00, 0x02, 0x00, 0x00, 0x00, 0xAB, 0xCD, 0xEF,		/* the PSW */
+		0x03, 0x00, 0x00, 0x00, CCW_SLI, 0, 0, 1,		/* no-op */
+		0, 0, 0, 0, 0, 0, 0, 0,
+		0xC0,							/* 1140 the file mask */
+	};
+	ck_assert(machine_load(m, 0x1000, prog, sizeof prog));
+	ck_assert(machine_load(m, 0x1100, args, sizeof args));
+	struct machine_ipl_csw csw;
+	ck_assert_int_eq(machine_io_sync(m, (uint16_t)vaddr, 0x1000, 0, &csw), MACHINE_IO_OK);
+}
+
+/* Did a line of u's last responses contain s? */
+static bool said_part(const struct user *u, const char *s)
+{
+	for (size_t i = 0; i < u->rec.n; i++)
+		if (strstr(u->rec.lines[i], s))
+			return true;
+	return false;
+}
+
+START_TEST(test_ipl_from_a_cylinder_of_a_minidisk)
+{
+	logon(&user1, "USER1", 0x020);
+	write_ipl_record(0x191, 2);
+	type(&user1, "IPL 191 2");		/* runs into the record's disabled wait: CP mode */
+	ck_assert_msg(said_part(&user1, "00ABCDEF"), "IPL 191 2: %s", user1.rec.n ? user1.rec.lines[0] : "");
+	EXPECT(&user1, "DISPLAY PSW", "PSW = 00020191 00ABCDEF");
+	/* Cylinder 3 has no record 1; cylinder 0 (the default) has none either. */
+	type(&user1, "IPL 191 3");
+	ck_assert_uint_eq(user1.rec.n, 1);
+	ck_assert(strstr(user1.rec.lines[0], "191") != NULL);
+	ck_assert(!said_part(&user1, "00ABCDEF"));
+	/* Only for a CKD disk, and a cylinder number that fits. */
+	EXPECT(&user1, "IPL 00C 2", "INVALID OPERAND - 2");
+	EXPECT(&user1, "IPL 191 70000", "INVALID OPERAND - 70000");
+	EXPECT(&user1, "IPL 191 CLEAR 2", "INVALID OPTION - 2");
+	EXPECT(&user1, "IPL 555 2", "DEV 555 DOES NOT EXIST");
+	/* STOP: stopped before the PSW is loaded, location 0 read from cylinder 2. */
+	EXPECT(&user1, "IPL 191 CLEAR", "IPL 191 FAILED: the device ended the IPL read with unit check");
+	EXPECT(&user1, "IPL 191 2 STOP", NULL);
+	uint8_t psw[8];
+	ck_assert(machine_dump(vm_machine(user1.vm), 0, psw, 8));
+	ck_assert_uint_eq(psw[5], 0xAB);
+	ck_assert_uint_eq(psw[7], 0xEF);
+	EXPECT(&user1, "DISPLAY PSW", "PSW = 00020000 00000000");
+}
+END_TEST
+
+/* ---- NOTREADY, READY (cp/cmd_vm.c) on devices other than spooled ones ---- */
+
+START_TEST(test_notready_and_ready_of_a_minidisk_and_the_console)
+{
+	logon(&user1, "USER1", 0x020);
+	struct chan_dev *d = vm_device(user1.vm, 0x191);
+	ck_assert_ptr_nonnull(d);
+	ck_assert(chan_dev_is_ready(d));
+	EXPECT(&user1, "NOTREADY 191", NULL);
+	ck_assert(!chan_dev_is_ready(d));	/* the task waits for a line: its machine is still */
+	EXPECT(&user1, "READY 191", NULL);
+	ck_assert(chan_dev_is_ready(d));
+	EXPECT(&user1, "NOTREADY 009", NULL);
+	ck_assert(!chan_dev_is_ready(vm_device(user1.vm, 0x009)));
+	EXPECT(&user1, "READY 009", NULL);
+	ck_assert(chan_dev_is_ready(vm_device(user1.vm, 0x009)));
+	/* A spooled printer keeps its own state, shown by QUERY. */
+	EXPECT(&user1, "NOTREADY 00E", NULL);
+	ck_assert(chan_dev_is_ready(vm_device(user1.vm, 0x00E)));
+	EXPECT(&user1, "Q V 00E", "PRT 00E CL A NOCONT NOHOLD COPY 01 NOTREADY", "    00E FOR USER1 DIST USER1");
+	EXPECT(&user1, "READY 00E", NULL);
+	EXPECT(&user1, "Q V 00E", "PRT 00E CL A NOCONT NOHOLD COPY 01 READY", "    00E FOR USER1 DIST USER1");
+	EXPECT(&user1, "NOTREADY 555", "DEV 555 DOES NOT EXIST");
+	EXPECT(&user1, "NOTREADY", "VADDR MISSING OR INVALID");
+	EXPECT(&user1, "READY 191 192", "INVALID OPTION - 192");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cmd_devices");
@@ -634,6 +733,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_query_dasd_for_operators_only);
 	tcase_add_test(tc, test_operator_has_no_virtual_machine);
 	tcase_add_test(tc, test_commands_outside_the_classes_do_not_exist);
+	tcase_add_test(tc, test_notready_and_ready_of_a_minidisk_and_the_console);
+	tcase_add_test(tc, test_ipl_from_a_cylinder_of_a_minidisk);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -65,8 +65,9 @@ static void rec_nothing(struct term *t)
 {
 	(void)t;
 }
-static const struct term_ops rec_ops = {"test", rec_write_line, rec_read, rec_set_password,
-					rec_nothing, rec_nothing};
+static const struct term_ops rec_ops = {.kind = "test", .write_line = rec_write_line, .read = rec_read,
+					.set_password = rec_set_password, .bell = rec_nothing,
+					.close = rec_nothing};
 
 static struct rec ra, rb, ro;
 static struct term ta = {.ops = &rec_ops, .priv = &ra}, tb = {.ops = &rec_ops, .priv = &rb},
@@ -560,7 +561,6 @@ START_TEST(test_spool_with_a_wrong_operand_changes_nothing)
 		{"SPOOL PRT", "OPERAND MISSING OR INVALID"},
 		{"SPOOL CONSOLE CLASS 77", "CLASS MISSING OR INVALID"},
 		{"SPOOL 009 START FROB", "INVALID OPTION - FROB"},
-		{"SPOOL CONSOLE CONT", "SPOOL CONSOLE CONT NOT YET AVAILABLE"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		ck_assert_int_ne(A(bad[i].line), CP_CMD_OK);
@@ -620,6 +620,132 @@ START_TEST(test_close_purge_and_cont)
 	said(&ra, 0);
 	ck_assert_int_eq(A("Q PUN"), CP_CMD_OK);
 	ck_assert_uint_eq(ra.n, 2);
+}
+END_TEST
+
+START_TEST(test_printer_cont_makes_one_file_of_several_closes)
+{
+	ck_assert_int_eq(A("SPOOL PRT CONT"), CP_CMD_OK);
+	guest_write(alice, 0x00E, 0x09, "FIRST");
+	ck_assert_int_eq(A("CLOSE PRT"), CP_CMD_OK);
+	said(&ra, 0);
+	guest_write(alice, 0x00E, 0x09, "SECOND");
+	ck_assert_int_eq(A("CLOSE 00E PURGE"), CP_CMD_OK);	/* ignored too */
+	ck_assert_int_eq(A("Q F"), CP_CMD_OK);
+	said(&ra, 1, "FILES: NO RDR, NO PRT, NO PUN");
+	ck_assert_int_eq(A("SPOOL PRT NOCONT"), CP_CMD_OK);
+	ck_assert_uint_eq(vspool_open_id(vm_device(alice, 0x00E)), 1);	/* NOCONT does not close */
+	ck_assert_int_eq(A("CLOSE PRT"), CP_CMD_OK);
+	ck_assert_int_eq(A("Q PRT"), CP_CMD_OK);
+	char l1[80];
+	said(&ra, 2, HEADER, line_of(l1, sizeof l1, "ALICE", 1, 'A', "PRT", 2, 1, "NONE"));
+}
+END_TEST
+
+START_TEST(test_spool_console_cont_ignores_close_until_nocont)
+{
+	ck_assert_int_eq(A("SPOOL CONSOLE START CONT"), CP_CMD_OK);
+	said(&ra, 0);
+	ck_assert_int_eq(A("Q V 009"), CP_CMD_OK);	/* QUERY shows it */
+	ck_assert_uint_eq(ra.n, 2);
+	ck_assert_str_eq(ra.line[1], "     009 CL T CONT NOHOLD COPY 01 READY");
+	guest_write(alice, 0x009, 0x09, "LINE ONE");
+	ck_assert_int_eq(A("CLOSE CONSOLE"), CP_CMD_OK);
+	said(&ra, 0);
+	ck_assert_int_eq(A("CLOSE 009 PURGE"), CP_CMD_OK);
+	ck_assert_int_eq(A("Q F"), CP_CMD_OK);
+	said(&ra, 1, "FILES: NO RDR, NO PRT, NO PUN");
+	guest_write(alice, 0x009, 0x09, "LINE TWO");
+	ck_assert_int_eq(A("SPOOL CONSOLE NOCONT"), CP_CMD_OK);
+	ck_assert_int_eq(A("CLOSE CONSOLE"), CP_CMD_OK);
+	ck_assert_int_eq(A("Q PRT"), CP_CMD_OK);
+	char l1[80];
+	said(&ra, 2, HEADER, line_of(l1, sizeof l1, "ALICE", 1, 'T', "CON", 2, 1, "NONE"));
+	/* SPOOL CONSOLE CLOSE closes regardless of CONT. */
+	ck_assert_int_eq(A("SPOOL 009 CONT"), CP_CMD_OK);
+	guest_write(alice, 0x009, 0x09, "LINE THREE");
+	ck_assert_int_eq(A("SPOOL CONSOLE CLOSE"), CP_CMD_OK);
+	ck_assert_int_eq(A("Q F"), CP_CMD_OK);
+	said(&ra, 1, "FILES: NO RDR, 002 PRT, NO PUN");
+	ck_assert_int_eq(A("SPOOL CONSOLE STOP NOCONT"), CP_CMD_OK);
+}
+END_TEST
+
+/* ---- TRACE ... PRINTER|BOTH (cp/cmd_vm.c): trace lines on the lowest virtual printer ---- */
+
+/* The text of printer file id (exported as the owner would), into buf. */
+static void file_text(unsigned id, char *buf, size_t len)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/export.txt", tmpdir);
+	struct spool_actor a = {.userid = "ALICE"};
+	ck_assert_int_eq(spool_export(cpsys_spool(sys), &a, id, path, SPOOL_EXPORT_TEXT), SPOOL_OK);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	size_t n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/* Alice's guest issues SVC n at 0x2000 (the SVC new PSW goes on at 0x2100). */
+static void guest_svc(uint8_t n)
+{
+	struct machine *m = vm_machine(alice);
+	h_set_word(m, 0x60, 0x00000000u);
+	h_set_word(m, 0x64, 0x00002100u);
+	uint8_t svc[2] = {0x0A, n};
+	h_put(m, 0x2000, svc, 2);
+	ra.n = 0;
+	ck_assert_int_eq(h_run(m, 0x2000, 1), MACHINE_EXIT_BUDGET);
+	ck_assert_uint_eq(h_ia(m), 0x2100);
+}
+
+START_TEST(test_trace_printer_and_both_write_on_the_lowest_printer)
+{
+	ck_assert_int_eq(A("DEFINE PRINTER 00B"), CP_CMD_OK);
+	ck_assert_int_eq(A("TRACE SVC PRINTER"), CP_CMD_OK);
+	said(&ra, 1, "TRACE STARTED");
+	guest_svc(0x05);
+	flush(20);
+	said(&ra, 0);					/* nothing at the terminal, and no stop */
+	ck_assert_uint_eq(vspool_open_id(vm_device(alice, 0x00E)), 0);
+	unsigned id = vspool_open_id(vm_device(alice, 0x00B));
+	ck_assert_uint_ne(id, 0);
+	/* BOTH: the terminal too (RUN: the machine goes on). */
+	ck_assert_int_eq(A("TRACE SVC BOTH RUN"), CP_CMD_OK);
+	said(&ra, 0);
+	guest_svc(0x06);
+	flush(20);
+	said(&ra, 1, "*** 002002 SVC  06 ==> 002100");
+	ck_assert_int_eq(A("TRACE END"), CP_CMD_OK);
+	said(&ra, 1, "TRACE ENDED");
+	ck_assert_int_eq(A("CLOSE 00B"), CP_CMD_OK);
+	char text[512];
+	file_text(id, text, sizeof text);
+	ck_assert_str_eq(text, "*** 002002 SVC  05 ==> 002100\n*** 002002 SVC  06 ==> 002100\n");
+	/* After TRACE END the terminal is the destination again. */
+	ck_assert_int_eq(A("TRACE SVC RUN"), CP_CMD_OK);
+	guest_svc(0x07);
+	flush(20);
+	said(&ra, 1, "*** 002002 SVC  07 ==> 002100");
+	ck_assert_uint_eq(vspool_open_id(vm_device(alice, 0x00B)), 0);
+	ck_assert_int_eq(A("TRACE END"), CP_CMD_OK);
+}
+END_TEST
+
+START_TEST(test_trace_printer_operand_errors)
+{
+	ck_assert_int_eq(A("TRACE SVC PRINTER RUN"), CP_CMD_FAILED);
+	said(&ra, 1, "INVALID OPTION - RUN");
+	ck_assert_int_eq(A("TRACE SVC NORUN PRINTER"), CP_CMD_FAILED);
+	said(&ra, 1, "INVALID OPTION - NORUN");
+	ck_assert_int_eq(A("TRACE SVC PRINTER TERMINAL"), CP_CMD_FAILED);
+	said(&ra, 1, "INVALID OPTION - TERMINAL");
+	ck_assert_int_eq(A("TRACE SVC CCW"), CP_CMD_NOT_AVAILABLE);
+	ck_assert_int_eq(A("DETACH 00E 00F"), CP_CMD_OK);
+	ck_assert_int_eq(A("TRACE SVC BOTH"), CP_CMD_FAILED);
+	said(&ra, 1, "TRACE PRINTER NOT AVAILABLE; NO VIRTUAL PRINTER");
+	ck_assert_int_eq(A("TRACE SVC PRINTER OFF"), CP_CMD_OK);	/* OFF needs none */
 }
 END_TEST
 
@@ -867,6 +993,10 @@ static Suite *suite(void)
 	tcase_add_test(tq, test_spool_with_a_wrong_operand_changes_nothing);
 	tcase_add_test(tq, test_close_responds_only_for_copies_others_or_hold);
 	tcase_add_test(tq, test_close_purge_and_cont);
+	tcase_add_test(tq, test_printer_cont_makes_one_file_of_several_closes);
+	tcase_add_test(tq, test_spool_console_cont_ignores_close_until_nocont);
+	tcase_add_test(tq, test_trace_printer_and_both_write_on_the_lowest_printer);
+	tcase_add_test(tq, test_trace_printer_operand_errors);
 	tcase_add_test(tq, test_close_with_a_wrong_operand);
 	suite_add_tcase(s, tq);
 	TCase *td = tcase_create("diagnose x14");

@@ -324,6 +324,46 @@ START_TEST(test_starter_conflicting_types_are_reported)
 }
 END_TEST
 
+/* ---- DEDICATE vaddr volser: which real device holds the volume ---- */
+
+START_TEST(test_real_device_holds_its_labelled_volume_only)
+{
+	char ckdp[256], fbap[256];
+	ck_assert_int_eq(vol_create(dir, "DED001", "3350", 5, true, ckdp, sizeof ckdp), VOL_OK);
+	ck_assert_int_eq(vol_create(dir, "DED002", "3310", 64, false, fbap, sizeof fbap), VOL_OK);
+	char ro[] = "ro";
+	char *ckd_argv[] = {ckdp, ro}, *fba_argv[] = {fbap};
+	ck_assert(vol_real_device_holds("3350", 2, ckd_argv, "DED001"));
+	ck_assert(vol_real_device_holds("3350", 1, ckd_argv, "ded001 "));	/* any case, blanks */
+	ck_assert(!vol_real_device_holds("3350", 1, ckd_argv, "DED002"));
+	ck_assert(vol_real_device_holds("3310", 1, fba_argv, "DED002"));
+	ck_assert(!vol_real_device_holds("3310", 1, fba_argv, "DED001"));
+	/* Not a DASD type, no image, a bad volser, files that are no labelled volume. */
+	ck_assert(!vol_real_device_holds("3420", 1, ckd_argv, "DED001"));
+	ck_assert(!vol_real_device_holds("FROB", 1, ckd_argv, "DED001"));
+	ck_assert(!vol_real_device_holds(NULL, 1, ckd_argv, "DED001"));
+	ck_assert(!vol_real_device_holds("3350", 0, ckd_argv, "DED001"));
+	ck_assert(!vol_real_device_holds("3350", 1, ckd_argv, "TOOLONGV"));
+	ck_assert(!vol_real_device_holds("3350", 1, ckd_argv, NULL));
+	char *missing[] = {(char *)path("nothing.cckd")};
+	ck_assert(!vol_real_device_holds("3350", 1, missing, "DED001"));
+	static const char junk[1024] = "not a volume at all";
+	write_file("junk.img", junk, sizeof junk);
+	char *junk_argv[] = {(char *)path("junk.img")};
+	ck_assert(!vol_real_device_holds("3350", 1, junk_argv, "DED001"));
+	/* The look leaves the images as they were: they open read/write as volumes afterwards. */
+	struct volumes *v;
+	struct vol_problems pr;
+	vol_problems_init(&pr);
+	ck_assert_int_eq(vol_open_dir(dir, &v, &pr), VOL_OK);
+	struct vol_info vi;
+	ck_assert(vol_find(v, "DED001", &vi));
+	ck_assert(vol_find(v, "DED002", &vi));
+	vol_close_all(v);
+	vol_problems_free(&pr);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("volumes");
@@ -336,6 +376,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_scan_missing_folder_is_io);
 	tcase_add_test(tc, test_starter_volumes_are_small_and_quick);
 	tcase_add_test(tc, test_starter_conflicting_types_are_reported);
+	tcase_add_test(tc, test_real_device_holds_its_labelled_volume_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -590,6 +590,102 @@ START_TEST(test_chan_unit_exception_ends_command_chain)
 }
 END_TEST
 
+/* ---- The ready switch (chan_dev_set_ready: CP's NOTREADY and READY) ---- */
+
+START_TEST(test_chan_not_ready_read_is_sio_cc1_unit_check_without_the_model)
+{
+	ck_assert(chan_dev_is_ready(dev));
+	chan_dev_set_ready(dev, false);
+	ck_assert(!chan_dev_is_ready(dev));
+	caw(0, 0x2000);
+	ccw(0x2000, 0x02, 0x3000, 0x00, 16);
+	h_set_word(m, 0x3000, 0xEEEEEEEEu);
+	ck_assert_uint_eq(io(SIO, 0x180), 1);		/* initial status: the CSW is stored now */
+	ck_assert_uint_eq(csw_lo() >> 24, UNIT_UC);
+	ck_assert_uint_eq(csw_lo() & 0xFFFF, 16);	/* nothing moved */
+	ck_assert_uint_eq(h_word(m, 0x3000), 0xEEEEEEEEu);
+	ck_assert_uint_eq(devtest_commands(dev), 0);
+	ck_assert_uint_eq(io(TIO, 0x180), 0);		/* nothing left pending */
+	/* The other device is not affected. */
+	ck_assert_uint_eq(start_and_test(0x00E), 1);
+	ck_assert_uint_eq(csw_lo() >> 24, UNIT_CE | UNIT_DE);
+}
+END_TEST
+
+START_TEST(test_chan_not_ready_sense_is_intervention_required_sense_id_reaches_model)
+{
+	chan_dev_set_ready(dev, false);
+	caw(0, 0x2000);
+	ccw(0x2000, 0x04, 0x3000, 0x00, 1);
+	h_set_word(m, 0x3000, 0xEEEEEEEEu);
+	ck_assert_uint_eq(start_and_test(0x180), 1);
+	ck_assert_uint_eq(csw_lo() >> 24, UNIT_CE | UNIT_DE);
+	ck_assert_uint_eq(h_word(m, 0x3000) >> 24, SENSE_INTREQ);
+	ck_assert_uint_eq(devtest_commands(dev), 1);
+	/* Sense ID goes to the model (the test device rejects it). */
+	ccw(0x2000, 0xE4, 0x3000, CCW_SLI, 7);
+	ck_assert_uint_eq(start_and_test(0x180), 1);
+	ck_assert_uint_eq(csw_lo() >> 24, UNIT_CE | UNIT_DE | UNIT_UC);
+	ck_assert_uint_eq(devtest_commands(dev), 2);
+	/* Write, control and no-op do not. */
+	static const uint8_t cmds[] = {0x01, 0x03, 0x13, 0x0C};
+	for (size_t i = 0; i < sizeof cmds; i++) {
+		ccw(0x2000, cmds[i], 0x3000, 0x00, 4);
+		ck_assert_uint_eq(io(SIO, 0x180), 1);
+		ck_assert_uint_eq(csw_lo() >> 24, UNIT_UC);
+	}
+	ck_assert_uint_eq(devtest_commands(dev), 2);
+}
+END_TEST
+
+START_TEST(test_chan_not_ready_siof_presents_deferred_cc1)
+{
+	chan_dev_set_ready(dev, false);
+	caw(0, 0x2000);
+	ccw(0x2000, 0x01, 0x3000, 0x00, 4);
+	ck_assert_uint_eq(io(SIOF, 0x180), 0);
+	ck_assert_uint_eq(io(TIO, 0x180), 1);
+	ck_assert_uint_eq((csw_hi() >> 25) & 3, 1);	/* the deferred condition code */
+	ck_assert_uint_eq(csw_lo() >> 24, UNIT_UC);
+}
+END_TEST
+
+START_TEST(test_chan_becoming_ready_posts_device_end_once)
+{
+	chan_dev_set_ready(dev, true);			/* ready already: nothing */
+	ck_assert_uint_eq(io(TIO, 0x180), 0);
+	chan_dev_set_ready(dev, false);
+	machine_io_reset(m);				/* a reset keeps the switch */
+	ck_assert(!chan_dev_is_ready(dev));
+	chan_dev_set_ready(dev, true);
+	ck_assert(chan_dev_is_ready(dev));
+	ck_assert_uint_eq(io(TIO, 0x180), 1);
+	ck_assert_uint_eq(csw_lo() >> 24, UNIT_DE);
+	ck_assert_uint_eq(io(TIO, 0x180), 0);
+	/* And the device works again. */
+	caw(0, 0x2000);
+	ccw(0x2000, 0x02, 0x3000, 0x00, 16);
+	ck_assert_uint_eq(start_and_test(0x180), 1);
+	ck_assert_uint_eq(csw_lo(), 0x0C000000u);
+	ck_assert_uint_eq(h_word(m, 0x3000), 0x00010203u);
+}
+END_TEST
+
+START_TEST(test_chan_not_ready_host_program_and_ipl_give_intervention_required)
+{
+	chan_dev_set_ready(dev, false);
+	ccw(0x2000, 0x02, 0x3000, 0x00, 16);
+	struct machine_ipl_csw st;
+	ck_assert_int_eq(machine_io_sync(m, 0x180, 0x2000, 0, &st), MACHINE_IO_STATUS);
+	ck_assert_uint_eq(st.unit, UNIT_UC);
+	ck_assert_uint_eq(st.sense_len, 1);
+	ck_assert_uint_eq(st.sense[0], SENSE_INTREQ);
+	ck_assert_int_eq(machine_ipl(m, 0x180, &st), MACHINE_IPL_UNIT_CHECK);
+	ck_assert_uint_eq(st.sense[0], SENSE_INTREQ);
+	ck_assert_uint_eq(devtest_commands(dev), 2);	/* the two senses only */
+}
+END_TEST
+
 /* ---- Interruptions ---- */
 
 /* ---- Deferred commands (a console read before a line is typed) ---- */
@@ -982,6 +1078,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_chan_fetch_protected_ccw_is_protection_check);
 	tcase_add_test(tc, test_chan_unit_check_then_sense);
 	tcase_add_test(tc, test_chan_unit_exception_ends_command_chain);
+	tcase_add_test(tc, test_chan_not_ready_read_is_sio_cc1_unit_check_without_the_model);
+	tcase_add_test(tc, test_chan_not_ready_sense_is_intervention_required_sense_id_reaches_model);
+	tcase_add_test(tc, test_chan_not_ready_siof_presents_deferred_cc1);
+	tcase_add_test(tc, test_chan_becoming_ready_posts_device_end_once);
+	tcase_add_test(tc, test_chan_not_ready_host_program_and_ipl_give_intervention_required);
 	tcase_add_test(tc, test_chan_interruption_bc_mode_stores_csw_and_device_address);
 	tcase_add_test(tc, test_chan_interruption_bc_bit6_covers_channels_6_up);
 	tcase_add_test(tc, test_chan_interruption_ec_mode_needs_io_mask_and_cr2);
