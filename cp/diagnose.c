@@ -932,8 +932,17 @@ HANDLER(devtype)
 		return DIAG_DONE;
 	}
 	uint8_t last = dc.feature;
-	if (env->has_console && vaddr == env->console)
+	if (env->has_console && vaddr == env->console) {
 		last = env->console_linelen ? env->console_linelen : 130;
+		if (env->console_model) {
+			/* On a 3270 the real device is the display: class graphics, type X'01',
+			 * the model, the line length (vm370-diagnose.md 3.3: the values emx370
+			 * returns and real CMS accepts; R6's own to confirm), and VDEVSTAT X'A0',
+			 * VDEVFLAG X'10' in Ry. */
+			set_gpr(env, ry, (uint32_t)dc.cls << 24 | (uint32_t)dc.type << 16 | 0xA010u);
+			dc = (struct diag_devcode){.cls = 0x40, .type = 0x01, .model = env->console_model};
+		}
+	}
 	set_gpr(env, ry + 1, (uint32_t)dc.cls << 24 | (uint32_t)dc.type << 16 | (uint32_t)dc.model << 8 | last);
 	cpu_set_cc(env->c, 0);
 	return DIAG_DONE;

@@ -101,10 +101,13 @@ struct diag_env {
 	 * (CC 1, R15 3) and X'24' shows VDEVFLAG X'80'. NULL: every disk is taken as writable (the
 	 * device itself still rejects the write). */
 	bool (*readonly)(void *ctx, uint16_t vaddr);
-	/* The virtual console (X'24' with Rx = -1): its address, and its line length (0: 130). */
+	/* The virtual console (X'24' with Rx = -1): its address, and its line length (0: 130);
+	 * console_model 2-5 when the user's terminal is a 3270 display of that model (its line
+	 * length then is the screen's width), 0 on a typewriter line. */
 	bool has_console;
 	uint16_t console;
 	uint8_t console_linelen;
+	uint8_t console_model;
 	/* X'0C': the time (0: time(NULL); shown in the host's local time zone) and the CPU times
 	 * used since logon, microseconds. */
 	time_t now;

@@ -2329,6 +2329,13 @@ static enum diag_result diagnose(struct vmblok *vm)
 	struct cpu *c = machine_cpu(vm->m);
 	struct machine_diagnose dg = cpu_last_diagnose(c);
 	uint64_t cpu_us = vm_cpu_us(vm);
+	/* X'24' reports a display as the 3270 model of its size (the lock only for X'24') */
+	struct term_screen scr = {0};
+	if ((dg.code & 0xFFFF) == 0x24)
+		term_screen(&vm->proxy, &scr);
+	unsigned model = 0;
+	if (scr.rows)
+		model = scr.cols > 80 ? 5 : scr.rows >= 43 ? 4 : scr.rows >= 32 ? 3 : 2;
 	struct diag_env env = {
 		.m = vm->m,
 		.c = c,
@@ -2340,6 +2347,8 @@ static enum diag_result diagnose(struct vmblok *vm)
 		.readonly = diag_readonly,
 		.has_console = vm->cons != NULL,
 		.console = vm->cons ? chan_dev_addr(vm->cons) : 0,
+		.console_model = (uint8_t)model,
+		.console_linelen = scr.rows ? (uint8_t)(scr.cols > 255 ? 255 : scr.cols) : 0,
 		.virt_cpu_us = cpu_us,
 		.total_cpu_us = cpu_us,
 		.emsg = (enum diag_emsg)vm->proxy.emsg,

@@ -717,6 +717,23 @@ START_TEST(test_x24_console_by_minus_one)
 }
 END_TEST
 
+/* On a 3270 the real device is the display: class graphics, its model, its width. */
+START_TEST(test_x24_console_on_a_3270_is_a_graphics_device_of_its_model)
+{
+	env.has_console = true;
+	env.console = 0x009;
+	env.console_model = 5;
+	env.console_linelen = 132;
+	gpr(2, 0xFFFFFFFF);
+	ck_assert_int_eq(diag(2, 4, 0x24), DIAG_DONE);
+	ck_assert_uint_eq(h_cc(m), 0);
+	ck_assert_uint_eq(reg(4), 0x8000A010);
+	ck_assert_uint_eq(reg(5), 0x40010584);
+	env.console_model = 0;
+	env.console_linelen = 0;
+}
+END_TEST
+
 START_TEST(test_x24_devices)
 {
 	gpr(2, 0x00C);
@@ -879,6 +896,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_x18_write_to_read_only_disk);
 	tcase_add_test(t, test_x18_io_error_gives_cc3_and_csw);
 	tcase_add_test(t, test_x24_console_by_minus_one);
+	tcase_add_test(t, test_x24_console_on_a_3270_is_a_graphics_device_of_its_model);
 	tcase_add_test(t, test_x24_devices);
 	tcase_add_test(t, test_device_codes_table);
 	tcase_add_test(t, test_x5c_edits_by_emsg);
