@@ -329,6 +329,22 @@ void logon_free(struct logon *l)
 	free(l);
 }
 
+/*
+ * The logo a display shows before logon, above VM/370 ONLINE (a typewriter gets the line alone,
+ * as VM/370's did). Cambridge's own drawing.
+ */
+static const char *const logo[] = {
+	"",
+	"    VV      VV  MMM      MMM        //   333333    77777777    00000",
+	"     VV    VV   MMMM    MMMM       //         33         77   00   00",
+	"      VV  VV    MM MM  MM MM      //      33333         77    00   00",
+	"       VVVV     MM  MMMM  MM     //          33       77     00   00",
+	"        VV      MM   MM   MM    //      333333       77       00000",
+	"",
+	"                  C A M B R I D G E",
+	"",
+};
+
 bool logon_attach(struct logon *l, struct term *t)
 {
 	struct logon_sess *s = calloc(1, sizeof *s);
@@ -346,6 +362,10 @@ bool logon_attach(struct logon *l, struct term *t)
 		l->head->prev = s;
 	l->head = s;
 	term_set_handler(t, on_event, s);
+	struct term_screen scr;
+	term_screen(t, &scr);
+	for (size_t i = 0; scr.rows && i < sizeof logo / sizeof logo[0]; i++)
+		term_write_line(t, logo[i], strlen(logo[i]));
 	cp_msg_write(t, CP_RSP_ONLINE);
 	read_cp(s);
 	return true;
