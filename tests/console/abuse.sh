@@ -1,7 +1,9 @@
 #!/bin/sh
 # Bad input disturbs no other user (issue 4, "Bad input"): while a guest loops through program
 # interruptions, a flood of 300 connections stays open, one client sends a 1 MB line and then
-# random bytes with telnet commands among them, and another connects and says nothing, a user logs
+# random bytes with telnet commands among them, a TN3270 client that lies about its model sends
+# thousands of malformed 3270 records and a record without end, and another connects and says
+# nothing, a user logs
 # on, runs a command and logs off as usual, and the daemon stops cleanly afterwards. Every wait is
 # bounded; 127.0.0.1 only.
 . "$(dirname "$0")/lib.sh"
@@ -30,6 +32,8 @@ fpid=$!
 bpid=$!
 ./tests/console/abuse 127.0.0.1 "$port" halfopen 4 >"$tmp/half" 2>&1 &
 hpid=$!
+./tests/console/abuse 127.0.0.1 "$port" bad3270 3000 >"$tmp/bad3270" 2>&1 &
+b3pid=$!
 sleep 1
 client >"$tmp/c1" <<'SCRIPT' || fail "a user's session during the abuse"
 expectx VM/370 ONLINE
@@ -44,7 +48,8 @@ cat "$tmp/c1"
 wait $fpid || fail "the flood: $(cat "$tmp/flood")"
 wait $bpid || fail "the big line: $(cat "$tmp/big")"
 wait $hpid || fail "the half-open connection"
-cat "$tmp/flood" "$tmp/big"
+wait $b3pid || fail "the bad 3270 client: $(cat "$tmp/bad3270")"
+cat "$tmp/flood" "$tmp/big" "$tmp/bad3270"
 wait $lpid || fail "the looping guest's user"
 cat "$tmp/c3"
 grep -q "^< CONNECT=" "$tmp/c3" || fail "the looping guest's user did not log off"
