@@ -3,9 +3,10 @@
  *
  * Opens (or, at first start, creates) the system directory, loads its USER DIRECT, and serves
  * telnet terminals with CP's logon dialogue until SIGINT or SIGTERM. A new system directory gets
- * the starter directory (cp/starter.h) with its passwords hashed; it is built beside the final
- * name and renamed into place, so an interrupted first start leaves nothing half made. Listening
- * beyond the loopback interface while starter passwords are unchanged is refused.
+ * the starter directory (cp/starter.h) with its passwords hashed, its volume and that volume's
+ * T-disk space (volumes/TDISK); it is built beside the final name and renamed into place, so an
+ * interrupted first start leaves nothing half made. Listening beyond the loopback interface while
+ * starter passwords are unchanged is refused.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -221,6 +222,20 @@ static bool create_system(const char *sysdir)
 	bool vols = make_volumes(tmp, starter);
 	dir_free(starter);
 	if (!vols)
+		goto cleanup;
+	/* The starter volume's T-disk space (cp/starter.h, cp/tdisk.h). */
+	char *tdisk = malloc(len + sizeof ".newXXXXXX/volumes/" VOL_TDISK_FILE);
+	bool tdisk_ok = tdisk != NULL;
+	if (tdisk) {
+		sprintf(tdisk, "%s/volumes/%s", tmp, VOL_TDISK_FILE);
+		tdisk_ok = write_file(tdisk, CP_STARTER_TDISK, sizeof CP_STARTER_TDISK - 1);
+		if (!tdisk_ok)
+			fprintf(stderr, "cambridge: %s: %s\n", tdisk, strerror(errno));
+		free(tdisk);
+	} else {
+		fprintf(stderr, "cambridge: %s\n", strerror(ENOMEM));
+	}
+	if (!tdisk_ok)
 		goto cleanup;
 	if (rename(tmp, sysdir) != 0) {
 		fprintf(stderr, "cambridge: %s: %s\n", sysdir, strerror(errno));

@@ -12,6 +12,9 @@
  * LINK with it, writing on the virtual machine's own terminal. The attention key cancels it.
  *
  * Responses of DETACH and DEFINE are informational: SET IMSG OFF suppresses them (vm370-cp.md 5).
+ *
+ * DEFINE Tdddd takes cylinders of the volumes' T-disk space (cp/tdisk.h, vol_tdisks()); DETACH
+ * gives them back (LOGOFF does too, in cp/vm.c, through vol_release_tdisks()).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,7 @@
 #include "cp/directory.h"
 #include "cp/message.h"
 #include "cp/minidisk.h"
+#include "cp/tdisk.h"
 #include "cp/volumes.h"
 #include "cp/vm.h"
 #include "cp/vspool.h"
@@ -240,6 +244,13 @@ HANDLER(link)
 
 /* ---- DETACH ---- */
 
+/* Detach the device at vaddr; a T-disk's space goes back to the system (cp/tdisk.h). */
+static void detach_one(struct cp_cmd_ctx *ctx, unsigned vaddr)
+{
+	vm_detach_device(ctx->vm, vaddr);
+	tdisk_free(vol_tdisks(cpsys_volumes(vm_system(ctx->vm))), vm_user(ctx->vm)->userid, vaddr);
+}
+
 #define DETACH_MAX 64u	/* addresses named on one DETACH line (the token limit keeps it lower) */
 
 /* DETACH vaddr [vaddr ...] | vaddr-vaddr (vm370-cp.md 3.1). Addresses and a range are not mixed;
@@ -304,7 +315,7 @@ HANDLER(detach)
 			return CP_CMD_FAILED;
 		}
 		const char *type = vm_dev_kind_name(d->kind);
-		vm_detach_device(ctx->vm, v);
+		detach_one(ctx, v);
 		if (imsg(ctx))
 			cp_msg_write(ctx->t, CP_RSP_DETACHED, type, v);
 		return CP_CMD_OK;
@@ -327,7 +338,7 @@ HANDLER(detach)
 			}
 			continue;
 		}
-		vm_detach_device(ctx->vm, v);
+		detach_one(ctx, v);
 		if (len + 5 < sizeof done)
 			len += (size_t)snprintf(done + len, sizeof done - len, "%s%03X", ndone ? " " : "", v);
 		ndone++;
@@ -434,9 +445,19 @@ static enum cp_cmd_rc define_spooled(struct cp_cmd_ctx *ctx, const struct cp_cmd
 	return CP_CMD_OK;
 }
 
-/* DEFINE Tdddd [AS] vaddr [CYL] nnn: the system has no temporary-disk space (no volume has
- * cylinders set aside for T-disks), so every well-formed request gets DMKDEF091E. */
-static enum cp_cmd_rc define_tdisk_cmd(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl)
+/* tdisk_set_directory()'s lines go to the operator's log. */
+static void tdisk_log(void *arg, const char *line)
+{
+	cpsys_log(arg, "%s", line);
+}
+
+/*
+ * DEFINE Tdddd [AS] vaddr [CYL] nnn: nnn cylinders of the system's T-disk space (cp/tdisk.h) of
+ * that device type, first fit, cleared, attached R/W at vaddr as the user's own link (QUERY
+ * VIRTUAL shows "(TEMP)" for its volume). A system without T-disk space of that type and size
+ * answers DMKDEF091E. The space goes back at DETACH and LOGOFF.
+ */
+static enum cp_cmd_rc define_tdisk_cmd(struct cp_cmd_ctx *ctx, const struct cp_cmd_line *cl, unsigned devtype)
 {
 	size_t i = 2;
 	unsigned vaddr;
@@ -457,8 +478,62 @@ static enum cp_cmd_rc define_tdisk_cmd(struct cp_cmd_ctx *ctx, const struct cp_c
 		cp_msg_write(ctx->t, CP_MSG_DMKDEF092E, vaddr, vaddr);
 		return CP_CMD_FAILED;
 	}
-	cp_msg_write(ctx->t, CP_MSG_DMKDEF091E, vaddr);
-	return CP_CMD_FAILED;
+	struct cpsys *sys = vm_system(ctx->vm);
+	struct volumes *vols = cpsys_volumes(sys);
+	struct mdisk_table *links = cpsys_links(sys);
+	struct tdisk_space *space = vol_tdisks(vols);
+	const char *userid = vm_user(ctx->vm)->userid;
+	if (!space || !links) {
+		cp_msg_write(ctx->t, CP_MSG_DMKDEF091E, vaddr);
+		return CP_CMD_FAILED;
+	}
+	/* The address is free of devices: a T-disk still recorded there is stale (its device went
+	 * by a way that did not give the space back), so it goes back now. */
+	tdisk_free(space, userid, vaddr);
+	tdisk_set_directory(space, cpsys_directory(sys), tdisk_log, sys);
+	struct tdisk_extent x;
+	switch (tdisk_alloc(space, userid, vaddr, devtype, (uint32_t)cyls, &x)) {
+	case TDISK_OK:
+		break;
+	case TDISK_ERR_IO:
+		cpsys_log(sys, "DEFINE T%u %03X FOR %s: THE T-DISK SPACE COULD NOT BE CLEARED", devtype, vaddr,
+			  userid);
+		cp_msg_write(ctx->t, CP_MSG_DMKDEF999E, vaddr, "TEMP SPACE COULD NOT BE CLEARED");
+		return CP_CMD_FAILED;
+	case TDISK_ERR_NOMEM:
+		cp_msg_write(ctx->t, CP_MSG_DMKDEF999E, vaddr, "OUT OF HOST MEMORY");
+		return CP_CMD_FAILED;
+	default:	/* no space of that type and size */
+		cp_msg_write(ctx->t, CP_MSG_DMKDEF091E, vaddr);
+		return CP_CMD_FAILED;
+	}
+	struct mdisk_extent me = {.devtype = devtype, .start = x.start, .count = x.count, .tdisk = true};
+	memcpy(me.volser, x.volser, sizeof me.volser);
+	struct mdisk_result r, ar;
+	enum mdisk_status st = mdisk_define(links, userid, vaddr, &me, &r);
+	if (st != MDISK_LINKED) {
+		tdisk_free(space, userid, vaddr);
+		cp_msg_write(ctx->t, CP_MSG_DMKDEF999E, vaddr,
+			     st == MDISK_ERR_NOMEM ? "OUT OF HOST MEMORY" : "ADDRESS IN USE");
+		return CP_CMD_FAILED;
+	}
+	struct chan_dev *dev;
+	if (mdisk_attach(vols, vm_machine(ctx->vm), userid, vaddr, &me, MDISK_RW, &dev, &ar) != MDISK_LINKED) {
+		mdisk_unlink(links, userid, vaddr);
+		tdisk_free(space, userid, vaddr);
+		cp_msg_write(ctx->t, CP_MSG_DMKDEF999E, vaddr, "THE DEVICE COULD NOT BE MADE");
+		return CP_CMD_FAILED;
+	}
+	if (!vm_add_device(ctx->vm, vaddr, VM_DEV_DASD, devtype, dev)) {
+		machine_detach_device(vm_machine(ctx->vm), (uint16_t)vaddr);
+		mdisk_unlink(links, userid, vaddr);
+		tdisk_free(space, userid, vaddr);
+		cp_msg_write(ctx->t, CP_MSG_DMKDEF999E, vaddr, "TOO MANY VIRTUAL DEVICES");
+		return CP_CMD_FAILED;
+	}
+	if (imsg(ctx))
+		cp_msg_write(ctx->t, CP_RSP_DEFINED, "DASD", vaddr);
+	return CP_CMD_OK;
 }
 
 /* DEFINE READER|PRINTER|PUNCH|2540R|... [AS] vaddr, Tdddd [AS] vaddr [CYL] nnn, STORAGE ...
@@ -481,7 +556,7 @@ HANDLER(define)
 			return define_spooled(ctx, cl, r);
 	for (size_t r = 0; r < sizeof define_tdisk / sizeof define_tdisk[0]; r++)
 		if (strcmp(what, define_tdisk[r].name) == 0)
-			return define_tdisk_cmd(ctx, cl);
+			return define_tdisk_cmd(ctx, cl, define_tdisk[r].devtype);
 	unsigned v;
 	if (cmd_keyword(what, "CHANNELS", 4) || cmd_vaddr(what, &v)) {
 		snprintf(ctx->detail, sizeof ctx->detail, "DEFINE %s", cmd_vaddr(what, &v) ? "VADDR" : "CHANNELS");
@@ -498,7 +573,7 @@ HANDLER(define)
 
 /* ---- QUERY VIRTUAL ---- */
 
-/* A minidisk's line: DASD vaddr type volser R/O|R/W nnn CYL. */
+/* A minidisk's line: DASD vaddr type volser R/O|R/W nnn CYL; a T-disk has "(TEMP)" for volser. */
 static void query_dasd_line(struct cp_cmd_ctx *ctx, const struct vm_device *d)
 {
 	struct cpsys *sys = vm_system(ctx->vm);
@@ -511,7 +586,7 @@ static void query_dasd_line(struct cp_cmd_ctx *ctx, const struct vm_device *d)
 	struct vol_info vi;
 	if (li.disk.to_end && cpsys_volumes(sys) && vol_find(cpsys_volumes(sys), li.disk.volser, &vi))
 		cyls = vi.cyls > li.disk.start ? vi.cyls - li.disk.start : 0;
-	cp_msg_write(ctx->t, CP_RSP_QV_DASD, d->vaddr, li.disk.devtype, li.disk.volser,
+	cp_msg_write(ctx->t, CP_RSP_QV_DASD, d->vaddr, li.disk.devtype, li.disk.tdisk ? "(TEMP)" : li.disk.volser,
 		     li.access == MDISK_RW ? "R/W" : "R/O", cyls);
 }
 

@@ -59,7 +59,7 @@ void mdisk_table_free(struct mdisk_table *t)
 static bool same_disk(const struct mdisk_extent *a, const struct mdisk_extent *b)
 {
 	return !strcmp(a->volser, b->volser) && a->start == b->start && a->count == b->count &&
-	       a->to_end == b->to_end && a->fba == b->fba;
+	       a->to_end == b->to_end && a->fba == b->fba && a->tdisk == b->tdisk;
 }
 
 static void upper(char *dst, const char *src, size_t size)
@@ -370,6 +370,36 @@ enum mdisk_status mdisk_link(struct mdisk_table *t, const struct directory *d, c
 		else if (!add_link(t, &l))
 			st = MDISK_ERR_NOMEM;
 		r->access = l.access;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return st;
+}
+
+enum mdisk_status mdisk_define(struct mdisk_table *t, const char *userid, unsigned vaddr,
+			       const struct mdisk_extent *x, struct mdisk_result *r)
+{
+	memset(r, 0, sizeof *r);
+	struct mdisk_link_info l;
+	memset(&l, 0, sizeof l);
+	upper(l.userid, userid, sizeof l.userid);
+	l.vaddr = vaddr;
+	l.access = MDISK_RW;
+	memcpy(l.owner, l.userid, sizeof l.owner);
+	l.owner_vaddr = vaddr;
+	l.disk = *x;
+	l.disk.tdisk = true;
+	r->disk = l.disk;
+	r->access = MDISK_RW;
+	enum mdisk_status st = MDISK_LINKED;
+	pthread_mutex_lock(&t->lock);
+	bool taken = false;
+	for (size_t i = 0; i < t->n; i++)
+		taken |= !strcmp(t->links[i].userid, l.userid) && t->links[i].vaddr == vaddr;
+	if (taken) {
+		say(r, CP_MSG_DMKLNK110E, l.userid, vaddr, vaddr);
+		st = MDISK_REFUSED;
+	} else if (!add_link(t, &l)) {
+		st = MDISK_ERR_NOMEM;
 	}
 	pthread_mutex_unlock(&t->lock);
 	return st;

@@ -54,6 +54,7 @@ struct mdisk_extent {
 	bool to_end;		/* count was END */
 	unsigned long start;	/* first cylinder (block) */
 	unsigned long count;	/* cylinders (blocks); 0 when to_end */
+	bool tdisk;		/* a temporary disk (DEFINE Tdddd, cp/tdisk.h): its user's alone */
 };
 
 /* A link request: LINK [TO] owner owner_vaddr [AS] vaddr [mode] [[PASS=] password]. */
@@ -95,6 +96,16 @@ void mdisk_table_free(struct mdisk_table *t);
  */
 enum mdisk_status mdisk_link(struct mdisk_table *t, const struct directory *d, const struct mdisk_request *rq,
 			     struct mdisk_result *r);
+
+/*
+ * DEFINE Tdddd: record userid's own R/W link at vaddr to the temporary disk x (x->tdisk set), whose
+ * space cp/tdisk.h gave him. It is nobody else's: LINK reaches minidisks through the directory,
+ * which has no T-disk of his. MDISK_REFUSED (DMKLNK110E in r) when he has a link at vaddr already;
+ * MDISK_ERR_NOMEM; MDISK_LINKED with r->disk and r->access. mdisk_unlink() and mdisk_logoff() drop
+ * it like any link.
+ */
+enum mdisk_status mdisk_define(struct mdisk_table *t, const char *userid, unsigned vaddr,
+			       const struct mdisk_extent *x, struct mdisk_result *r);
 
 /* DETACH: drop userid's link at vaddr. False if he has none there. */
 bool mdisk_unlink(struct mdisk_table *t, const char *userid, unsigned vaddr);

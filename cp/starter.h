@@ -13,4 +13,13 @@
 extern const char cp_starter_direct[];		/* NUL-terminated */
 extern const size_t cp_starter_direct_len;	/* without the NUL */
 
+/*
+ * The starter system's T-disk space: the text of its volumes/TDISK (cp/tdisk.h). CAMSYS is a full
+ * 3350 (555 cylinders, compressed: unwritten cylinders cost nothing); the starter directory's
+ * minidisks end at cylinder 90, 91-199 are left for more, and 200-554 are for T-disks.
+ */
+#define CP_STARTER_TDISK \
+	"* TDISK - the T-disk space of the volumes: volser first-cylinder last-cylinder\n" \
+	"CAMSYS 200 554\n"
+
 #endif

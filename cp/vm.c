@@ -361,6 +361,19 @@ static void conspool_line(struct vmblok *vm, const char *text, size_t len)
 	spool_write(vm->cs_w, 0x09, e, n);	/* write, then space a line */
 }
 
+/* Under sys->mx and vm->mx: put vm on the server's flush list (once; the list holds a
+ * reference). True when the server must be woken for it. */
+static bool flush_later(struct vmblok *vm)
+{
+	if (vm->on_flush)
+		return false;
+	vm->on_flush = true;
+	vm->refs++;
+	vm->flush_next = vm->sys->flush;
+	vm->sys->flush = vm;
+	return true;
+}
+
 /* Task: queue output for the terminal (and the console file). */
 static void out_put(struct vmblok *vm, enum item_kind kind, int aux, const char *text, size_t len)
 {
@@ -384,14 +397,7 @@ static void out_put(struct vmblok *vm, enum item_kind kind, int aux, const char 
 		}
 		q_put(&vm->outq, it);
 	}
-	bool wake = false;
-	if (!vm->on_flush) {
-		vm->on_flush = true;
-		vm->refs++;
-		vm->flush_next = sys->flush;
-		sys->flush = vm;
-		wake = true;
-	}
+	bool wake = flush_later(vm);
 	pthread_mutex_unlock(&vm->mx);
 	pthread_mutex_unlock(&sys->mx);
 	if (wake)
@@ -793,14 +799,7 @@ static void gq_put(struct vmblok *vm, struct item *it)
 	pthread_mutex_lock(&sys->mx);
 	pthread_mutex_lock(&vm->mx);
 	q_put(&vm->gq, it);
-	bool wake = false;
-	if (!vm->on_flush) {
-		vm->on_flush = true;
-		vm->refs++;
-		vm->flush_next = sys->flush;
-		sys->flush = vm;
-		wake = true;
-	}
+	bool wake = flush_later(vm);
 	pthread_mutex_unlock(&vm->mx);
 	pthread_mutex_unlock(&sys->mx);
 	if (wake)
@@ -1154,6 +1153,9 @@ static void unlist(struct vmblok *vm)
 	bool was = false;
 	if (sys->links)
 		mdisk_logoff(sys->links, vm->userid);
+	/* T-disks (cp/tdisk.h): LOGOFF and FORCE give the user's T-disk space back. The machine
+	 * over it runs no more: this is its task ending. */
+	vol_release_tdisks(sys->vols, vm->userid);
 	rdev_release_all(sys, vm->userid);
 	pthread_mutex_lock(&sys->mx);
 	for (struct vmblok **p = &sys->users; *p; p = &(*p)->next) {

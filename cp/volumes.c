@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cp/directory.h"
+#include "cp/tdisk.h"
 #include "lib/ebcdic.h"
 #include "machine/devices.h"
 
@@ -30,6 +31,7 @@ struct vol_entry {
 struct volumes {
 	struct vol_entry *v;
 	size_t n;
+	struct tdisk_space *tdisks;	/* the TDISK file's space, or NULL */
 };
 
 const char *vol_status_str(enum vol_status s)
@@ -65,7 +67,19 @@ void vol_problems_free(struct vol_problems *p)
 
 /* Append a problem; a failure to allocate loses it (there is nothing better to do with it). */
 __attribute__((format(printf, 3, 4))) static void problem(struct vol_problems *p, const char *file,
-							  const char *fmt, ...)
+							  const char *fmt, ...);
+
+void vol_problem_add(struct vol_problems *p, const char *file, const char *fmt, ...)
+{
+	char reason[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	problem(p, file, "%s", reason);
+}
+
+static void problem(struct vol_problems *p, const char *file, const char *fmt, ...)
 {
 	if (!p)
 		return;
@@ -289,7 +303,7 @@ enum vol_status vol_open_dir(const char *path, struct volumes **out, struct vol_
 	enum vol_status st = VOL_OK;
 	struct dirent *de;
 	while ((de = readdir(dh))) {
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, VOL_TDISK_FILE))
 			continue;
 		if (nn == cap) {
 			size_t c2 = cap ? cap * 2 : 16;
@@ -354,6 +368,14 @@ enum vol_status vol_open_dir(const char *path, struct volumes **out, struct vol_
 	free(names);
 	if (v->n)
 		qsort(v->v, v->n, sizeof *v->v, cmp_entries);
+	/* The T-disk space, once the volumes it names are known. Its problems are the caller's to
+	 * show; only a lack of memory fails the whole folder. */
+	char tfile[4096];
+	snprintf(tfile, sizeof tfile, "%s/%s", path, VOL_TDISK_FILE);
+	if (tdisk_load(tfile, v, &v->tdisks, pr) == TDISK_ERR_NOMEM) {
+		vol_close_all(v);
+		return VOL_ERR_NOMEM;
+	}
 	*out = v;
 	return VOL_OK;
 }
@@ -362,6 +384,7 @@ void vol_close_all(struct volumes *v)
 {
 	if (!v)
 		return;
+	tdisk_space_free(v->tdisks);
 	for (size_t i = 0; i < v->n; i++)
 		close_entry(&v->v[i]);
 	free(v->v);
@@ -381,6 +404,16 @@ bool vol_find(const struct volumes *v, const char *volser, struct vol_info *out)
 		return false;
 	*out = e->info;
 	return true;
+}
+
+struct tdisk_space *vol_tdisks(const struct volumes *v)
+{
+	return v ? v->tdisks : NULL;
+}
+
+size_t vol_release_tdisks(const struct volumes *v, const char *userid)
+{
+	return v ? tdisk_logoff(v->tdisks, userid) : 0;
 }
 
 size_t vol_count(const struct volumes *v)

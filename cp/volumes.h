@@ -31,6 +31,11 @@
  *
  * vol_create() makes a new labelled volume (for the starter system and tests) and
  * vol_create_starter() every volume a directory's MDISK statements name.
+ *
+ * T-DISK SPACE. The folder may also hold a text file named TDISK (VOL_TDISK_FILE), which is no
+ * image: the cylinders of its volumes set aside for temporary disks (cp/tdisk.h describes its
+ * lines). vol_open_dir() reads it after the images (its problems go with theirs) and
+ * vol_tdisks() gives the space; without the file there is none.
  */
 #ifndef CP_VOLUMES_H
 #define CP_VOLUMES_H
@@ -67,6 +72,9 @@ struct vol_problems {
 };
 void vol_problems_init(struct vol_problems *p);
 void vol_problems_free(struct vol_problems *p);
+/* Append a problem (printf-style reason, one line); p may be NULL. Without memory it is lost. */
+void vol_problem_add(struct vol_problems *p, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* What a lookup gives. The pointers stay valid until vol_close_all(). */
 struct vol_info {
@@ -132,6 +140,16 @@ enum vol_status vol_create_starter(const char *dir, const struct directory *d, u
  * Any thread.
  */
 bool vol_real_device_holds(const char *type, int argc, char *const argv[], const char *volser);
+
+/* The configuration file of the T-disk space, in the volumes folder. */
+#define VOL_TDISK_FILE "TDISK"
+/* The T-disk space of the volumes (cp/tdisk.h), or NULL when the folder has none (or v is NULL).
+ * It lives as long as the table. */
+struct tdisk_space;
+struct tdisk_space *vol_tdisks(const struct volumes *v);
+/* LOGOFF and FORCE: give back every T-disk userid holds on these volumes (tdisk_logoff()); returns
+ * how many. Accepts v NULL. Any thread. */
+size_t vol_release_tdisks(const struct volumes *v, const char *userid);
 
 /* The device type number a directory writes for a geometry entry: "3330-11" -> 3330. */
 unsigned vol_devtype(const struct dasd_geom *g);

@@ -391,6 +391,37 @@ START_TEST(test_unlink_and_query_links)
 }
 END_TEST
 
+/* DEFINE Tdddd's link: the user's own, R/W, shown by QUERY LINKS; not another disk's link even
+ * over the same cylinders; refused at an address in use; dropped by DETACH and LOGOFF. */
+START_TEST(test_define_records_a_temporary_disk)
+{
+	struct mdisk_result r;
+	struct mdisk_extent x = {.volser = "VOL001", .devtype = 3350, .start = 10, .count = 5};
+	ck_assert_int_eq(mdisk_define(t, "u1", 0x1A0, &x, &r), MDISK_LINKED);
+	ck_assert_int_eq(r.access, MDISK_RW);
+	ck_assert(r.disk.tdisk);
+	struct mdisk_link_info li;
+	ck_assert(mdisk_link_at(t, "U1", 0x1A0, &li));
+	ck_assert(li.disk.tdisk);
+	ck_assert_str_eq(li.owner, "U1");
+	ck_assert_uint_eq(li.owner_vaddr, 0x1A0);
+	/* OWNER 191 covers the same cylinders: a W link to it is not refused by the T-disk. */
+	ck_assert_int_eq(link_as("OWNER", 0x191, "OWNER", 0x191, DIR_MODE_W, NULL, &r), MDISK_LINKED);
+	struct mdisk_link_info *v;
+	size_t n;
+	ck_assert(mdisk_links_of(t, "U1", 0x1A0, &v, &n));
+	ck_assert_uint_eq(n, 1);
+	free(v);
+	ck_assert_int_eq(mdisk_define(t, "U1", 0x1A0, &x, &r), MDISK_REFUSED);
+	ck_assert_str_eq(r.text, "U1 1A0 NOT LINKED; DASD 1A0 ALREADY DEFINED");
+	ck_assert(mdisk_unlink(t, "U1", 0x1A0));
+	ck_assert_int_eq(mdisk_define(t, "U1", 0x1A0, &x, &r), MDISK_LINKED);
+	ck_assert_int_eq(mdisk_define(t, "U1", 0x1A1, &x, &r), MDISK_LINKED);
+	ck_assert_uint_eq(mdisk_logoff(t, "U1"), 2);
+	ck_assert(!mdisk_link_at(t, "U1", 0x1A0, &li));
+}
+END_TEST
+
 START_TEST(test_volume_users_counts_each_user_once)
 {
 	struct mdisk_result r;
@@ -497,6 +528,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_link_ten_wrong_passwords_disable_link);
 	tcase_add_test(tc, test_logon_links_own_disks_then_link_statements);
 	tcase_add_test(tc, test_unlink_and_query_links);
+	tcase_add_test(tc, test_define_records_a_temporary_disk);
 	tcase_add_test(tc, test_volume_users_counts_each_user_once);
 	tcase_add_test(tc, test_concurrent_w_links_one_wins);
 	tcase_add_test(tc, test_attach_over_volumes);

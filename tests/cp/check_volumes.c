@@ -17,6 +17,7 @@
 
 #include "cp/directory.h"
 #include "cp/starter.h"
+#include "cp/tdisk.h"
 #include "cp/volumes.h"
 #include "tests/check_run.h"
 
@@ -289,6 +290,46 @@ START_TEST(test_starter_volumes_are_small_and_quick)
 }
 END_TEST
 
+/* The starter system's volumes/TDISK: no problem, 355 cylinders of 3350 that no starter minidisk
+ * touches; the file is no image (not reported), and a T-disk comes from it. */
+START_TEST(test_starter_tdisk_space_is_clear_of_its_minidisks)
+{
+	struct directory *d = starter();
+	struct vol_problems pr;
+	vol_problems_init(&pr);
+	ck_assert_int_eq(vol_create_starter(dir, d, NULL, &pr), VOL_OK);
+	write_file(VOL_TDISK_FILE, CP_STARTER_TDISK, sizeof CP_STARTER_TDISK - 1);
+	struct volumes *v;
+	ck_assert_int_eq(vol_open_dir(dir, &v, &pr), VOL_OK);
+	ck_assert_uint_eq(pr.n, 0);
+	ck_assert_uint_eq(vol_count(v), 1);
+	struct tdisk_space *sp = vol_tdisks(v);
+	ck_assert_ptr_nonnull(sp);
+	ck_assert_uint_eq(tdisk_set_directory(sp, d, NULL, NULL), 0);
+	uint32_t total, avail;
+	tdisk_usage(sp, 3350, &total, &avail);
+	ck_assert_uint_eq(total, 355);
+	ck_assert_uint_eq(avail, 355);
+	struct tdisk_extent x;
+	ck_assert_int_eq(tdisk_alloc(sp, "USER1", 0x1A0, 3350, 10, &x), TDISK_OK);
+	ck_assert_str_eq(x.volser, "CAMSYS");
+	ck_assert_uint_eq(x.start, 200);
+	ck_assert_uint_eq(vol_release_tdisks(v, "USER1"), 1);
+	vol_close_all(v);
+	/* A bad line of the file is a problem of the folder's scan, with its line. */
+	unlink(path(VOL_TDISK_FILE));
+	write_file(VOL_TDISK_FILE, "CAMSYS 500 600\n", 15);
+	ck_assert_int_eq(vol_open_dir(dir, &v, &pr), VOL_OK);
+	const struct vol_problem *p = problem_for(&pr, VOL_TDISK_FILE);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p->reason, "line 1: cylinder 600 is beyond CAMSYS's 555 cylinders: not used");
+	ck_assert_ptr_null(vol_tdisks(v));
+	vol_close_all(v);
+	vol_problems_free(&pr);
+	dir_free(d);
+}
+END_TEST
+
 START_TEST(test_starter_conflicting_types_are_reported)
 {
 	static const char text[] = "USER A NOLOG\n"
@@ -376,6 +417,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_scan_missing_folder_is_io);
 	tcase_add_test(tc, test_starter_volumes_are_small_and_quick);
 	tcase_add_test(tc, test_starter_conflicting_types_are_reported);
+	tcase_add_test(tc, test_starter_tdisk_space_is_clear_of_its_minidisks);
 	tcase_add_test(tc, test_real_device_holds_its_labelled_volume_only);
 	suite_add_tcase(s, tc);
 	return s;
