@@ -961,6 +961,10 @@ static bool t_fullscreen(struct term *t, bool on)
 		struct ds_screen *s = ds_screen_new(c->rows, c->cols, c->extended);
 		if (!s)
 			return false;
+		/* What CP wrote last (DIAL's DIALED TO, a program's X'19' lines) goes out first, with
+		 * the keyboard restored: the program may not write for a while (or ever). */
+		if (c->dirty && !c->closed)
+			send_update(c);
 		/* The model starts as what the terminal shows: CP's layout. */
 		struct ds_buf b = {0};
 		uint16_t *keep = c->shown;

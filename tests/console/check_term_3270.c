@@ -973,6 +973,28 @@ END_TEST
 
 /* ---- Closing ---- */
 
+/* What CP wrote just before handing the screen to a program (DIALED TO ...) goes out at once,
+ * with the keyboard restored: the terminal must not wait, locked, for a program's first write. */
+START_TEST(test_fullscreen_sends_pending_output_first_with_keyboard_restored)
+{
+	struct term *t = open_term("IBM-3278-2");
+	term_read(t, TERM_READ_LOGON, "", 0);
+	tick(t);
+	term_write_line(t, "DIALED TO USER1 0C0", 19);
+	size_t before = F.nrec;
+	ck_assert(term_fullscreen(t, true));
+	ck_assert_uint_eq(F.nrec, before + 1);
+	size_t ln;
+	const uint8_t *p = last(&ln);
+	ck_assert_uint_ge(ln, 2);
+	ck_assert_uint_eq(p[0], DS_CMD_W);
+	ck_assert(p[1] & DS_WCC_RESTORE);
+	ck_assert_str_eq(row(0), "DIALED TO USER1 0C0");
+	ck_assert(!tick(t));	/* nothing more is due */
+	close_term(t);
+}
+END_TEST
+
 START_TEST(test_close_stops_output_and_events)
 {
 	struct term *t = open_term("IBM-3278-2");
@@ -1052,6 +1074,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_random_inbound_never_crashes);
 	tcase_add_test(tc, test_display_writes_output_rows_with_attributes);
 	tcase_add_test(tc, test_fullscreen_passes_records_and_redraws_malformed);
+	tcase_add_test(tc, test_fullscreen_sends_pending_output_first_with_keyboard_restored);
 	tcase_add_test(tc, test_close_stops_output_and_events);
 	tcase_add_test(tc, test_disconnected_is_last_event);
 	tcase_add_test(tc, test_handler_may_close_inside_line_event);
