@@ -2083,6 +2083,24 @@ static void run_command(struct vmblok *vm, const char *line)
 	cp_cmd_execute(&ctx, line);
 }
 
+/*
+ * Task, at logon: the directory's `MDISK vaddr devtype T-DISK cyls` statements, carried out as
+ * the DEFINE command is (cp/cmd_devices.c, cp/tdisk.h), so the user sees DEFINE's answer - and
+ * why, when there is no space - before the directory's IPL.
+ */
+static void logon_tdisks(struct vmblok *vm)
+{
+	for (size_t i = 0; i < vm->user->ndevices; i++) {
+		const struct dir_device *dv = &vm->user->devices[i];
+		if (dv->kind != DIR_DEV_MDISK || !dv->u.mdisk.tdisk)
+			continue;
+		char cmd[64];
+		snprintf(cmd, sizeof cmd, "DEFINE T%u AS %03X CYL %lu", dv->u.mdisk.devtype, dv->vaddr,
+			 dv->u.mdisk.count);
+		run_command(vm, cmd);
+	}
+}
+
 /* Is line "#CP ..." (the logical escape to CP from VM mode)? Returns the command or NULL. */
 static const char *cp_escape(const char *line)
 {
@@ -2202,8 +2220,10 @@ static void handle_input(struct vmblok *vm, struct item *it)
 			vm->mode = VM_MODE_CP;
 		} else if (it->aux == 2) {	/* logon, NOIPL or none */
 			pf_give_all(vm);
+			logon_tdisks(vm);
 		} else if (it->aux == 3) {	/* logon with the directory's IPL */
 			pf_give_all(vm);
+			logon_tdisks(vm);
 			const struct dir_ipl *ipl = &vm->user->ipl;
 			char cmd[80];
 			if (ipl->by_vaddr)

@@ -444,7 +444,11 @@ static const char sys_dir_text[] =
 	" MDISK 191 3350 001 005 TSTVOL MR\n"
 	"USER USER2 USER2PW 1M 4M G\n"
 	" CONSOLE 009 3215\n"
-	" MDISK 191 3350 006 005 TSTVOL MR\n";
+	" MDISK 191 3350 006 005 TSTVOL MR\n"
+	"USER USER3 USER3PW 1M 4M G\n"
+	" CONSOLE 009 3215\n"
+	" MDISK 195 3350 T-DISK 3\n"
+	" MDISK 196 3330 T-DISK 1\n";
 
 #define MAXLINES 32
 
@@ -680,6 +684,19 @@ START_TEST(test_the_next_user_finds_no_old_data)
 }
 END_TEST
 
+/* The directory's T-DISK statements are DEFINEd at logon, with DEFINE's answers. */
+START_TEST(test_directory_tdisks_are_defined_at_logon)
+{
+	logon(&user1, "USER3", 0x022);
+	EXPECT(&user1, "Q V 195", "DASD 195 3350 (TEMP) R/W 003 CYL");
+	EXPECT(&user1, "Q V 196", "DEV 196 DOES NOT EXIST");	/* no 3330 space */
+	ck_assert_uint_eq(sys_avail(), 11);	/* 14 once the minidisks' 5-10 are refused */
+	deliver(&user1, "LOGOFF");
+	wait_users(0);
+	ck_assert_uint_eq(sys_avail(), 14);
+}
+END_TEST
+
 START_TEST(test_a_system_without_tdisk_space_answers_091e)
 {
 	/* The old answer when the volumes folder has no TDISK file. */
@@ -718,6 +735,7 @@ static Suite *suite(void)
 	tcase_add_test(ts, test_define_query_detach_through_the_system);
 	tcase_add_test(ts, test_logoff_and_force_give_the_space_back);
 	tcase_add_test(ts, test_the_next_user_finds_no_old_data);
+	tcase_add_test(ts, test_directory_tdisks_are_defined_at_logon);
 	tcase_add_test(ts, test_a_system_without_tdisk_space_answers_091e);
 	suite_add_tcase(s, ts);
 	return s;
