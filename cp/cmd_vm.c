@@ -1293,6 +1293,24 @@ HANDLER(notready)
 	return CP_CMD_OK;
 }
 
+/* RESET vaddr: the device's pending interruptions and sense go, any operation ends without one
+ * (the channel's per-device I/O reset); a virtual 3270's dialed terminal is dropped (DROP FROM:
+ * VM/370's way for the virtual machine's user to let a DIALed terminal go). The ready switch
+ * stays. */
+HANDLER(reset)
+{
+	if (!ctx->vm)
+		return CP_CMD_UNKNOWN;
+	unsigned vaddr;
+	struct chan_dev *d = device_operand(ctx, cl, &vaddr);
+	if (!d)
+		return CP_CMD_FAILED;
+	chan_dev_reset(d);
+	vm_graf_drop(ctx->vm, vaddr);
+	cp_msg_write(ctx->t, CP_RSP_DEVICE_RESET);
+	return CP_CMD_OK;
+}
+
 /* REWIND vaddr: a tape (an attached or dedicated 3420) back to its load point. */
 HANDLER(rewind)
 {

@@ -884,20 +884,28 @@ bool vm_graf_query(struct vmblok *vm, unsigned vaddr, char *line, size_t len)
 	return true;
 }
 
-/* Task: the slot is free again (DETACH, LOGOFF): a dialed terminal is dropped (DROP FROM, then the
- * logon screen: cpsys_flush). The device itself is the caller's to detach. */
-static void graf_release(struct vmblok *vm, struct vm_graf *g)
+/*
+ * Task: g's dialed terminal, if any, is let go (DROP FROM, then the logon screen: cpsys_flush);
+ * what the old binding still sends is ignored (gen). free_slot: the slot is free again too
+ * (DETACH, LOGOFF), the device being the caller's to detach; else (RESET) the device stays, not
+ * connected. True when a terminal was dialed.
+ */
+static bool graf_unbind(struct vmblok *vm, struct vm_graf *g, bool free_slot)
 {
 	pthread_mutex_lock(&vm->sys->mx);
 	struct dial *b = g->bind;
 	g->bind = NULL;
-	g->in_use = false;
+	if (free_slot)
+		g->in_use = false;
 	g->gen++;
 	if (b)
 		b->dropping = true;
 	pthread_mutex_unlock(&vm->sys->mx);
-	g->d = NULL;
 	g->asked = false;
+	if (free_slot)
+		g->d = NULL;
+	else if (b)
+		dev3270_connect(g->d, false);
 	if (b) {
 		struct item *it = item_new(IT_GRAF_DROP, (int)g->slot, "", 0);
 		if (it) {
@@ -906,6 +914,13 @@ static void graf_release(struct vmblok *vm, struct vm_graf *g)
 		}
 		/* Without memory the binding stays (dropping): the terminal's disconnection frees it. */
 	}
+	return b != NULL;
+}
+
+bool vm_graf_drop(struct vmblok *vm, unsigned vaddr)
+{
+	struct vm_graf *g = graf_at(vm, vaddr);
+	return g && graf_unbind(vm, g, false);
 }
 
 /* Task: what a dialed terminal did. */
@@ -2435,7 +2450,7 @@ again:
 		vm_conspool_close(vm, NULL, NULL);	/* LOGOFF closes the console file too */
 		for (unsigned i = 0; i < VM_GRAF_MAX; i++)	/* dialed terminals: DROP FROM */
 			if (vm->graf[i].in_use)
-				graf_release(vm, &vm->graf[i]);
+				graf_unbind(vm, &vm->graf[i], true);
 		px_close(&vm->proxy);
 		pthread_mutex_lock(&vm->sys->mx);
 		bool connected = vm->t != NULL;
@@ -2847,7 +2862,7 @@ bool vm_detach_device(struct vmblok *vm, unsigned vaddr)
 			vm->cons = NULL;
 		struct vm_graf *g = vm->dev[i].kind == VM_DEV_GRAF ? graf_at(vm, vaddr) : NULL;
 		if (g)
-			graf_release(vm, g);
+			graf_unbind(vm, g, true);
 		if (vm->dev[i].real)
 			rdev_release(vm->sys, vm->dev[i].raddr);
 		machine_detach_device(vm->m, (uint16_t)vaddr);

@@ -275,15 +275,18 @@ enum term_pf vm_pf(const struct vmblok *vm, unsigned key, char *text);
  * Each reports model 2 (24 x 80), whatever terminal dials it: a guest that wants more asks the
  * terminal with a query (WSF), which passes through. While a terminal is dialed, what the guest
  * writes goes to it (term_write_record), its reads ask it (term_read_record), its keys come back as
- * attention interruptions with the record kept for the guest's Read Modified. DETACH, LOGOFF and
- * FORCE give the terminal DROP FROM userid vaddr and the logon screen again; the terminal leaving
- * makes the device not ready (intervention required).
+ * attention interruptions with the record kept for the guest's Read Modified. DETACH, LOGOFF,
+ * FORCE and RESET give the terminal DROP FROM userid vaddr and the logon screen again; the terminal
+ * leaving makes the device not ready (intervention required).
  */
 enum vm_graf_status { VM_GRAF_OK, VM_GRAF_EXISTS, VM_GRAF_FULL, VM_GRAF_FAILED };
 enum vm_graf_status vm_define_graf(struct vmblok *vm, unsigned vaddr, unsigned devtype);
 /* QUERY VIRTUAL's line for the GRAF at vaddr: "GRAF vaddr ON DEV line" while a terminal is dialed
  * (line: its address), "GRAF vaddr NOT READY" otherwise. False when vaddr is no GRAF. Task. */
 bool vm_graf_query(struct vmblok *vm, unsigned vaddr, char *line, size_t len);
+/* RESET of the GRAF at vaddr: its dialed terminal is dropped (DROP FROM, the logon screen), the
+ * device stays, not ready, for the next DIAL. False when vaddr is no GRAF or none was dialed. Task. */
+bool vm_graf_drop(struct vmblok *vm, unsigned vaddr);
 
 /* DIAL userid [vaddr] (server thread, from the logon dialogue): give terminal t (at address line)
  * to userid's first free virtual 3270, or to the one at vaddr (vaddr < 0: the first free). On OK

@@ -186,17 +186,21 @@ void chan_free(struct machine *m)
 	m->chan = NULL;
 }
 
+void chan_dev_reset(struct chan_dev *d)
+{
+	d->state = SCH_IDLE;
+	d->pci = false;
+	d->deferred = d->defer_req = false;
+	if (d->ops->reset)
+		d->ops->reset(d);
+}
+
 void machine_io_reset(struct machine *m)
 {
 	if (!m->chan)
 		return;
-	for (struct chan_dev *d = m->chan->devs; d; d = d->next) {
-		d->state = SCH_IDLE;
-		d->pci = false;
-		d->deferred = d->defer_req = false;
-		if (d->ops->reset)
-			d->ops->reset(d);
-	}
+	for (struct chan_dev *d = m->chan->devs; d; d = d->next)
+		chan_dev_reset(d);
 }
 
 /* ------------------------------------------------------------------------------------------------

@@ -121,6 +121,10 @@ bool chan_dev_is_ready(const struct chan_dev *d);
 /* Unsolicited status (e.g. attention) from an idle device: becomes a pending I/O interruption.
  * Ignored (returns false) while the device is working or already has status pending. */
 bool chan_dev_post_status(struct chan_dev *d, uint8_t unit);
+/* One device's part of an I/O system reset (CP's RESET vaddr): its pending status and any
+ * operation are dropped without an interruption, a deferred command ends, and the model resets
+ * (its sense is cleared). The ready switch stays. On the machine's thread. */
+void chan_dev_reset(struct chan_dev *d);
 
 /*
  * An IPL whose first channel program is the one at absolute address ccw (key 0) instead of the

@@ -706,6 +706,23 @@ START_TEST(test_notready_and_ready_of_a_minidisk_and_the_console)
 }
 END_TEST
 
+/* RESET vaddr drops the device's pending status (READY's device end here): the device can post
+ * again. The virtual machine is in CP mode, its machine still, so the test may look. */
+START_TEST(test_reset_clears_a_devices_pending_status)
+{
+	logon(&user1, "USER1", 0x020);
+	struct chan_dev *d = vm_device(user1.vm, 0x191);
+	ck_assert_ptr_nonnull(d);
+	EXPECT(&user1, "READY 191", NULL);	/* device end pending */
+	ck_assert(!chan_dev_post_status(d, UNIT_ATTN));
+	EXPECT(&user1, "RESET 191", "DEVICE RESET");
+	ck_assert(chan_dev_post_status(d, UNIT_ATTN));
+	EXPECT(&user1, "RESET 555", "DEV 555 DOES NOT EXIST");
+	EXPECT(&user1, "RESET", "VADDR MISSING OR INVALID");
+	EXPECT(&user1, "RESET 191 192", "INVALID OPTION - 192");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cmd_devices");
@@ -734,6 +751,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_operator_has_no_virtual_machine);
 	tcase_add_test(tc, test_commands_outside_the_classes_do_not_exist);
 	tcase_add_test(tc, test_notready_and_ready_of_a_minidisk_and_the_console);
+	tcase_add_test(tc, test_reset_clears_a_devices_pending_status);
 	tcase_add_test(tc, test_ipl_from_a_cylinder_of_a_minidisk);
 	suite_add_tcase(s, tc);
 	return s;

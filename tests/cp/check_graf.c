@@ -931,6 +931,19 @@ START_TEST(test_dial_data_both_ways_attention_and_drop_on_detach)
 	ev.len = strlen(ev.text);
 	term_deliver(&d.t, &ev);
 	ck_assert_str_eq(d.lines[0], "DIALED TO USER1 0C1");
+	/* RESET drops it and keeps the device, not ready, for the next DIAL. */
+	before = d.logon_reads;
+	type(&u, "RESET 0C1");
+	ck_assert(has_line(&u, "DEVICE RESET"));
+	PUMP_PAST(d.logon_reads, before, "the logon screen after RESET");
+	ck_assert(!d.fullscreen);
+	ck_assert(has_line(&d, "DROP FROM USER1 0C1"));
+	ck_assert_uint_eq(cpsys_dialed(sys), 0);
+	type(&u, "QUERY VIRTUAL GRAF");
+	ck_assert_str_eq(u.lines[0], "GRAF 0C1 NOT READY");
+	d.n = 0;
+	term_deliver(&d.t, &ev);
+	ck_assert_str_eq(d.lines[0], "DIALED TO USER1 0C1");
 	/* LOGOFF drops it too. */
 	before = d.logon_reads;
 	type_nowait(&u, "LOGOFF");
