@@ -747,23 +747,22 @@ static void dcache_init(struct cpu *c)
 	c->cur = &c->fetch;
 	c->dblk_va = IBLK_NONE;
 	c->dblk_e = c->dcache[0].e;
-	c->dblk = &c->dcache[0];
+	c->dblk_host = NULL;
 }
 
 void dcache_purge(struct cpu *c)
 {
 	for (unsigned i = 0; i < 2 * DCACHE_SETS; i++)
-		c->dcache[i].tag = 0;
+		c->dtag[i].tag = 0;
 	c->dblk_va = IBLK_NONE;
 	cpu_attention(c); /* the loop must not go on with an entry of a purged block */
 }
 
-/* Make b the decoded block for logical block va (tag as for the TLB) at host address host. */
-static void dblk_fill(struct dblk *b, uint32_t tag, uint32_t va, uint8_t *host)
+/* Make slot the decoded block for logical block va (tag as for the TLB) at host address host. */
+static void dblk_fill(struct cpu *c, unsigned slot, uint32_t tag, uint32_t va, uint8_t *host)
 {
-	b->tag = tag;
-	b->va = va;
-	b->host = host;
+	struct dblk *b = &c->dcache[slot];
+	c->dtag[slot] = (struct dtag){.tag = tag, .va = va, .host = host, .used = c->dtag[slot].used};
 	for (unsigned i = 0; i < BLOCK_SIZE / 2; i++) {
 		struct dinsn *e = &b->e[i];
 		e->fn = op_undecoded;
@@ -775,29 +774,30 @@ static void dblk_fill(struct dblk *b, uint32_t tag, uint32_t va, uint8_t *host)
 		resume_entry(&b->e[i], va + 2 * i);
 }
 
-static inline void dblk_enter(struct cpu *c, struct dblk *b)
+static inline void dblk_enter(struct cpu *c, unsigned slot)
 {
-	c->dblk = b;
-	c->dblk_va = b->va;
-	c->dblk_e = b->e;
-	b->used = ++c->dswitch;
+	struct dtag *t = &c->dtag[slot];
+	c->dblk_host = t->host;
+	c->dblk_va = t->va;
+	c->dblk_e = c->dcache[slot].e;
+	t->used = ++c->dswitch;
 }
 
-/* The set of two blocks for logical address ia. */
-static inline struct dblk *dcache_set(struct cpu *c, uint32_t ia)
+/* The first slot of the set of two for logical address ia. */
+static inline unsigned dcache_set(uint32_t ia)
 {
-	return &c->dcache[2 * ((ia >> BLOCK_SHIFT) & (DCACHE_SETS - 1))];
+	return 2 * ((ia >> BLOCK_SHIFT) & (DCACHE_SETS - 1));
 }
 
 const struct dinsn *resolve(struct cpu *c)
 {
 	uint32_t ia = c->ia, tag = (ia & ~BLOCK_MASK) | c->tlb_bits;
-	struct dblk *set = dcache_set(c, ia);
+	unsigned set = dcache_set(ia);
 	if (!(ia & 1)) {
-		for (int w = 0; w < 2; w++) {
-			if (set[w].tag == tag) {
-				dblk_enter(c, &set[w]);
-				return &set[w].e[(ia & BLOCK_MASK) >> 1];
+		for (unsigned w = set; w < set + 2; w++) {
+			if (c->dtag[w].tag == tag) {
+				dblk_enter(c, w);
+				return &c->dcache[w].e[(ia & BLOCK_MASK) >> 1];
 			}
 		}
 	}
@@ -857,7 +857,7 @@ static struct dinsn *decode_bytes(const struct cpu *c, struct dinsn e[4], const 
 static const struct dinsn *redecode(struct cpu *c, struct dinsn *e)
 {
 	uint32_t off = e->ia & BLOCK_MASK;
-	const uint8_t *p = c->dblk->host + off;
+	const uint8_t *p = c->dblk_host + off;
 	unsigned len = (unsigned)insn_length(p[0]);
 	if (likely(off + len <= BLOCK_SIZE)) {
 		decode_at(c, e, p, e->ia);
@@ -891,11 +891,11 @@ static const struct dinsn *insn_entry(struct cpu *c, uint32_t ia)
 		c->fault.op = 0; /* ILC 1 */
 		uint8_t *p = mem_translate(c, ia, ACC_IFETCH);
 		uint32_t va = ia & ~BLOCK_MASK;
-		struct dblk *set = dcache_set(c, ia);
-		struct dblk *b = set[0].used <= set[1].used ? &set[0] : &set[1];
-		dblk_fill(b, va | c->tlb_bits, va, p - (ia & BLOCK_MASK));
-		dblk_enter(c, b);
-		e = &b->e[(ia & BLOCK_MASK) >> 1];
+		unsigned set = dcache_set(ia);
+		unsigned w = c->dtag[set].used <= c->dtag[set + 1].used ? set : set + 1;
+		dblk_fill(c, w, va | c->tlb_bits, va, p - (ia & BLOCK_MASK));
+		dblk_enter(c, w);
+		e = &c->dcache[w].e[(ia & BLOCK_MASK) >> 1];
 	}
 	if (load64(e->hp) != e->raw)
 		e = redecode(c, (struct dinsn *)e);

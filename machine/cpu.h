@@ -156,11 +156,17 @@ struct dinsn {
 #define DBLK_ENTRIES (BLOCK_SIZE / 2 + 3)
 #define DCACHE_SETS 32
 struct dblk {
+	struct dinsn e[DBLK_ENTRIES];
+};
+
+/* Which logical block a dcache slot holds. Kept apart from the blocks' entries (40 KB each, paged
+ * in only when a block is first filled), so that a purge, which clears the tags, touches this one
+ * small array and not a page of every block. */
+struct dtag {
 	uint32_t tag;          /* logical block | tlb_bits, as a TLB tag; 0: empty */
 	uint32_t va;
 	uint8_t *host;
 	uint64_t used;         /* for replacement: the loop's count of block switches when last used */
-	struct dinsn e[DBLK_ENTRIES];
 };
 
 struct cpu {
@@ -175,7 +181,7 @@ struct cpu {
 	uint64_t budget;      /* instructions left in this machine_run() call, beyond slice */
 	uint32_t dblk_va;     /* logical 2K block of the current decoded block, or IBLK_NONE */
 	struct dinsn *dblk_e; /* its entries */
-	struct dblk *dblk;    /* and the block itself */
+	uint8_t *dblk_host;   /* and the host address of its bytes */
 	const struct dinsn *cur; /* the entry being executed (EX: the EX's), for interruptions */
 	bool in_ex;           /* executing the target of EX */
 	int32_t rel_adjust;   /* EX target address minus (EX address + 4 - target length); 0 outside EX */
@@ -183,7 +189,8 @@ struct cpu {
 	struct tlb_entry tlb_store[TLB_ENTRIES];
 
 	/* ---- Decoded instructions (cpu.c). ---- */
-	struct dblk *dcache;  /* DCACHE_SETS * 2 blocks */
+	struct dblk *dcache;  /* DCACHE_SETS * 2 blocks, */
+	struct dtag dtag[2 * DCACHE_SETS]; /* and what each holds */
 	uint64_t dswitch;     /* block switches, for replacement */
 	struct dinsn fetch;   /* the entry resolve() gives when the block is not decoded */
 	struct dinsn fault;   /* c->cur while an instruction is being fetched (for the ILC) */
