@@ -13,7 +13,6 @@
  */
 #include <check.h>
 #include <ftw.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 #include "machine/channel.h"
 #include "machine/machine.h"
 #include "tests/check_run.h"
+#include "tests/cp/rec_term.h"
 
 
 static const char dir_text[] =
@@ -56,49 +56,6 @@ static const char dir_text[] =
 	" OPTION ECMODE\n"
 	" CONSOLE 009 3215\n";
 
-/* ---- A terminal that records lines ---- */
-
-#define MAXLINES 64
-
-struct rec {
-	struct term t;
-	char lines[MAXLINES][300];
-	size_t n;
-	unsigned reads;
-	bool hidden;
-};
-
-static void rec_write_line(struct term *t, const char *text, size_t len)
-{
-	struct rec *r = t->priv;
-	ck_assert_uint_lt(r->n, MAXLINES);
-	ck_assert_uint_lt(len, sizeof r->lines[0]);
-	memcpy(r->lines[r->n], text, len);
-	r->lines[r->n][len] = '\0';
-	r->n++;
-}
-static void rec_read(struct term *t, enum term_read who, const char *prompt, size_t len)
-{
-	struct rec *r = t->priv;
-	(void)prompt, (void)len;
-	if (who == TERM_READ_CP)
-		r->reads++;
-}
-static void rec_set_password(struct term *t, bool on)
-{
-	((struct rec *)t->priv)->hidden = on;
-}
-static void rec_bell(struct term *t)
-{
-	(void)t;
-}
-static void rec_close(struct term *t)
-{
-	(void)t;
-}
-static const struct term_ops rec_ops = {.kind = "test", .write_line = rec_write_line, .read = rec_read,
-					.set_password = rec_set_password, .bell = rec_bell, .close = rec_close};
-
 /* ---- The system ---- */
 
 static char folder[] = "/tmp/check_cmd_devices.XXXXXX";
@@ -106,7 +63,7 @@ static struct directory *dir;
 static struct cpsys *sys;
 
 struct user {
-	struct rec rec;
+	struct rec_term rec;
 	struct vmblok *vm;
 	const struct dir_user *u;
 };
@@ -118,67 +75,30 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 	return remove(path);
 }
 
-/* Pass the system's output to the terminals until u has had a CP READ more than before. */
-static void pump(struct user *u, unsigned before)
-{
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (u->rec.reads <= before) {
-		struct pollfd p = {.fd = cpsys_wake_fd(sys), .events = POLLIN};
-		poll(&p, 1, 50);
-		cpsys_flush(sys);
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		ck_assert_msg(now.tv_sec - t0.tv_sec < 5, "no CP READ within 5 s");
-	}
-}
-
+/* Log userid on at u's new recording terminal, as terminal address line. */
 static void logon(struct user *u, const char *userid, unsigned line)
 {
 	memset(u, 0, sizeof *u);
-	u->rec.t.ops = &rec_ops;
-	u->rec.t.priv = &u->rec;
+	rec_term_init(&u->rec);
 	u->u = dir_find(dir, userid);
-	ck_assert_ptr_nonnull(u->u);
-	unsigned other;
-	char why[80];
-	ck_assert_int_eq(vm_logon(sys, u->u, &u->rec.t, line, true, &other, why, sizeof why), VM_LOGON_OK);
-	u->vm = u->rec.t.owner;
-	pump(u, 0);
-	u->rec.n = 0;
+	u->vm = rec_logon(sys, u->u, &u->rec, line);
 }
 
 /* Type line at u's terminal; its responses are in u->rec.lines when the next CP READ comes. */
 static void type(struct user *u, const char *line)
 {
-	unsigned before = u->rec.reads;
-	u->rec.n = 0;
-	struct term_event ev = {.type = TERM_EV_LINE, .text = line, .len = strlen(line)};
-	term_deliver(&u->rec.t, &ev);
-	pump(u, before);
+	rec_type(sys, &u->rec, line);
 }
 
-/* Type line and expect exactly the lines given (NULL-terminated). */
-#define EXPECT(u, line, ...) expect_lines(u, line, (const char *[]){__VA_ARGS__, NULL})
-static void expect_lines(struct user *u, const char *line, const char *const *want)
-{
-	type(u, line);
-	size_t n = 0;
-	for (; want[n]; n++) {
-		ck_assert_msg(n < u->rec.n, "%s: line %zu missing (want \"%s\")", line, n, want[n]);
-		ck_assert_msg(strcmp(u->rec.lines[n], want[n]) == 0, "%s: line %zu is \"%s\", want \"%s\"",
-			      line, n, u->rec.lines[n], want[n]);
-	}
-	ck_assert_msg(u->rec.n == n, "%s: %zu lines, want %zu (extra: \"%s\")", line, u->rec.n, n,
-		      u->rec.n > n ? u->rec.lines[n] : "");
-}
+/* Type line (the first string) and expect exactly the lines given. */
+#define EXPECT(u, ...) REC_TYPE_EXPECT(sys, &(u)->rec, __VA_ARGS__)
 
 /* QUERY LINKS / DASD through cmd_query_devices() with u's (or the operator's, u NULL) context. */
-static enum cp_cmd_rc direct(struct user *u, struct rec *out, unsigned classes, const char *line)
+static enum cp_cmd_rc direct(struct user *u, struct rec_term *out, unsigned classes, const char *line)
 {
 	struct cp_cmd_line cl;
 	cp_cmd_tokenize(&cl, line);
-	out->n = 0;
+	rec_clear(out);
 	struct cp_cmd_ctx ctx = {.t = &out->t, .user = u ? u->u : NULL, .classes = classes,
 				 .vm = u ? u->vm : NULL, .sys = sys};
 	enum cp_cmd_rc rc = cmd_query_devices(&ctx, &cl);
@@ -282,9 +202,8 @@ START_TEST(test_link_attention_cancels_the_prompt)
 	logon(&user1, "USER1", 0x020);
 	EXPECT(&user1, "LINK MAINT 191 291 RR", "ENTER READ PASSWORD:");
 	unsigned before = user1.rec.reads;
-	struct term_event ev = {.type = TERM_EV_ATTENTION};
-	term_deliver(&user1.rec.t, &ev);
-	pump(&user1, before);
+	rec_attention(&user1.rec);
+	rec_pump_read(sys, &user1.rec, before);
 	ck_assert(!user1.rec.hidden);
 	/* The next line is a command again, not a password. */
 	EXPECT(&user1, "RPASS", "?CP: RPASS");
@@ -527,8 +446,8 @@ START_TEST(test_query_links)
 	EXPECT(&user2, "LINK MAINT 190 190 RR", "DASD 190 LINKED R/O; R/W BY MAINT");
 	EXPECT(&user2, "LINK MAINT 190 290 RR", "DASD 290 LINKED R/O; R/W BY MAINT");
 	EXPECT(&user1, "LINK MAINT 190 290 RR", "DASD 290 LINKED R/O; R/W BY MAINT");
-	struct rec out = {.t = {.ops = &rec_ops}};
-	out.t.priv = &out;
+	struct rec_term out;
+	rec_term_init(&out);
 	ck_assert_int_eq(direct(&user1, &out, DIR_CLASS('G'), "QUERY LINKS 190"), CP_CMD_OK);
 	ck_assert_uint_eq(out.n, 2);
 	ck_assert_str_eq(out.lines[0], "MAINT 190 R/W, USER1 190 R/O, USER2 190 R/O, USER2 290 R/O");
@@ -556,8 +475,8 @@ START_TEST(test_query_dasd_for_operators_only)
 {
 	logon(&maint, "MAINT", 0x021);
 	logon(&user1, "USER1", 0x020);
-	struct rec out = {.t = {.ops = &rec_ops}};
-	out.t.priv = &out;
+	struct rec_term out;
+	rec_term_init(&out);
 	ck_assert_int_eq(direct(NULL, &out, DIR_CLASS('B'), "QUERY DASD"), CP_CMD_OK);
 	ck_assert_uint_eq(out.n, 1);
 	ck_assert_str_eq(out.lines[0], "DASD TSTVOL 3350 00040 CYL 002 USERS");
@@ -574,15 +493,15 @@ END_TEST
 
 START_TEST(test_operator_has_no_virtual_machine)
 {
-	struct rec out = {.t = {.ops = &rec_ops}};
-	out.t.priv = &out;
+	struct rec_term out;
+	rec_term_init(&out);
 	ck_assert_int_eq(cpsys_operator_command(sys, &out.t, "LINK MAINT 190 190 RR"), CP_CMD_UNKNOWN);
 	ck_assert_str_eq(out.lines[0], "?CP: LINK");
-	out.n = 0;
+	rec_clear(&out);
 	/* The operator's DETACH is of real devices (cmd_attach.c): this system has none. */
 	ck_assert_int_eq(cpsys_operator_command(sys, &out.t, "DETACH 190"), CP_CMD_FAILED);
 	ck_assert_str_eq(out.lines[0], "DEV 190 DOES NOT EXIST");
-	out.n = 0;
+	rec_clear(&out);
 	ck_assert_int_eq(cpsys_operator_command(sys, &out.t, "DEFINE READER 00C"), CP_CMD_UNKNOWN);
 	ck_assert_str_eq(out.lines[0], "?CP: DEFINE");
 }
@@ -590,8 +509,8 @@ END_TEST
 
 START_TEST(test_commands_outside_the_classes_do_not_exist)
 {
-	struct rec out = {.t = {.ops = &rec_ops}};
-	out.t.priv = &out;
+	struct rec_term out;
+	rec_term_init(&out);
 	struct cp_cmd_ctx ctx = {.t = &out.t, .classes = DIR_CLASS('D')};
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "LINK MAINT 190 190 RR"), CP_CMD_PRIVILEGE);
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "DEFINE READER 00C"), CP_CMD_PRIVILEGE);
@@ -641,27 +560,18 @@ static void write_ipl_record(unsigned vaddr, unsigned cyl)
 	ck_assert_int_eq(machine_io_sync(m, (uint16_t)vaddr, 0x1000, 0, &csw), MACHINE_IO_OK);
 }
 
-/* Did a line of u's last responses contain s? */
-static bool said_part(const struct user *u, const char *s)
-{
-	for (size_t i = 0; i < u->rec.n; i++)
-		if (strstr(u->rec.lines[i], s))
-			return true;
-	return false;
-}
-
 START_TEST(test_ipl_from_a_cylinder_of_a_minidisk)
 {
 	logon(&user1, "USER1", 0x020);
 	write_ipl_record(0x191, 2);
 	type(&user1, "IPL 191 2");		/* runs into the record's disabled wait: CP mode */
-	ck_assert_msg(said_part(&user1, "00ABCDEF"), "IPL 191 2: %s", user1.rec.n ? user1.rec.lines[0] : "");
+	ck_assert_msg(rec_has_part(&user1.rec, "00ABCDEF"), "IPL 191 2: %s", user1.rec.n ? user1.rec.lines[0] : "");
 	EXPECT(&user1, "DISPLAY PSW", "PSW = 00020191 00ABCDEF");
 	/* Cylinder 3 has no record 1; cylinder 0 (the default) has none either. */
 	type(&user1, "IPL 191 3");
 	ck_assert_uint_eq(user1.rec.n, 1);
 	ck_assert(strstr(user1.rec.lines[0], "191") != NULL);
-	ck_assert(!said_part(&user1, "00ABCDEF"));
+	ck_assert(!rec_has_part(&user1.rec, "00ABCDEF"));
 	/* Only for a CKD disk, and a cylinder number that fits. */
 	EXPECT(&user1, "IPL 00C 2", "INVALID OPERAND - 2");
 	EXPECT(&user1, "IPL 191 70000", "INVALID OPERAND - 70000");

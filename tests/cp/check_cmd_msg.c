@@ -14,7 +14,6 @@
  * where a test looks at them, and the zone is UTC.
  */
 #include <check.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,60 +27,11 @@
 #include "cp/message.h"
 #include "cp/vm.h"
 #include "tests/check_run.h"
-
-/* ---- A terminal that records lines ---- */
-
-#define MAXLINES 64
-
-struct rec {
-	struct term t;
-	char lines[MAXLINES][300];
-	size_t n;
-	unsigned reads, bells;
-	bool closed;
-};
-
-static void rec_write_line(struct term *t, const char *text, size_t len)
-{
-	struct rec *r = t->priv;
-	ck_assert_uint_lt(r->n, MAXLINES);
-	ck_assert_uint_lt(len, sizeof r->lines[0]);
-	memcpy(r->lines[r->n], text, len);
-	r->lines[r->n][len] = '\0';
-	r->n++;
-}
-static void rec_read(struct term *t, enum term_read who, const char *prompt, size_t len)
-{
-	struct rec *r = t->priv;
-	(void)prompt, (void)len;
-	if (who == TERM_READ_CP)
-		r->reads++;
-}
-static void rec_set_password(struct term *t, bool on)
-{
-	(void)t, (void)on;
-}
-static void rec_bell(struct term *t)
-{
-	((struct rec *)t->priv)->bells++;
-}
-static void rec_close(struct term *t)
-{
-	((struct rec *)t->priv)->closed = true;
-}
-static const struct term_ops rec_ops = {"test", rec_write_line, rec_read, rec_set_password, rec_bell,
-					rec_close};
-
-static void rec_init(struct rec *r)
-{
-	memset(r, 0, sizeof *r);
-	r->t.ops = &rec_ops;
-	r->t.priv = r;
-}
+#include "tests/cp/rec_term.h"
 
 /* ---- Commands without a system ---- */
 
-static struct rec out;
+static struct rec_term out;
 static struct dir_user alice;
 
 /* 1979-05-17 14:36:12 UTC, a Thursday (vm370-cp.md 7's example). */
@@ -90,7 +40,7 @@ static struct dir_user alice;
 /* A context with these classes, no virtual machine and no system: the operator's settings. */
 static struct cp_cmd_ctx ctx_for(const char *classes)
 {
-	rec_init(&out);
+	rec_term_init(&out);
 	memset(&alice, 0, sizeof alice);
 	strcpy(alice.userid, "ALICE");
 	for (const char *c = classes; *c; c++)
@@ -104,19 +54,10 @@ static struct cp_cmd_ctx ctx_for(const char *classes)
 #define RUN(ctx, rc, ...) run_lines(ctx, rc, (const char *[]){__VA_ARGS__, NULL})
 static void run_lines(struct cp_cmd_ctx *ctx, enum cp_cmd_rc rc, const char *const *strs)
 {
-	const char *line = strs[0];
-	const char *const *want = strs + 1;
-	out.n = 0;
-	enum cp_cmd_rc got = cp_cmd_execute(ctx, line);
-	size_t n = 0;
-	for (; want[n]; n++) {
-		ck_assert_msg(n < out.n, "%s: line %zu missing (want \"%s\")", line, n, want[n]);
-		ck_assert_msg(strcmp(out.lines[n], want[n]) == 0, "%s: line %zu is \"%s\", want \"%s\"",
-			      line, n, out.lines[n], want[n]);
-	}
-	ck_assert_msg(out.n == n, "%s: %zu lines, want %zu (extra: \"%s\")", line, out.n, n,
-		      out.n > n ? out.lines[n] : "");
-	ck_assert_msg(got == rc, "%s: rc %d, want %d", line, got, rc);
+	rec_clear(&out);
+	enum cp_cmd_rc got = cp_cmd_execute(ctx, strs[0]);
+	rec_expect(&out, strs[0], strs + 1);
+	ck_assert_msg(got == rc, "%s: rc %d, want %d", strs[0], got, rc);
 }
 
 /* QUERY operand through cmd_query_msg(), shown as cp_cmd_execute() would. */
@@ -124,24 +65,16 @@ static void run_lines(struct cp_cmd_ctx *ctx, enum cp_cmd_rc rc, const char *con
 static void query_lines(struct cp_cmd_ctx *ctx, enum cp_cmd_rc rc, const char *const *strs)
 {
 	const char *line = strs[0];
-	const char *const *want = strs + 1;
 	struct cp_cmd_line cl;
 	cp_cmd_tokenize(&cl, line);
 	struct term *saved = ctx->t;
-	out.n = 0;
+	rec_clear(&out);
 	ctx->t = &out.t;
 	enum cp_cmd_rc got = cmd_query_msg(ctx, &cl);
 	if (got != CP_CMD_UNKNOWN)	/* not QUERY's: the caller goes on looking */
 		cp_cmd_show(ctx, &cl, got);
 	ctx->t = saved;
-	size_t n = 0;
-	for (; want[n]; n++) {
-		ck_assert_msg(n < out.n, "%s: line %zu missing (want \"%s\")", line, n, want[n]);
-		ck_assert_msg(strcmp(out.lines[n], want[n]) == 0, "%s: line %zu is \"%s\", want \"%s\"",
-			      line, n, out.lines[n], want[n]);
-	}
-	ck_assert_msg(out.n == n, "%s: %zu lines, want %zu (extra: \"%s\")", line, out.n, n,
-		      out.n > n ? out.lines[n] : "");
+	rec_expect(&out, line, strs + 1);
 	ck_assert_msg(got == rc, "%s: rc %d, want %d", line, got, rc);
 }
 
@@ -279,7 +212,7 @@ START_TEST(test_logmsg_set_query_and_logon_lines)
 	RUN(&ctx, CP_CMD_OK, "SET LOGMSG 2 * Backups at 18:00");
 	QUERY(&ctx, CP_CMD_OK, "QUERY LOGMSG", "LOGMSG - 14:36:12 UTC THURSDAY 05/17/79",
 	      "*** System up, welcome ***", "* Backups at 18:00", "not for logon");
-	out.n = 0;
+	rec_clear(&out);
 	cmd_msg_logmsg_show(&out.t, NOW + 100);
 	ck_assert_uint_eq(out.n, 3);
 	ck_assert_str_eq(out.lines[0], "LOGMSG - 14:36:12 UTC THURSDAY 05/17/79");
@@ -292,7 +225,7 @@ START_TEST(test_logmsg_set_query_and_logon_lines)
 	ctx.now = NOW + 60;
 	RUN(&ctx, CP_CMD_OK, "SET LOGMSG NULL");
 	QUERY(&ctx, CP_CMD_OK, "Q LOGMSG", "LOGMSG - 14:37:12 UTC THURSDAY 05/17/79");
-	out.n = 0;
+	rec_clear(&out);
 	cmd_msg_logmsg_show(&out.t, NOW);
 	ck_assert_uint_eq(out.n, 0);
 	/* Errors. */
@@ -306,7 +239,7 @@ START_TEST(test_logmsg_set_query_and_logon_lines)
 	char line[160];
 	snprintf(line, sizeof line, "SET LOGMSG 20 *%0100d", 0);
 	RUN(&ctx, CP_CMD_OK, line);
-	out.n = 0;
+	rec_clear(&out);
 	cmd_msg_logmsg_show(&out.t, NOW);
 	ck_assert_uint_eq(out.n, 2);
 	ck_assert_uint_eq(strlen(out.lines[1]), 76);
@@ -553,7 +486,7 @@ static struct directory *dir;
 static struct cpsys *sys;
 
 struct user {
-	struct rec rec;
+	struct rec_term rec;
 	struct vmblok *vm;
 	const struct dir_user *u;
 };
@@ -561,7 +494,8 @@ static struct user ua, ub, ub2, uc;
 
 /* The operator's console (cpsys_log), from any thread. */
 static pthread_mutex_t log_mx = PTHREAD_MUTEX_INITIALIZER;
-static char oplog[MAXLINES][300];
+#define OPLOG_LINES 64
+static char oplog[OPLOG_LINES][300];
 static size_t noplog;
 static int shutdowns;
 
@@ -569,7 +503,7 @@ static void on_log(void *ctx, const char *line)
 {
 	(void)ctx;
 	pthread_mutex_lock(&log_mx);
-	if (noplog < MAXLINES)
+	if (noplog < OPLOG_LINES)
 		snprintf(oplog[noplog++], sizeof oplog[0], "%s", line);
 	pthread_mutex_unlock(&log_mx);
 }
@@ -597,101 +531,28 @@ static double secs_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static void pump_once(void)
-{
-	struct pollfd p = {.fd = cpsys_wake_fd(sys), .events = POLLIN};
-	poll(&p, 1, 20);
-	cpsys_flush(sys);
-}
-
-/* Pass the system's output on until u has had a CP READ more than before. */
-static void pump(struct user *u, unsigned before)
-{
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (u->rec.reads <= before) {
-		pump_once();
-		ck_assert_msg(secs_since(&t0) < 5, "no CP READ within 5 s");
-	}
-}
-
-/* Pass the system's output on until u's terminal has a line containing text. */
-static void pump_for(struct user *u, const char *text)
-{
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		for (size_t i = 0; i < u->rec.n; i++)
-			if (strstr(u->rec.lines[i], text))
-				return;
-		ck_assert_msg(secs_since(&t0) < 5, "no \"%s\" within 5 s", text);
-		pump_once();
-	}
-}
-
-/* Pass the system's output on until u's terminal is closed. */
-static void pump_closed(struct user *u)
-{
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!u->rec.closed) {
-		pump_once();
-		ck_assert_msg(secs_since(&t0) < 5, "not closed within 5 s");
-	}
-}
-
-static bool has_line(const struct user *u, const char *want)
-{
-	for (size_t i = 0; i < u->rec.n; i++)
-		if (strcmp(u->rec.lines[i], want) == 0)
-			return true;
-	return false;
-}
-
+/* Log userid on at u's new recording terminal, as terminal address line. */
 static void logon(struct user *u, const char *userid, unsigned line)
 {
 	memset(u, 0, sizeof *u);
-	rec_init(&u->rec);
+	rec_term_init(&u->rec);
 	u->u = dir_find(dir, userid);
-	ck_assert_ptr_nonnull(u->u);
-	unsigned other;
-	char why[80];
-	ck_assert_int_eq(vm_logon(sys, u->u, &u->rec.t, line, true, &other, why, sizeof why), VM_LOGON_OK);
-	u->vm = u->rec.t.owner;
-	pump(u, 0);
-	u->rec.n = 0;
+	u->vm = rec_logon(sys, u->u, &u->rec, line);
 }
 
 /* Type line at u's terminal; its responses are in u->rec.lines when the next CP READ comes. */
 static void type(struct user *u, const char *line)
 {
-	unsigned before = u->rec.reads;
-	u->rec.n = 0;
-	struct term_event ev = {.type = TERM_EV_LINE, .text = line, .len = strlen(line)};
-	term_deliver(&u->rec.t, &ev);
-	pump(u, before);
+	rec_type(sys, &u->rec, line);
 }
 
-#define EXPECT(u, ...) expect_lines(u, (const char *[]){__VA_ARGS__, NULL})
-static void expect_lines(struct user *u, const char *const *strs)
-{
-	const char *line = strs[0];
-	const char *const *want = strs + 1;
-	type(u, line);
-	size_t n = 0;
-	for (; want[n]; n++) {
-		ck_assert_msg(n < u->rec.n, "%s: line %zu missing (want \"%s\")", line, n, want[n]);
-		ck_assert_msg(strcmp(u->rec.lines[n], want[n]) == 0, "%s: line %zu is \"%s\", want \"%s\"",
-			      line, n, u->rec.lines[n], want[n]);
-	}
-	ck_assert_msg(u->rec.n == n, "%s: %zu lines, want %zu (extra: \"%s\")", line, u->rec.n, n,
-		      u->rec.n > n ? u->rec.lines[n] : "");
-}
+/* Type line (the first string) and expect exactly the lines given. */
+#define EXPECT(u, ...) REC_TYPE_EXPECT(sys, &(u)->rec, __VA_ARGS__)
 
 /* An operator's command (cpsys_operator_command()), its responses in out. */
 static int oper(const char *line)
 {
-	rec_init(&out);
+	rec_term_init(&out);
 	return cpsys_operator_command(sys, &out.t, line);
 }
 
@@ -722,10 +583,10 @@ START_TEST(test_msg_between_users_as_typed)
 	logon(&ua, "ALICE", 0x020);
 	logon(&ub, "BOB", 0x021);
 	EXPECT(&ua, "MSG BOB Hello, Bob!  How are you?");
-	pump_for(&ub, "MSG FROM");
+	rec_pump_part(sys, &ub.rec, "MSG FROM");
 	ck_assert_str_eq(ub.rec.lines[0], "MSG FROM ALICE   : Hello, Bob!  How are you?");
 	EXPECT(&ub, "m alice fine");
-	pump_for(&ua, "MSG FROM");
+	rec_pump_part(sys, &ua.rec, "MSG FROM");
 	ck_assert_str_eq(ua.rec.lines[0], "MSG FROM BOB     : fine");
 	/* To yourself. */
 	EXPECT(&ua, "MSG * memo", "MSG FROM ALICE   : memo");
@@ -749,19 +610,19 @@ START_TEST(test_set_msg_off_refuses_and_set_wng_off_refuses_warnings)
 	EXPECT(&ua, "MSG BOB are you there", "BOB NOT RECEIVING; MSG OFF");
 	/* A warning still comes through MSG OFF, with the bell. */
 	EXPECT(&uc, "WARNING BOB system going down");
-	pump_for(&ub, "WNG FROM");
+	rec_pump_part(sys, &ub.rec, "WNG FROM");
 	ck_assert_str_eq(ub.rec.lines[0], "WNG FROM CHIEF   : system going down");
 	ck_assert_uint_eq(ub.rec.bells, 1);
 	EXPECT(&ub, "SET WNG OFF");
 	EXPECT(&uc, "W BOB again", "BOB NOT RECEIVING; WNG OFF");
 	EXPECT(&ub, "SET MSG ON");
 	EXPECT(&ua, "MSG BOB now?");
-	pump_for(&ub, "MSG FROM");
+	rec_pump_part(sys, &ub.rec, "MSG FROM");
 	ck_assert_str_eq(ub.rec.lines[0], "MSG FROM ALICE   : now?");
 	/* QUERY SET shows his own settings, not the operator's. */
 	struct cp_cmd_ctx ctx = {.t = &out.t, .user = ub.u, .classes = ub.u->classes, .vm = ub.vm,
 				 .sys = sys};
-	rec_init(&out);
+	rec_term_init(&out);
 	QUERY(&ctx, CP_CMD_OK, "QUERY SET", "MSG ON , WNG OFF, EMSG TEXT, ACNT ON , RUN OFF",
 	      "LINEDIT ON , TIMER ON , ISAM OFF, ECMODE OFF", "IMSG ON , ASSIST OFF, PAGEX OFF, NOTRANS OFF");
 	struct cp_cmd_ctx actx = {.t = &out.t, .user = ua.u, .classes = ua.u->classes, .vm = ua.vm,
@@ -787,7 +648,7 @@ START_TEST(test_settings_are_per_user_and_forgotten)
 	ck_assert_int_eq(ts.linend, '#');
 	struct cp_cmd_ctx actx = {.t = &out.t, .user = ua.u, .classes = ua.u->classes, .vm = ua.vm,
 				  .sys = sys};
-	rec_init(&out);
+	rec_term_init(&out);
 	QUERY(&actx, CP_CMD_OK, "Q SET", "MSG ON , WNG ON , EMSG ON  , ACNT ON , RUN ON",
 	      "LINEDIT ON , TIMER ON , ISAM OFF, ECMODE OFF", "IMSG ON , ASSIST OFF, PAGEX OFF, NOTRANS OFF");
 	cmd_msg_forget(ua.vm);
@@ -805,14 +666,14 @@ START_TEST(test_msg_to_a_disconnected_user_is_kept_for_his_reconnect)
 	EXPECT(&ua, "MSG BOB read this later", "BOB NOT RECEIVING; DISCONNECTED");
 	/* A new terminal: what was kept comes first. */
 	memset(&ub2, 0, sizeof ub2);
-	rec_init(&ub2.rec);
+	rec_term_init(&ub2.rec);
 	ub2.u = ub.u;
 	unsigned other;
 	char why[80];
 	ck_assert_int_eq(vm_logon(sys, ub.u, &ub2.rec.t, 0x023, false, &other, why, sizeof why),
 			 VM_LOGON_RECONNECTED);
-	pump_for(&ub2, "RECONNECTED AT");
-	ck_assert(has_line(&ub2, "MSG FROM ALICE   : read this later"));
+	rec_pump_part(sys, &ub2.rec, "RECONNECTED AT");
+	ck_assert(rec_has(&ub2.rec, "MSG FROM ALICE   : read this later"));
 }
 END_TEST
 
@@ -823,25 +684,26 @@ START_TEST(test_msg_and_warning_to_and_from_the_operator)
 	EXPECT(&ua, "MSG OPERATOR please mount tape");
 	ck_assert(logged("MSG FROM ALICE   : please mount tape"));
 	EXPECT(&ua, "M OP x", "OP NOT LOGGED ON");
-	ua.rec.n = 0;
+	rec_clear(&ua.rec);
 	ck_assert_int_eq(oper("MSG ALICE tape mounted"), CP_CMD_OK);
 	ck_assert_uint_eq(out.n, 0);
-	pump_for(&ua, "MSG FROM");
+	rec_pump_part(sys, &ua.rec, "MSG FROM");
 	ck_assert_str_eq(ua.rec.lines[0], "MSG FROM OPERATOR: tape mounted");
 	ck_assert_int_eq(oper("WARNING BOB system going down"), CP_CMD_OK);
-	pump_for(&ub, "WNG FROM");
+	rec_pump_part(sys, &ub.rec, "WNG FROM");
 	ck_assert_str_eq(ub.rec.lines[0], "WNG FROM OPERATOR: system going down");
 	ck_assert_int_eq(oper("MSG NOBODY hi"), CP_CMD_FAILED);
 	ck_assert_str_eq(out.lines[0], "NOBODY NOT LOGGED ON");
 	/* ALL: everyone logged on; who refuses is passed over. */
 	EXPECT(&ub, "SET WNG OFF");
-	ua.rec.n = ub.rec.n = 0;
+	rec_clear(&ua.rec);
+	rec_clear(&ub.rec);
 	ck_assert_int_eq(oper("WARNING ALL down in 5 minutes"), CP_CMD_OK);
 	ck_assert_uint_eq(out.n, 0);
-	pump_for(&ua, "WNG FROM");
+	rec_pump_part(sys, &ua.rec, "WNG FROM");
 	ck_assert_str_eq(ua.rec.lines[0], "WNG FROM OPERATOR: down in 5 minutes");
 	ck_assert_int_eq(oper("MSG ALL back at 6"), CP_CMD_OK);
-	pump_for(&ub, "MSG FROM");
+	rec_pump_part(sys, &ub.rec, "MSG FROM");
 	for (size_t i = 0; i < ub.rec.n; i++)
 		ck_assert_msg(strstr(ub.rec.lines[i], "WNG FROM") == NULL, "BOB got %s", ub.rec.lines[i]);
 	/* The operator's console can refuse too. */
@@ -855,7 +717,7 @@ START_TEST(test_msg_all_from_a_class_b_user)
 	logon(&ua, "ALICE", 0x020);
 	logon(&uc, "CHIEF", 0x022);
 	EXPECT(&uc, "MSG ALL coffee", "MSG FROM CHIEF   : coffee");
-	pump_for(&ua, "MSG FROM");
+	rec_pump_part(sys, &ua.rec, "MSG FROM");
 	ck_assert_str_eq(ua.rec.lines[0], "MSG FROM CHIEF   : coffee");
 }
 END_TEST
@@ -866,23 +728,15 @@ START_TEST(test_force_logs_a_user_off)
 	logon(&ub, "BOB", 0x021);
 	ck_assert_int_eq(oper("FORCE BOB"), CP_CMD_OK);
 	ck_assert_uint_eq(out.n, 0);
-	pump_closed(&ub);
+	rec_pump_closed(sys, &ub.rec);
 	ck_assert_uint_ge(ub.rec.n, 2);
 	ck_assert(strncmp(ub.rec.lines[ub.rec.n - 2], "CONNECT= ", 9) == 0);
 	ck_assert(strncmp(ub.rec.lines[ub.rec.n - 1], "LOGOFF AT ", 10) == 0);
 	ck_assert(!ua.rec.closed);
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (cpsys_users(sys) != 1) {
-		pump_once();
-		ck_assert(secs_since(&t0) < 5);
-	}
+	rec_pump_users(sys, 1);
 	ck_assert(logged("LOGOFF AS BOB"));
 	/* His virtual machine is freed once its task and terminal are done with it. */
-	while (cpsys_vm_count(sys) != 1) {
-		pump_once();
-		ck_assert_msg(secs_since(&t0) < 5, "BOB's virtual machine was not freed");
-	}
+	rec_pump_vms(sys, 1);
 	ck_assert_int_eq(oper("FORCE BOB"), CP_CMD_FAILED);
 	ck_assert_str_eq(out.lines[0], "BOB NOT LOGGED ON");
 	ck_assert_int_eq(oper("FORCE"), CP_CMD_FAILED);
@@ -919,9 +773,9 @@ START_TEST(test_shutdown_from_a_class_a_users_terminal)
 	type(&op, "SHUTDOWN");
 	ck_assert_int_eq(shutdowns, 1);
 	ck_assert(logged("DMKCKP961W SYSTEM SHUTDOWN COMPLETE"));
-	pump_closed(&ua);
-	pump_closed(&op);
-	ck_assert(has_line(&op, "SYSTEM SHUTDOWN COMPLETE"));
+	rec_pump_closed(sys, &ua.rec);
+	rec_pump_closed(sys, &op.rec);
+	ck_assert(rec_has(&op.rec, "SYSTEM SHUTDOWN COMPLETE"));
 	ck_assert(strncmp(op.rec.lines[op.rec.n - 1], "LOGOFF AT ", 10) == 0);
 	ck_assert(strncmp(ua.rec.lines[ua.rec.n - 1], "LOGOFF AT ", 10) == 0);
 }
@@ -936,19 +790,14 @@ START_TEST(test_sleep_until_the_next_line_or_attention)
 	EXPECT(&ua, "FROB", "?CP: FROB");
 	EXPECT(&ua, "SLEEP");
 	unsigned before = ua.rec.reads;
-	struct term_event ev = {.type = TERM_EV_ATTENTION};
-	term_deliver(&ua.rec.t, &ev);
-	pump(&ua, before);
+	rec_attention(&ua.rec);
+	rec_pump_read(sys, &ua.rec, before);
 	EXPECT(&ua, "FROB", "?CP: FROB");
 	/* A timed sleep ends by itself: the next line is a command again. */
 	EXPECT(&ua, "SLEEP 1 SEC");
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	before = ua.rec.reads;
-	while (ua.rec.reads == before) {
-		pump_once();
-		ck_assert_msg(secs_since(&t0) < 5, "SLEEP 1 SEC did not end");
-	}
+	rec_pump_read(sys, &ua.rec, ua.rec.reads);	/* SLEEP 1 SEC ends by itself */
 	ck_assert(secs_since(&t0) > 0.5);
 	EXPECT(&ua, "FROB", "?CP: FROB");
 }

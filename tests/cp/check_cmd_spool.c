@@ -15,8 +15,6 @@
 #define _XOPEN_SOURCE 700
 #include <check.h>
 #include <ftw.h>
-#include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,46 +30,12 @@
 #include "lib/ebcdic.h"
 #include "machine/machine.h"
 #include "tests/check_run.h"
+#include "tests/cp/rec_term.h"
 #include "tests/machine/harness.h"
 
 /* ---- Terminals that record ---- */
 
-#define MAXLINES 64
-
-struct rec {
-	char line[MAXLINES][200];
-	size_t n;
-	int reads;
-};
-
-static void rec_write_line(struct term *t, const char *text, size_t len)
-{
-	struct rec *r = t->priv;
-	ck_assert_uint_lt(r->n, MAXLINES);
-	ck_assert_uint_lt(len, sizeof r->line[0]);
-	memcpy(r->line[r->n], text, len);
-	r->line[r->n++][len] = '\0';
-}
-static void rec_read(struct term *t, enum term_read who, const char *prompt, size_t len)
-{
-	(void)who, (void)prompt, (void)len;
-	((struct rec *)t->priv)->reads++;
-}
-static void rec_set_password(struct term *t, bool on)
-{
-	(void)t, (void)on;
-}
-static void rec_nothing(struct term *t)
-{
-	(void)t;
-}
-static const struct term_ops rec_ops = {.kind = "test", .write_line = rec_write_line, .read = rec_read,
-					.set_password = rec_set_password, .bell = rec_nothing,
-					.close = rec_nothing};
-
-static struct rec ra, rb, ro;
-static struct term ta = {.ops = &rec_ops, .priv = &ra}, tb = {.ops = &rec_ops, .priv = &rb},
-		   to = {.ops = &rec_ops, .priv = &ro};
+static struct rec_term ra, rb, ro;
 
 /* ---- The system ---- */
 
@@ -100,28 +64,6 @@ static struct directory *dir;
 static struct cpsys *sys;
 static struct vmblok *alice, *bob;
 
-/* Pass queued output to the terminals until nothing comes for a while. */
-static void flush(int idle_ms)
-{
-	struct pollfd p = {.fd = cpsys_wake_fd(sys), .events = POLLIN};
-	while (poll(&p, 1, idle_ms) > 0)
-		cpsys_flush(sys);
-}
-
-static struct vmblok *logon(const char *userid, struct term *t, struct rec *r)
-{
-	unsigned other;
-	char why[80];
-	ck_assert_int_eq(vm_logon(sys, dir_find(dir, userid), t, 0x020, true, &other, why, sizeof why),
-			 VM_LOGON_OK);
-	struct vmblok *vm = t->owner;
-	ck_assert_ptr_nonnull(vm);
-	for (int i = 0; i < 400 && r->reads == 0; i++)
-		flush(5); /* the task took its first item and waits in CP READ */
-	ck_assert_int_gt(r->reads, 0);
-	return vm;
-}
-
 static void setup(void)
 {
 	strcpy(tmpdir, "/tmp/check_cmd_spool.XXXXXX");
@@ -135,12 +77,11 @@ static void setup(void)
 	dir_diags_free(&dg);
 	struct cpsys_config cfg = {.dir = dir, .spool_dir = spool_dir, .threads = 1};
 	ck_assert_ptr_nonnull(sys = cpsys_new(&cfg));
-	memset(&ra, 0, sizeof ra);
-	memset(&rb, 0, sizeof rb);
-	memset(&ro, 0, sizeof ro);
-	alice = logon("ALICE", &ta, &ra);
-	bob = logon("BOB", &tb, &rb);
-	ra.n = rb.n = 0;
+	rec_term_init(&ra);
+	rec_term_init(&rb);
+	rec_term_init(&ro);
+	alice = rec_logon(sys, dir_find(dir, "ALICE"), &ra, 0x020);
+	bob = rec_logon(sys, dir_find(dir, "BOB"), &rb, 0x020);
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -158,36 +99,23 @@ static void teardown(void)
 	nftw(tmpdir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Run line as the user of vm (at t, recorded in r): what CP wrote is r's lines from 0. */
-static enum cp_cmd_rc run(struct vmblok *vm, struct term *t, struct rec *r, const char *line)
+/* Run line as the user of vm (at r's terminal): what CP wrote is r's lines from 0. */
+static enum cp_cmd_rc run(struct vmblok *vm, struct rec_term *r, const char *line)
 {
 	const struct dir_user *u = vm_user(vm);
-	struct cp_cmd_ctx ctx = {.t = t, .user = u, .classes = u->classes, .logon_time = 1,
+	struct cp_cmd_ctx ctx = {.t = &r->t, .user = u, .classes = u->classes, .logon_time = 1,
 				 .vm = vm, .sys = sys};
-	r->n = 0;
+	rec_clear(r);
 	return cp_cmd_execute(&ctx, line);
 }
 
-#define A(line) run(alice, &ta, &ra, line)
-#define B(line) run(bob, &tb, &rb, line)
+#define A(line) run(alice, &ra, line)
+#define B(line) run(bob, &rb, line)
 
 static int op(const char *line)
 {
-	ro.n = 0;
-	return cpsys_operator_command(sys, &to, line);
-}
-
-static void said(const struct rec *r, size_t n, ...)
-{
-	va_list ap;
-	va_start(ap, n);
-	for (size_t i = 0; i < n; i++) {
-		const char *want = va_arg(ap, const char *);
-		ck_assert_msg(i < r->n, "line %zu missing, wanted \"%s\"", i, want);
-		ck_assert_str_eq(r->line[i], want);
-	}
-	va_end(ap);
-	ck_assert_uint_eq(r->n, n);
+	rec_clear(&ro);
+	return cpsys_operator_command(sys, &ro.t, line);
 }
 
 /* A punch file of n cards in userid's reader, from OPERATOR; its spoolid. */
@@ -237,14 +165,14 @@ START_TEST(test_query_rdr_lists_own_files_in_order)
 	rdr_file("BOB", 'A', 1);
 	char l1[80], l2[80];
 	ck_assert_int_eq(A("QUERY RDR"), CP_CMD_OK);
-	said(&ra, 3, HEADER, line_of(l1, sizeof l1, "ALICE", a, 'A', "PUN", 2, 1, "NONE"),
+	rec_said(&ra, 3, HEADER, line_of(l1, sizeof l1, "ALICE", a, 'A', "PUN", 2, 1, "NONE"),
 	     line_of(l2, sizeof l2, "ALICE", b, 'B', "PUN", 5, 1, "NONE"));
 	ck_assert_int_eq(A("Q R CLASS B"), CP_CMD_OK);
-	said(&ra, 2, HEADER, l2);
+	rec_said(&ra, 2, HEADER, l2);
 	ck_assert_int_eq(A("Q PRT"), CP_CMD_OK);
-	said(&ra, 1, "NO PRT FILES");
+	rec_said(&ra, 1, "NO PRT FILES");
 	ck_assert_int_eq(A("Q PUNCH"), CP_CMD_OK);
-	said(&ra, 1, "NO PUN FILES");
+	rec_said(&ra, 1, "NO PUN FILES");
 }
 END_TEST
 
@@ -255,23 +183,23 @@ START_TEST(test_query_rdr_all_and_spoolid_give_the_long_lines)
 	line_of(l1, sizeof l1, "ALICE", a, 'A', "PUN", 2, 1, "NONE");
 	ck_assert_int_eq(A("Q RDR ALL"), CP_CMD_OK);
 	ck_assert_uint_eq(ra.n, 2);
-	ck_assert_str_eq(ra.line[0], HEADER_ALL);
+	ck_assert_str_eq(ra.lines[0], HEADER_ALL);
 	snprintf(want, sizeof want, "%s ", l1);
-	ck_assert_int_eq(strncmp(ra.line[1], want, strlen(want)), 0);
+	ck_assert_int_eq(strncmp(ra.lines[1], want, strlen(want)), 0);
 	const char *tail = "DECK     FILE     ALICE";
-	ck_assert_str_eq(ra.line[1] + strlen(ra.line[1]) - strlen(tail), tail);
+	ck_assert_str_eq(ra.lines[1] + strlen(ra.lines[1]) - strlen(tail), tail);
 	char cmd[40];
 	snprintf(cmd, sizeof cmd, "Q READER %u", a);
 	ck_assert_int_eq(A(cmd), CP_CMD_OK);
-	ck_assert_str_eq(ra.line[0], HEADER_ALL);
+	ck_assert_str_eq(ra.lines[0], HEADER_ALL);
 	ck_assert_int_eq(A("Q RDR 77"), CP_CMD_FAILED);
-	said(&ra, 1, "SPOOLID 0077 DOES NOT EXIST");
+	rec_said(&ra, 1, "SPOOLID 0077 DOES NOT EXIST");
 	ck_assert_int_eq(A("Q RDR FROB"), CP_CMD_FAILED);
-	said(&ra, 1, "INVALID OPERAND - FROB");
+	rec_said(&ra, 1, "INVALID OPERAND - FROB");
 	ck_assert_int_eq(A("Q RDR ALL MORE"), CP_CMD_FAILED);
-	said(&ra, 1, "INVALID OPTION - MORE");
+	rec_said(&ra, 1, "INVALID OPTION - MORE");
 	ck_assert_int_eq(A("Q RDR CLASS %"), CP_CMD_FAILED);
-	said(&ra, 1, "CLASS MISSING OR INVALID");
+	rec_said(&ra, 1, "CLASS MISSING OR INVALID");
 }
 END_TEST
 
@@ -280,13 +208,13 @@ START_TEST(test_query_files_counts_each_queue)
 	rdr_file("ALICE", 'A', 1);
 	rdr_file("ALICE", 'B', 1);
 	ck_assert_int_eq(A("QUERY FILES"), CP_CMD_OK);
-	said(&ra, 1, "FILES: 002 RDR, NO PRT, NO PUN");
+	rec_said(&ra, 1, "FILES: 002 RDR, NO PRT, NO PUN");
 	ck_assert_int_eq(A("Q F CLASS B"), CP_CMD_OK);
-	said(&ra, 1, "FILES: 001 RDR, NO PRT, NO PUN");
+	rec_said(&ra, 1, "FILES: 001 RDR, NO PRT, NO PUN");
 	ck_assert_int_eq(B("Q FILES"), CP_CMD_OK);
-	said(&rb, 1, "FILES: NO RDR, NO PRT, NO PUN");
+	rec_said(&rb, 1, "FILES: NO RDR, NO PRT, NO PUN");
 	ck_assert_int_eq(A("Q FILES X"), CP_CMD_FAILED);
-	said(&ra, 1, "INVALID OPTION - X");
+	rec_said(&ra, 1, "INVALID OPTION - X");
 }
 END_TEST
 
@@ -301,15 +229,15 @@ START_TEST(test_purge_by_spoolid_class_and_all)
 	char cmd[40];
 	snprintf(cmd, sizeof cmd, "PURGE RDR %u", a);
 	ck_assert_int_eq(A(cmd), CP_CMD_OK);
-	said(&ra, 1, "0001 FILE PURGED");
+	rec_said(&ra, 1, "0001 FILE PURGED");
 	ck_assert_int_eq(A("PUR R CLASS B"), CP_CMD_OK);
-	said(&ra, 1, "0002 FILES PURGED");
+	rec_said(&ra, 1, "0002 FILES PURGED");
 	ck_assert_int_eq(A("PURGE PRT"), CP_CMD_OK);
-	said(&ra, 1, "NO FILES PURGED");
+	rec_said(&ra, 1, "NO FILES PURGED");
 	ck_assert_int_eq(A("PURGE ALL"), CP_CMD_OK);
-	said(&ra, 1, "0001 FILE PURGED");
+	rec_said(&ra, 1, "0001 FILE PURGED");
 	ck_assert_int_eq(A("Q F"), CP_CMD_OK);
-	said(&ra, 1, "FILES: NO RDR, NO PRT, NO PUN");
+	rec_said(&ra, 1, "FILES: NO RDR, NO PRT, NO PUN");
 }
 END_TEST
 
@@ -319,17 +247,17 @@ START_TEST(test_purge_with_a_wrong_operand_changes_nothing)
 	char cmd[40];
 	snprintf(cmd, sizeof cmd, "PURGE RDR %u 99", a);
 	ck_assert_int_eq(A(cmd), CP_CMD_FAILED);
-	said(&ra, 1, "SPOOLID 0099 DOES NOT EXIST");
+	rec_said(&ra, 1, "SPOOLID 0099 DOES NOT EXIST");
 	ck_assert_int_eq(A("PURGE RDR CLASS"), CP_CMD_FAILED);
-	said(&ra, 1, "CLASS MISSING OR INVALID");
+	rec_said(&ra, 1, "CLASS MISSING OR INVALID");
 	ck_assert_int_eq(A("PURGE DISK"), CP_CMD_FAILED);
-	said(&ra, 1, "INVALID OPERAND - DISK");
+	rec_said(&ra, 1, "INVALID OPERAND - DISK");
 	ck_assert_int_eq(A("PURGE RDR ALL 7"), CP_CMD_FAILED);
-	said(&ra, 1, "INVALID OPERAND - ALL");
+	rec_said(&ra, 1, "INVALID OPERAND - ALL");
 	ck_assert_int_eq(A("PURGE"), CP_CMD_FAILED);
-	said(&ra, 1, "OPERAND MISSING OR INVALID");
+	rec_said(&ra, 1, "OPERAND MISSING OR INVALID");
 	ck_assert_int_eq(A("Q F"), CP_CMD_OK);
-	said(&ra, 1, "FILES: 001 RDR, NO PRT, NO PUN");
+	rec_said(&ra, 1, "FILES: 001 RDR, NO PRT, NO PUN");
 }
 END_TEST
 
@@ -339,18 +267,18 @@ START_TEST(test_class_g_user_cannot_touch_another_users_files)
 	char cmd[60];
 	snprintf(cmd, sizeof cmd, "PURGE RDR %u", a);
 	ck_assert_int_eq(B(cmd), CP_CMD_FAILED);
-	said(&rb, 1, "SPOOLID 0001 DOES NOT EXIST");
+	rec_said(&rb, 1, "SPOOLID 0001 DOES NOT EXIST");
 	ck_assert_int_eq(B("PURGE RDR ALICE ALL"), CP_CMD_FAILED);
-	said(&rb, 1, "INVALID OPERAND - ALICE");
+	rec_said(&rb, 1, "INVALID OPERAND - ALICE");
 	snprintf(cmd, sizeof cmd, "CHANGE RDR %u CLASS Z", a);
 	ck_assert_int_eq(B(cmd), CP_CMD_FAILED);
 	snprintf(cmd, sizeof cmd, "TRANSFER %u TO BOB", a);
 	ck_assert_int_eq(B(cmd), CP_CMD_FAILED);
-	said(&rb, 1, "SPOOLID 0001 DOES NOT EXIST");
+	rec_said(&rb, 1, "SPOOLID 0001 DOES NOT EXIST");
 	ck_assert_int_eq(B("Q RDR ALICE"), CP_CMD_FAILED);
-	said(&rb, 1, "INVALID OPERAND - ALICE");
+	rec_said(&rb, 1, "INVALID OPERAND - ALICE");
 	ck_assert_int_eq(A("Q F"), CP_CMD_OK);
-	said(&ra, 1, "FILES: 001 RDR, NO PRT, NO PUN");
+	rec_said(&ra, 1, "FILES: 001 RDR, NO PRT, NO PUN");
 }
 END_TEST
 
@@ -359,9 +287,9 @@ START_TEST(test_imsg_off_suppresses_the_counts)
 	rdr_file("ALICE", 'A', 1);
 	vm_set_msg(alice, CPSYS_SEND_SYS, false);
 	ck_assert_int_eq(A("PURGE RDR ALL"), CP_CMD_OK);
-	said(&ra, 0);
+	rec_said(&ra, 0);
 	ck_assert_int_eq(A("Q F"), CP_CMD_OK);
-	said(&ra, 1, "FILES: NO RDR, NO PRT, NO PUN");
+	rec_said(&ra, 1, "FILES: NO RDR, NO PRT, NO PUN");
 }
 END_TEST
 
@@ -374,19 +302,19 @@ START_TEST(test_order_puts_the_named_files_first)
 	char cmd[60], l1[80], l2[80], l3[80];
 	snprintf(cmd, sizeof cmd, "ORDER RDR %u %u %u", c, a, c);
 	ck_assert_int_eq(A(cmd), CP_CMD_OK);
-	said(&ra, 1, "0002 FILES ORDERED");
+	rec_said(&ra, 1, "0002 FILES ORDERED");
 	ck_assert_int_eq(A("Q RDR"), CP_CMD_OK);
-	said(&ra, 4, HEADER, line_of(l1, sizeof l1, "ALICE", c, 'C', "PUN", 3, 1, "NONE"),
+	rec_said(&ra, 4, HEADER, line_of(l1, sizeof l1, "ALICE", c, 'C', "PUN", 3, 1, "NONE"),
 	     line_of(l2, sizeof l2, "ALICE", a, 'A', "PUN", 1, 1, "NONE"),
 	     line_of(l3, sizeof l3, "ALICE", b, 'B', "PUN", 2, 1, "NONE"));
 	ck_assert_int_eq(A("ORD RDR CLASS B"), CP_CMD_OK);
-	said(&ra, 1, "0001 FILE ORDERED");
+	rec_said(&ra, 1, "0001 FILE ORDERED");
 	ck_assert_int_eq(A("ORDER RDR ALL"), CP_CMD_FAILED);
-	said(&ra, 1, "INVALID OPERAND - ALL");
+	rec_said(&ra, 1, "INVALID OPERAND - ALL");
 	ck_assert_int_eq(A("ORDER RDR"), CP_CMD_FAILED);
-	said(&ra, 1, "OPERAND MISSING OR INVALID");
+	rec_said(&ra, 1, "OPERAND MISSING OR INVALID");
 	ck_assert_int_eq(A("OR RDR 1"), CP_CMD_UNKNOWN);
-	said(&ra, 1, "?CP: OR");
+	rec_said(&ra, 1, "?CP: OR");
 }
 END_TEST
 
@@ -397,17 +325,17 @@ START_TEST(test_change_alters_class_hold_name_and_dist)
 	char cmd[80], l1[80], want[100];
 	snprintf(cmd, sizeof cmd, "CHANGE RDR %u CLASS B HOLD NAME MY DECK DIST XYZ", a);
 	ck_assert_int_eq(A(cmd), CP_CMD_OK);
-	said(&ra, 1, "0001 FILE CHANGED");
+	rec_said(&ra, 1, "0001 FILE CHANGED");
 	snprintf(cmd, sizeof cmd, "Q RDR %u", a);
 	ck_assert_int_eq(A(cmd), CP_CMD_OK);
 	snprintf(want, sizeof want, "%s ", line_of(l1, sizeof l1, "ALICE", a, 'B', "PUN", 1, 1, "USER"));
-	ck_assert_int_eq(strncmp(ra.line[1], want, strlen(want)), 0);
+	ck_assert_int_eq(strncmp(ra.lines[1], want, strlen(want)), 0);
 	const char *tail = "MY       DECK     XYZ";
-	ck_assert_str_eq(ra.line[1] + strlen(ra.line[1]) - strlen(tail), tail);
+	ck_assert_str_eq(ra.lines[1] + strlen(ra.lines[1]) - strlen(tail), tail);
 	ck_assert_int_eq(A("CH RDR ALL NOHOLD"), CP_CMD_OK);
-	said(&ra, 1, "0002 FILES CHANGED");
+	rec_said(&ra, 1, "0002 FILES CHANGED");
 	ck_assert_int_eq(A("CHANGE RDR CLASS B CLASS C"), CP_CMD_OK);
-	said(&ra, 1, "0001 FILE CHANGED");
+	rec_said(&ra, 1, "0001 FILE CHANGED");
 }
 END_TEST
 
@@ -417,18 +345,18 @@ START_TEST(test_change_with_a_wrong_operand_changes_nothing)
 	char cmd[80];
 	snprintf(cmd, sizeof cmd, "CHANGE RDR %u", a);
 	ck_assert_int_eq(A(cmd), CP_CMD_FAILED);
-	said(&ra, 1, "OPERAND MISSING OR INVALID");
+	rec_said(&ra, 1, "OPERAND MISSING OR INVALID");
 	snprintf(cmd, sizeof cmd, "CHANGE RDR %u CLASS B COPY 100", a);
 	ck_assert_int_eq(A(cmd), CP_CMD_FAILED);
-	said(&ra, 1, "COPIES MISSING OR INVALID");
+	rec_said(&ra, 1, "COPIES MISSING OR INVALID");
 	snprintf(cmd, sizeof cmd, "CHANGE RDR %u CLASS B DIST TOOLONGDIST", a);
 	ck_assert_int_eq(A(cmd), CP_CMD_FAILED);
-	said(&ra, 1, "DISTCODE MISSING OR INVALID");
+	rec_said(&ra, 1, "DISTCODE MISSING OR INVALID");
 	snprintf(cmd, sizeof cmd, "CHANGE RDR %u CLASS B FROB", a);
 	ck_assert_int_eq(A(cmd), CP_CMD_FAILED);
-	said(&ra, 1, "INVALID OPTION - FROB");
+	rec_said(&ra, 1, "INVALID OPTION - FROB");
 	ck_assert_int_eq(A("CHANGE RDR 42 CLASS B"), CP_CMD_FAILED);
-	said(&ra, 1, "SPOOLID 0042 DOES NOT EXIST");
+	rec_said(&ra, 1, "SPOOLID 0042 DOES NOT EXIST");
 	ck_assert_int_eq(A("Q RDR CLASS A"), CP_CMD_OK);
 	ck_assert_uint_eq(ra.n, 2);
 }
@@ -439,48 +367,48 @@ END_TEST
 START_TEST(test_transfer_moves_files_and_tells_the_receiver)
 {
 	unsigned a = rdr_file("ALICE", 'A', 3);
-	flush(20);
-	rb.n = 0;
+	rec_pump_idle(sys, 20);
+	rec_clear(&rb);
 	char cmd[60], want[80];
 	snprintf(cmd, sizeof cmd, "TRANSFER RDR %u TO BOB", a);
 	ck_assert_int_eq(A(cmd), CP_CMD_OK);
 	snprintf(want, sizeof want, "RDR FILE %04u TRANSFERRED TO BOB", a);
-	said(&ra, 2, want, "0001 FILE TRANSFERRED");
-	flush(50);
+	rec_said(&ra, 2, want, "0001 FILE TRANSFERRED");
+	rec_pump_idle(sys, 50);
 	snprintf(want, sizeof want, "RDR FILE %04u TRANSFERRED FROM ALICE", a);
-	said(&rb, 1, want);
+	rec_said(&rb, 1, want);
 	ck_assert_int_eq(B("Q F"), CP_CMD_OK);
-	said(&rb, 1, "FILES: 001 RDR, NO PRT, NO PUN");
+	rec_said(&rb, 1, "FILES: 001 RDR, NO PRT, NO PUN");
 	ck_assert_int_eq(B("TRAN ALL *"), CP_CMD_OK);
-	said(&rb, 1, "NO FILES TRANSFERRED");
+	rec_said(&rb, 1, "NO FILES TRANSFERRED");
 	ck_assert_int_eq(B("TRANSFER ALL TO NOBODY"), CP_CMD_FAILED);
-	said(&rb, 1, "NOBODY NOT IN CP DIRECTORY");
+	rec_said(&rb, 1, "NOBODY NOT IN CP DIRECTORY");
 	ck_assert_int_eq(B("TRANSFER ALL TO"), CP_CMD_FAILED);
-	said(&rb, 1, "USERID MISSING OR INVALID");
+	rec_said(&rb, 1, "USERID MISSING OR INVALID");
 	ck_assert_int_eq(B("TRANSFER PRT ALL TO ALICE"), CP_CMD_FAILED);
-	said(&rb, 1, "INVALID OPERAND - PRT");
+	rec_said(&rb, 1, "INVALID OPERAND - PRT");
 	ck_assert_int_eq(B("TRANSFER ALL TO ALICE NOW"), CP_CMD_FAILED);
-	said(&rb, 1, "INVALID OPTION - NOW");
+	rec_said(&rb, 1, "INVALID OPTION - NOW");
 	ck_assert_int_eq(B("Q F"), CP_CMD_OK);
-	said(&rb, 1, "FILES: 001 RDR, NO PRT, NO PUN");
+	rec_said(&rb, 1, "FILES: 001 RDR, NO PRT, NO PUN");
 }
 END_TEST
 
 START_TEST(test_transfer_from_reclaims_files_one_sent)
 {
 	ck_assert_int_eq(A("SPOOL PUNCH TO BOB"), CP_CMD_OK);
-	said(&ra, 0);
+	rec_said(&ra, 0);
 	guest_write(alice, 0x00D, 0x01, "CARD ONE");
 	ck_assert_int_eq(A("CLOSE PUN"), CP_CMD_OK);
-	said(&ra, 1, "PUN FILE 0001 TO BOB COPY 01 NOHOLD");
-	flush(50);
-	said(&rb, 1, "PUN FILE 0001 FROM ALICE COPY 01 NOHOLD");
+	rec_said(&ra, 1, "PUN FILE 0001 TO BOB COPY 01 NOHOLD");
+	rec_pump_idle(sys, 50);
+	rec_said(&rb, 1, "PUN FILE 0001 FROM ALICE COPY 01 NOHOLD");
 	ck_assert_int_eq(A("TRANSFER ALL FROM BOB"), CP_CMD_OK);
-	said(&ra, 2, "RDR FILE 0001 TRANSFERRED TO ALICE", "0001 FILE TRANSFERRED");
+	rec_said(&ra, 2, "RDR FILE 0001 TRANSFERRED TO ALICE", "0001 FILE TRANSFERRED");
 	ck_assert_int_eq(A("Q F"), CP_CMD_OK);
-	said(&ra, 1, "FILES: 001 RDR, NO PRT, NO PUN");
+	rec_said(&ra, 1, "FILES: 001 RDR, NO PRT, NO PUN");
 	ck_assert_int_eq(A("TRANSFER ALL FROM NOBODY"), CP_CMD_FAILED);
-	said(&ra, 1, "NOBODY NOT IN CP DIRECTORY");
+	rec_said(&ra, 1, "NOBODY NOT IN CP DIRECTORY");
 }
 END_TEST
 
@@ -492,19 +420,19 @@ START_TEST(test_class_d_operator_acts_on_anyones_files)
 	rdr_file("BOB", 'B', 1);
 	char cmd[60], l1[80];
 	ck_assert_int_eq(op("Q RDR ALICE"), CP_CMD_OK);
-	said(&ro, 2, HEADER, line_of(l1, sizeof l1, "ALICE", a, 'A', "PUN", 1, 1, "NONE"));
+	rec_said(&ro, 2, HEADER, line_of(l1, sizeof l1, "ALICE", a, 'A', "PUN", 1, 1, "NONE"));
 	ck_assert_int_eq(op("Q RDR SYSTEM"), CP_CMD_OK);
 	ck_assert_uint_eq(ro.n, 3);
 	ck_assert_int_eq(op("Q RDR"), CP_CMD_OK);
-	said(&ro, 1, "NO RDR FILES");
+	rec_said(&ro, 1, "NO RDR FILES");
 	snprintf(cmd, sizeof cmd, "CHANGE RDR ALICE %u CLASS Q", a);
 	ck_assert_int_eq(op(cmd), CP_CMD_OK);
-	said(&ro, 1, "0001 FILE CHANGED");
+	rec_said(&ro, 1, "0001 FILE CHANGED");
 	snprintf(cmd, sizeof cmd, "TRANSFER RDR ALICE %u TO CAROL", a);
 	ck_assert_int_eq(op(cmd), CP_CMD_OK);
 	ck_assert_uint_eq(ro.n, 2);
 	ck_assert_int_eq(op("PURGE RDR SYSTEM ALL"), CP_CMD_OK);
-	said(&ro, 1, "0002 FILES PURGED");
+	rec_said(&ro, 1, "0002 FILES PURGED");
 	ck_assert_int_eq(op("SPOOL PRT CLASS A"), CP_CMD_UNKNOWN);
 }
 END_TEST
@@ -514,7 +442,7 @@ END_TEST
 START_TEST(test_spool_sets_every_device_of_the_type)
 {
 	ck_assert_int_eq(A("SPOOL PRT CLASS C COPY 3 HOLD CONT"), CP_CMD_OK);
-	said(&ra, 0);
+	rec_said(&ra, 0);
 	struct vspool_settings s;
 	vspool_get(vm_device(alice, 0x00E), &s);
 	ck_assert_int_eq(s.class, 'C');
@@ -564,7 +492,7 @@ START_TEST(test_spool_with_a_wrong_operand_changes_nothing)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		ck_assert_int_ne(A(bad[i].line), CP_CMD_OK);
-		said(&ra, 1, bad[i].said);
+		rec_said(&ra, 1, bad[i].said);
 	}
 	struct vspool_settings s;
 	vspool_get(vm_device(alice, 0x00E), &s);
@@ -580,27 +508,27 @@ START_TEST(test_close_responds_only_for_copies_others_or_hold)
 {
 	guest_write(alice, 0x00E, 0x09, "LINE ONE");
 	ck_assert_int_eq(A("CLOSE PRINTER"), CP_CMD_OK);
-	said(&ra, 0);
+	rec_said(&ra, 0);
 	ck_assert_int_eq(A("Q PRT"), CP_CMD_OK);
 	char l1[80];
-	said(&ra, 2, HEADER, line_of(l1, sizeof l1, "ALICE", 1, 'A', "PRT", 1, 1, "NONE"));
+	rec_said(&ra, 2, HEADER, line_of(l1, sizeof l1, "ALICE", 1, 'A', "PRT", 1, 1, "NONE"));
 	ck_assert_int_eq(A("SPOOL 00E COPY 2"), CP_CMD_OK);
 	guest_write(alice, 0x00E, 0x09, "LINE ONE");
 	ck_assert_int_eq(A("CLOSE 00E"), CP_CMD_OK);
-	said(&ra, 1, "PRT FILE 0002 FOR ALICE COPY 02 NOHOLD");
+	rec_said(&ra, 1, "PRT FILE 0002 FOR ALICE COPY 02 NOHOLD");
 	ck_assert_int_eq(A("SPOOL 00E COPY 1"), CP_CMD_OK);
 	guest_write(alice, 0x00E, 0x09, "LINE ONE");
 	ck_assert_int_eq(A("CLOSE 00E HOLD NAME LIST ING DIST D1"), CP_CMD_OK);
-	said(&ra, 1, "PRT FILE 0003 FOR ALICE COPY 01 HOLD");
+	rec_said(&ra, 1, "PRT FILE 0003 FOR ALICE COPY 01 HOLD");
 	ck_assert_int_eq(A("Q PRT 3"), CP_CMD_OK);
 	const char *tail = "LIST     ING      D1";
-	ck_assert_str_eq(ra.line[1] + strlen(ra.line[1]) - strlen(tail), tail);
+	ck_assert_str_eq(ra.lines[1] + strlen(ra.lines[1]) - strlen(tail), tail);
 	vm_set_msg(alice, CPSYS_SEND_SYS, false);
 	guest_write(alice, 0x00E, 0x09, "LINE ONE");
 	ck_assert_int_eq(A("CLOSE 00E HOLD"), CP_CMD_OK);
-	said(&ra, 0);
+	rec_said(&ra, 0);
 	ck_assert_int_eq(A("Q F"), CP_CMD_OK);
-	said(&ra, 1, "FILES: NO RDR, 004 PRT, NO PUN");
+	rec_said(&ra, 1, "FILES: NO RDR, 004 PRT, NO PUN");
 }
 END_TEST
 
@@ -608,16 +536,16 @@ START_TEST(test_close_purge_and_cont)
 {
 	guest_write(alice, 0x00D, 0x01, "CARD");
 	ck_assert_int_eq(A("CLOSE PUNCH PURGE"), CP_CMD_OK);
-	said(&ra, 0);
+	rec_said(&ra, 0);
 	ck_assert_int_eq(A("Q PUN"), CP_CMD_OK);
-	said(&ra, 1, "NO PUN FILES");
+	rec_said(&ra, 1, "NO PUN FILES");
 	ck_assert_int_eq(A("SPOOL PUN CONT"), CP_CMD_OK);
 	guest_write(alice, 0x00D, 0x01, "CARD");
 	ck_assert_int_eq(A("CLOSE PUN"), CP_CMD_OK);
 	ck_assert_int_eq(A("Q PUN"), CP_CMD_OK);
-	said(&ra, 1, "NO PUN FILES");
+	rec_said(&ra, 1, "NO PUN FILES");
 	ck_assert_int_eq(A("SPOOL PUN NOCONT CLOSE"), CP_CMD_OK);
-	said(&ra, 0);
+	rec_said(&ra, 0);
 	ck_assert_int_eq(A("Q PUN"), CP_CMD_OK);
 	ck_assert_uint_eq(ra.n, 2);
 }
@@ -628,45 +556,45 @@ START_TEST(test_printer_cont_makes_one_file_of_several_closes)
 	ck_assert_int_eq(A("SPOOL PRT CONT"), CP_CMD_OK);
 	guest_write(alice, 0x00E, 0x09, "FIRST");
 	ck_assert_int_eq(A("CLOSE PRT"), CP_CMD_OK);
-	said(&ra, 0);
+	rec_said(&ra, 0);
 	guest_write(alice, 0x00E, 0x09, "SECOND");
 	ck_assert_int_eq(A("CLOSE 00E PURGE"), CP_CMD_OK);	/* ignored too */
 	ck_assert_int_eq(A("Q F"), CP_CMD_OK);
-	said(&ra, 1, "FILES: NO RDR, NO PRT, NO PUN");
+	rec_said(&ra, 1, "FILES: NO RDR, NO PRT, NO PUN");
 	ck_assert_int_eq(A("SPOOL PRT NOCONT"), CP_CMD_OK);
 	ck_assert_uint_eq(vspool_open_id(vm_device(alice, 0x00E)), 1);	/* NOCONT does not close */
 	ck_assert_int_eq(A("CLOSE PRT"), CP_CMD_OK);
 	ck_assert_int_eq(A("Q PRT"), CP_CMD_OK);
 	char l1[80];
-	said(&ra, 2, HEADER, line_of(l1, sizeof l1, "ALICE", 1, 'A', "PRT", 2, 1, "NONE"));
+	rec_said(&ra, 2, HEADER, line_of(l1, sizeof l1, "ALICE", 1, 'A', "PRT", 2, 1, "NONE"));
 }
 END_TEST
 
 START_TEST(test_spool_console_cont_ignores_close_until_nocont)
 {
 	ck_assert_int_eq(A("SPOOL CONSOLE START CONT"), CP_CMD_OK);
-	said(&ra, 0);
+	rec_said(&ra, 0);
 	ck_assert_int_eq(A("Q V 009"), CP_CMD_OK);	/* QUERY shows it */
 	ck_assert_uint_eq(ra.n, 2);
-	ck_assert_str_eq(ra.line[1], "     009 CL T CONT NOHOLD COPY 01 READY");
+	ck_assert_str_eq(ra.lines[1], "     009 CL T CONT NOHOLD COPY 01 READY");
 	guest_write(alice, 0x009, 0x09, "LINE ONE");
 	ck_assert_int_eq(A("CLOSE CONSOLE"), CP_CMD_OK);
-	said(&ra, 0);
+	rec_said(&ra, 0);
 	ck_assert_int_eq(A("CLOSE 009 PURGE"), CP_CMD_OK);
 	ck_assert_int_eq(A("Q F"), CP_CMD_OK);
-	said(&ra, 1, "FILES: NO RDR, NO PRT, NO PUN");
+	rec_said(&ra, 1, "FILES: NO RDR, NO PRT, NO PUN");
 	guest_write(alice, 0x009, 0x09, "LINE TWO");
 	ck_assert_int_eq(A("SPOOL CONSOLE NOCONT"), CP_CMD_OK);
 	ck_assert_int_eq(A("CLOSE CONSOLE"), CP_CMD_OK);
 	ck_assert_int_eq(A("Q PRT"), CP_CMD_OK);
 	char l1[80];
-	said(&ra, 2, HEADER, line_of(l1, sizeof l1, "ALICE", 1, 'T', "CON", 2, 1, "NONE"));
+	rec_said(&ra, 2, HEADER, line_of(l1, sizeof l1, "ALICE", 1, 'T', "CON", 2, 1, "NONE"));
 	/* SPOOL CONSOLE CLOSE closes regardless of CONT. */
 	ck_assert_int_eq(A("SPOOL 009 CONT"), CP_CMD_OK);
 	guest_write(alice, 0x009, 0x09, "LINE THREE");
 	ck_assert_int_eq(A("SPOOL CONSOLE CLOSE"), CP_CMD_OK);
 	ck_assert_int_eq(A("Q F"), CP_CMD_OK);
-	said(&ra, 1, "FILES: NO RDR, 002 PRT, NO PUN");
+	rec_said(&ra, 1, "FILES: NO RDR, 002 PRT, NO PUN");
 	ck_assert_int_eq(A("SPOOL CONSOLE STOP NOCONT"), CP_CMD_OK);
 }
 END_TEST
@@ -695,7 +623,7 @@ static void guest_svc(uint8_t n)
 	h_set_word(m, 0x64, 0x00002100u);
 	uint8_t svc[2] = {0x0A, n};
 	h_put(m, 0x2000, svc, 2);
-	ra.n = 0;
+	rec_clear(&ra);
 	ck_assert_int_eq(h_run(m, 0x2000, 1), MACHINE_EXIT_BUDGET);
 	ck_assert_uint_eq(h_ia(m), 0x2100);
 }
@@ -704,21 +632,21 @@ START_TEST(test_trace_printer_and_both_write_on_the_lowest_printer)
 {
 	ck_assert_int_eq(A("DEFINE PRINTER 00B"), CP_CMD_OK);
 	ck_assert_int_eq(A("TRACE SVC PRINTER"), CP_CMD_OK);
-	said(&ra, 1, "TRACE STARTED");
+	rec_said(&ra, 1, "TRACE STARTED");
 	guest_svc(0x05);
-	flush(20);
-	said(&ra, 0);					/* nothing at the terminal, and no stop */
+	rec_pump_idle(sys, 20);
+	rec_said(&ra, 0);					/* nothing at the terminal, and no stop */
 	ck_assert_uint_eq(vspool_open_id(vm_device(alice, 0x00E)), 0);
 	unsigned id = vspool_open_id(vm_device(alice, 0x00B));
 	ck_assert_uint_ne(id, 0);
 	/* BOTH: the terminal too (RUN: the machine goes on). */
 	ck_assert_int_eq(A("TRACE SVC BOTH RUN"), CP_CMD_OK);
-	said(&ra, 0);
+	rec_said(&ra, 0);
 	guest_svc(0x06);
-	flush(20);
-	said(&ra, 1, "*** 002002 SVC  06 ==> 002100");
+	rec_pump_idle(sys, 20);
+	rec_said(&ra, 1, "*** 002002 SVC  06 ==> 002100");
 	ck_assert_int_eq(A("TRACE END"), CP_CMD_OK);
-	said(&ra, 1, "TRACE ENDED");
+	rec_said(&ra, 1, "TRACE ENDED");
 	ck_assert_int_eq(A("CLOSE 00B"), CP_CMD_OK);
 	char text[512];
 	file_text(id, text, sizeof text);
@@ -726,8 +654,8 @@ START_TEST(test_trace_printer_and_both_write_on_the_lowest_printer)
 	/* After TRACE END the terminal is the destination again. */
 	ck_assert_int_eq(A("TRACE SVC RUN"), CP_CMD_OK);
 	guest_svc(0x07);
-	flush(20);
-	said(&ra, 1, "*** 002002 SVC  07 ==> 002100");
+	rec_pump_idle(sys, 20);
+	rec_said(&ra, 1, "*** 002002 SVC  07 ==> 002100");
 	ck_assert_uint_eq(vspool_open_id(vm_device(alice, 0x00B)), 0);
 	ck_assert_int_eq(A("TRACE END"), CP_CMD_OK);
 }
@@ -736,15 +664,15 @@ END_TEST
 START_TEST(test_trace_printer_operand_errors)
 {
 	ck_assert_int_eq(A("TRACE SVC PRINTER RUN"), CP_CMD_FAILED);
-	said(&ra, 1, "INVALID OPTION - RUN");
+	rec_said(&ra, 1, "INVALID OPTION - RUN");
 	ck_assert_int_eq(A("TRACE SVC NORUN PRINTER"), CP_CMD_FAILED);
-	said(&ra, 1, "INVALID OPTION - NORUN");
+	rec_said(&ra, 1, "INVALID OPTION - NORUN");
 	ck_assert_int_eq(A("TRACE SVC PRINTER TERMINAL"), CP_CMD_FAILED);
-	said(&ra, 1, "INVALID OPTION - TERMINAL");
+	rec_said(&ra, 1, "INVALID OPTION - TERMINAL");
 	ck_assert_int_eq(A("TRACE SVC CCW"), CP_CMD_NOT_AVAILABLE);
 	ck_assert_int_eq(A("DETACH 00E 00F"), CP_CMD_OK);
 	ck_assert_int_eq(A("TRACE SVC BOTH"), CP_CMD_FAILED);
-	said(&ra, 1, "TRACE PRINTER NOT AVAILABLE; NO VIRTUAL PRINTER");
+	rec_said(&ra, 1, "TRACE PRINTER NOT AVAILABLE; NO VIRTUAL PRINTER");
 	ck_assert_int_eq(A("TRACE SVC PRINTER OFF"), CP_CMD_OK);	/* OFF needs none */
 }
 END_TEST
@@ -765,12 +693,12 @@ START_TEST(test_close_with_a_wrong_operand)
 	guest_write(alice, 0x00E, 0x09, "LINE");
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		ck_assert_int_eq(A(bad[i].line), CP_CMD_FAILED);
-		said(&ra, 1, bad[i].said);
+		rec_said(&ra, 1, bad[i].said);
 	}
 	ck_assert_uint_eq(vspool_open_id(vm_device(alice, 0x00E)), 1);
 	ck_assert_int_eq(A("CLOSE CONSOLE"), CP_CMD_OK);
 	ck_assert_int_eq(A("CLOSE READER HOLD"), CP_CMD_OK);
-	said(&ra, 0);
+	rec_said(&ra, 0);
 }
 END_TEST
 

@@ -14,48 +14,18 @@
 #include "cp/directory.h"
 #include "cp/message.h"
 #include "tests/check_run.h"
+#include "tests/cp/rec_term.h"
 
 /* ---- A terminal that records lines ---- */
 
-#define MAXLINES 16
-static char lines[MAXLINES][300];
-static size_t nlines;
-
-static void rec_write_line(struct term *t, const char *text, size_t len)
-{
-	(void)t;
-	ck_assert_uint_lt(nlines, MAXLINES);
-	ck_assert_uint_lt(len, sizeof lines[0]);
-	memcpy(lines[nlines], text, len);
-	lines[nlines][len] = '\0';
-	nlines++;
-}
-static void rec_read(struct term *t, enum term_read who, const char *prompt, size_t len)
-{
-	(void)t, (void)who, (void)prompt, (void)len;
-}
-static void rec_set_password(struct term *t, bool on)
-{
-	(void)t, (void)on;
-}
-static void rec_bell(struct term *t)
-{
-	(void)t;
-}
-static void rec_close(struct term *t)
-{
-	(void)t;
-}
-static const struct term_ops rec_ops = {"test", rec_write_line, rec_read, rec_set_password,
-					rec_bell, rec_close};
-static struct term term = {&rec_ops, NULL, NULL, NULL};
+static struct rec_term rec;
 
 static enum cp_cmd_rc run(unsigned classes, const char *line)
 {
 	static struct dir_user user;
 	snprintf(user.userid, sizeof user.userid, "USER1");
-	struct cp_cmd_ctx ctx = {.t = &term, .user = &user, .classes = classes, .now = 1};
-	nlines = 0;
+	struct cp_cmd_ctx ctx = {.t = &rec.t, .user = &user, .classes = classes, .now = 1};
+	rec_term_init(&rec);
 	return cp_cmd_execute(&ctx, line);
 }
 
@@ -87,10 +57,10 @@ END_TEST
 START_TEST(test_class_b_user_gets_unknown_command)
 {
 	ck_assert_int_eq(run(DIR_CLASS('B'), "DISPLAY PSW"), CP_CMD_PRIVILEGE);
-	ck_assert_uint_eq(nlines, 1);
-	ck_assert_str_eq(lines[0], "?CP: DISPLAY");
+	ck_assert_uint_eq(rec.n, 1);
+	ck_assert_str_eq(rec.lines[0], "?CP: DISPLAY");
 	ck_assert_int_eq(run(DIR_CLASS('B'), "TR END"), CP_CMD_PRIVILEGE);
-	ck_assert_str_eq(lines[0], "?CP: TR");
+	ck_assert_str_eq(rec.lines[0], "?CP: TR");
 }
 END_TEST
 
@@ -101,8 +71,8 @@ START_TEST(test_without_a_virtual_machine_commands_do_not_exist)
 					   "REWIND 181", "IPL 00C", "BEGIN", "SYSTEM RESET"};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		ck_assert_int_eq(run(DIR_CLASS('G'), cmds[i]), CP_CMD_UNKNOWN);
-		ck_assert_uint_eq(nlines, 1);
-		ck_assert_msg(strncmp(lines[0], "?CP: ", 5) == 0, "%s: %s", cmds[i], lines[0]);
+		ck_assert_uint_eq(rec.n, 1);
+		ck_assert_msg(strncmp(rec.lines[0], "?CP: ", 5) == 0, "%s: %s", cmds[i], rec.lines[0]);
 	}
 }
 END_TEST

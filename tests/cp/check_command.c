@@ -17,46 +17,13 @@
 #include "cp/directory.h"
 #include "cp/message.h"
 #include "tests/check_run.h"
+#include "tests/cp/rec_term.h"
 
 /* ---- A terminal that records lines ---- */
 
-#define MAXLINES 80
-
-static char lines[MAXLINES][300];
-static size_t nlines;
-static int closes, logons, ends;
+static struct rec_term rec;
+static int logons, ends;
 static char logon_password[64];
-
-static void rec_write_line(struct term *t, const char *text, size_t len)
-{
-	(void)t;
-	ck_assert_uint_lt(nlines, MAXLINES);
-	ck_assert_uint_lt(len, sizeof lines[0]);
-	memcpy(lines[nlines], text, len);
-	lines[nlines][len] = '\0';
-	nlines++;
-}
-static void rec_read(struct term *t, enum term_read who, const char *prompt, size_t len)
-{
-	(void)t, (void)who, (void)prompt, (void)len;
-}
-static void rec_set_password(struct term *t, bool on)
-{
-	(void)t, (void)on;
-}
-static void rec_bell(struct term *t)
-{
-	(void)t;
-}
-static void rec_close(struct term *t)
-{
-	(void)t;
-	closes++;
-}
-
-static const struct term_ops rec_ops = {"test", rec_write_line, rec_read, rec_set_password,
-					rec_bell, rec_close};
-static struct term term = {&rec_ops, NULL, NULL, NULL};
 
 static bool sess_logon(void *sess, const struct cp_cmd_line *cl)
 {
@@ -69,7 +36,7 @@ static void sess_end(void *sess)
 {
 	(void)sess;
 	ends++;
-	term_close(&term);
+	term_close(&rec.t);
 }
 static const struct cp_cmd_session_ops sess_ops = {sess_logon, sess_end};
 
@@ -81,13 +48,13 @@ static struct dir_user user;
 /* A context for a logged-on user with classes (letters), connected 1h 2m 3s; "" = before logon. */
 static struct cp_cmd_ctx ctx_for(const char *classes)
 {
-	nlines = 0;
-	closes = logons = ends = 0;
+	rec_term_init(&rec);
+	logons = ends = 0;
 	memset(&user, 0, sizeof user);
 	strcpy(user.userid, "ALICE");
 	for (const char *c = classes; *c; c++)
 		user.classes |= DIR_CLASS(*c);
-	struct cp_cmd_ctx ctx = {.t = &term,
+	struct cp_cmd_ctx ctx = {.t = &rec.t,
 				 .user = *classes ? &user : NULL,
 				 .classes = user.classes,
 				 .logon_time = NOW - 3723,
@@ -260,11 +227,11 @@ START_TEST(test_unknown_command_is_answered_with_its_word)
 {
 	struct cp_cmd_ctx ctx = ctx_for("G");
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "frob it"), CP_CMD_UNKNOWN);
-	ck_assert_uint_eq(nlines, 1);
-	ck_assert_str_eq(lines[0], "?CP: FROB");
-	nlines = 0;
+	ck_assert_uint_eq(rec.n, 1);
+	ck_assert_str_eq(rec.lines[0], "?CP: FROB");
+	rec_clear(&rec);
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "   "), CP_CMD_OK);
-	ck_assert_uint_eq(nlines, 0);
+	ck_assert_uint_eq(rec.n, 0);
 }
 END_TEST
 
@@ -278,12 +245,12 @@ START_TEST(test_command_outside_the_users_classes_is_refused_as_unknown)
 	ck_assert(!cp_cmd_allowed(cp_cmd_lookup("Q"), 0));
 
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "att 180 to bob"), CP_CMD_PRIVILEGE);
-	ck_assert_uint_eq(nlines, 1);
-	ck_assert_str_eq(lines[0], "?CP: ATT");
+	ck_assert_uint_eq(rec.n, 1);
+	ck_assert_str_eq(rec.lines[0], "?CP: ATT");
 
 	ctx = ctx_for(""); /* before logon */
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "Q TIME"), CP_CMD_PRIVILEGE);
-	ck_assert_str_eq(lines[0], "?CP: Q");
+	ck_assert_str_eq(rec.lines[0], "?CP: Q");
 }
 END_TEST
 
@@ -297,10 +264,10 @@ START_TEST(test_commands_not_carried_out_yet_say_so)
 		todo++;
 		struct cp_cmd_ctx ctx = ctx_for("ABCDEFG");
 		ck_assert_int_eq(cp_cmd_execute(&ctx, d->abbrev), CP_CMD_NOT_AVAILABLE);
-		ck_assert_uint_eq(nlines, 1);
+		ck_assert_uint_eq(rec.n, 1);
 		char want[64];
 		snprintf(want, sizeof want, "%s NOT YET AVAILABLE", d->name);
-		ck_assert_str_eq(lines[0], want);
+		ck_assert_str_eq(rec.lines[0], want);
 	}
 	(void)todo;	/* every command may be carried out: the rows then test nothing */
 	/* An operand not carried out: the handler's detail names it. */
@@ -308,10 +275,10 @@ START_TEST(test_commands_not_carried_out_yet_say_so)
 	struct cp_cmd_line cl;
 	cp_cmd_tokenize(&cl, "QUERY FROB");
 	snprintf(ctx.detail, sizeof ctx.detail, "QUERY FROB");
-	nlines = 0;
+	rec_clear(&rec);
 	cp_cmd_show(&ctx, &cl, CP_CMD_NOT_AVAILABLE);
-	ck_assert_uint_eq(nlines, 1);
-	ck_assert_str_eq(lines[0], "QUERY FROB NOT YET AVAILABLE");
+	ck_assert_uint_eq(rec.n, 1);
+	ck_assert_str_eq(rec.lines[0], "QUERY FROB NOT YET AVAILABLE");
 }
 END_TEST
 
@@ -327,7 +294,7 @@ START_TEST(test_logon_before_logon_goes_to_the_dialogue_with_the_password_as_typ
 	ctx = ctx_for("G");
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "LOGON ALICE"), CP_CMD_UNKNOWN);
 	ck_assert_int_eq(logons, 0);
-	ck_assert_str_eq(lines[0], "?CP: LOGON");
+	ck_assert_str_eq(rec.lines[0], "?CP: LOGON");
 }
 END_TEST
 
@@ -335,11 +302,11 @@ START_TEST(test_logoff_writes_connect_and_logoff_lines_then_ends_the_session)
 {
 	struct cp_cmd_ctx ctx = ctx_for("G");
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "logoff"), CP_CMD_CLOSED);
-	ck_assert_uint_eq(nlines, 2);
-	ck_assert_str_eq(lines[0], "CONNECT= 01:02:03 VIRTCPU= 000:00.00 TOTCPU= 000:00.00");
-	ck_assert_str_eq(lines[1], "LOGOFF AT 14:36:12 UTC THURSDAY 05/17/79");
+	ck_assert_uint_eq(rec.n, 2);
+	ck_assert_str_eq(rec.lines[0], "CONNECT= 01:02:03 VIRTCPU= 000:00.00 TOTCPU= 000:00.00");
+	ck_assert_str_eq(rec.lines[1], "LOGOFF AT 14:36:12 UTC THURSDAY 05/17/79");
 	ck_assert_int_eq(ends, 1);
-	ck_assert_int_eq(closes, 1);
+	ck_assert_int_eq(rec.closes, 1);
 
 	ctx = ctx_for("G");
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "LOGOUT HOLD"), CP_CMD_CLOSED);
@@ -347,12 +314,12 @@ START_TEST(test_logoff_writes_connect_and_logoff_lines_then_ends_the_session)
 
 	ctx = ctx_for("G");
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "LOG NOW"), CP_CMD_FAILED);
-	ck_assert_str_eq(lines[0], "INVALID OPTION - NOW");
+	ck_assert_str_eq(rec.lines[0], "INVALID OPTION - NOW");
 	ck_assert_int_eq(ends, 0);
 
-	ctx = ctx_for(""); /* before logon: the terminal closes, nothing is written */
+	ctx = ctx_for(""); /* before logon: the terminal rec.closes, nothing is written */
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "LOGOFF"), CP_CMD_CLOSED);
-	ck_assert_uint_eq(nlines, 0);
+	ck_assert_uint_eq(rec.n, 0);
 	ck_assert_int_eq(ends, 1);
 }
 END_TEST
@@ -363,13 +330,13 @@ START_TEST(test_query_time_in_vm370_format)
 {
 	struct cp_cmd_ctx ctx = ctx_for("G");
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "q t"), CP_CMD_OK);
-	ck_assert_uint_eq(nlines, 2);
-	ck_assert_str_eq(lines[0], "TIME IS 14:36:12 UTC THURSDAY 05/17/79");
-	ck_assert_str_eq(lines[1], "CONNECT= 01:02:03 VIRTCPU= 000:00.00 TOTCPU= 000:00.00");
+	ck_assert_uint_eq(rec.n, 2);
+	ck_assert_str_eq(rec.lines[0], "TIME IS 14:36:12 UTC THURSDAY 05/17/79");
+	ck_assert_str_eq(rec.lines[1], "CONNECT= 01:02:03 VIRTCPU= 000:00.00 TOTCPU= 000:00.00");
 
 	ctx = ctx_for("G");
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "QUERY TIME"), CP_CMD_OK);
-	ck_assert_uint_eq(nlines, 2);
+	ck_assert_uint_eq(rec.n, 2);
 }
 END_TEST
 
@@ -377,14 +344,14 @@ START_TEST(test_query_errors_and_operands_not_yet_available)
 {
 	struct cp_cmd_ctx ctx = ctx_for("G");
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "QUERY"), CP_CMD_FAILED);
-	ck_assert_str_eq(lines[0], "OPERAND MISSING OR INVALID");
-	nlines = 0;
+	ck_assert_str_eq(rec.lines[0], "OPERAND MISSING OR INVALID");
+	rec_clear(&rec);
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "Q TIME NOW"), CP_CMD_FAILED);
-	ck_assert_str_eq(lines[0], "INVALID OPTION - NOW");
-	nlines = 0;
+	ck_assert_str_eq(rec.lines[0], "INVALID OPTION - NOW");
+	rec_clear(&rec);
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "q files"), CP_CMD_NOT_AVAILABLE);
-	ck_assert_uint_eq(nlines, 1);
-	ck_assert_str_eq(lines[0], "QUERY FILES NOT YET AVAILABLE");
+	ck_assert_uint_eq(rec.n, 1);
+	ck_assert_str_eq(rec.lines[0], "QUERY FILES NOT YET AVAILABLE");
 }
 END_TEST
 
@@ -400,17 +367,17 @@ START_TEST(test_help_lists_the_commands_the_user_may_use)
 	}
 	struct cp_cmd_ctx ctx = ctx_for("G");
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "HELP"), CP_CMD_OK);
-	ck_assert_uint_eq(nlines, want_g);
+	ck_assert_uint_eq(rec.n, want_g);
 	bool query = false, attach = false;
-	for (size_t i = 0; i < nlines; i++) {
-		query |= strncmp(lines[i], "QUERY ", 6) == 0;
-		attach |= strncmp(lines[i], "ATTACH ", 7) == 0;
+	for (size_t i = 0; i < rec.n; i++) {
+		query |= strncmp(rec.lines[i], "QUERY ", 6) == 0;
+		attach |= strncmp(rec.lines[i], "ATTACH ", 7) == 0;
 	}
 	ck_assert(query && !attach);
 
 	ctx = ctx_for("");
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "help"), CP_CMD_OK);
-	ck_assert_uint_eq(nlines, want_any);
+	ck_assert_uint_eq(rec.n, want_any);
 	ck_assert_uint_lt(want_any, want_g);
 }
 END_TEST
@@ -419,15 +386,15 @@ START_TEST(test_help_for_one_command_alias_or_refusal)
 {
 	struct cp_cmd_ctx ctx = ctx_for("G");
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "help q"), CP_CMD_OK);
-	ck_assert_uint_eq(nlines, 1);
-	ck_assert_str_eq(lines[0], "QUERY     Q        ABCDEFG QUERY TIME|FILES|USERS|VIRTUAL|... - "
+	ck_assert_uint_eq(rec.n, 1);
+	ck_assert_str_eq(rec.lines[0], "QUERY     Q        ABCDEFG QUERY TIME|FILES|USERS|VIRTUAL|... - "
 				   "DISPLAY STATUS");
-	nlines = 0;
+	rec_clear(&rec);
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "HELP MSG"), CP_CMD_OK);
-	ck_assert_uint_eq(nlines, 1);
-	ck_assert(strncmp(lines[0], "MESSAGE   M        ANY ", 23) == 0);
-	ck_assert_ptr_null(strstr(lines[0], "(NOT YET AVAILABLE)"));
-	nlines = 0;
+	ck_assert_uint_eq(rec.n, 1);
+	ck_assert(strncmp(rec.lines[0], "MESSAGE   M        ANY ", 23) == 0);
+	ck_assert_ptr_null(strstr(rec.lines[0], "(NOT YET AVAILABLE)"));
+	rec_clear(&rec);
 	/* A command not carried out yet says so in its line. */
 	for (size_t i = 0; i < cp_cmd_table_count; i++) {
 		const struct cp_cmd_desc *d = &cp_cmd_table[i];
@@ -436,18 +403,18 @@ START_TEST(test_help_for_one_command_alias_or_refusal)
 		char cmd[32];
 		snprintf(cmd, sizeof cmd, "HELP %s", d->name);
 		ck_assert_int_eq(cp_cmd_execute(&ctx, cmd), CP_CMD_OK);
-		ck_assert_ptr_nonnull(strstr(lines[nlines - 1], "(NOT YET AVAILABLE)"));
-		nlines = 0;
+		ck_assert_ptr_nonnull(strstr(rec.lines[rec.n - 1], "(NOT YET AVAILABLE)"));
+		rec_clear(&rec);
 		break;
 	}
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "HELP ATTACH"), CP_CMD_FAILED);
-	ck_assert_str_eq(lines[0], "INVALID OPERAND - ATTACH");
-	nlines = 0;
+	ck_assert_str_eq(rec.lines[0], "INVALID OPERAND - ATTACH");
+	rec_clear(&rec);
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "HELP FROB"), CP_CMD_FAILED);
-	ck_assert_str_eq(lines[0], "INVALID OPERAND - FROB");
-	nlines = 0;
+	ck_assert_str_eq(rec.lines[0], "INVALID OPERAND - FROB");
+	rec_clear(&rec);
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "HELP Q T"), CP_CMD_FAILED);
-	ck_assert_str_eq(lines[0], "INVALID OPTION - T");
+	ck_assert_str_eq(rec.lines[0], "INVALID OPTION - T");
 }
 END_TEST
 
@@ -457,21 +424,21 @@ START_TEST(test_hash_cp_strips_the_prefix_and_runs_the_command)
 {
 	struct cp_cmd_ctx ctx = ctx_for("G");
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "#cp q time"), CP_CMD_OK);
-	ck_assert_uint_eq(nlines, 2);
-	ck_assert_str_eq(lines[0], "TIME IS 14:36:12 UTC THURSDAY 05/17/79");
-	nlines = 0;
+	ck_assert_uint_eq(rec.n, 2);
+	ck_assert_str_eq(rec.lines[0], "TIME IS 14:36:12 UTC THURSDAY 05/17/79");
+	rec_clear(&rec);
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "#CP #CP Q T"), CP_CMD_OK);
-	ck_assert_uint_eq(nlines, 2);
-	nlines = 0;
+	ck_assert_uint_eq(rec.n, 2);
+	rec_clear(&rec);
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "#CP"), CP_CMD_OK);
-	ck_assert_uint_eq(nlines, 0);
+	ck_assert_uint_eq(rec.n, 0);
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "#CP FROB"), CP_CMD_FAILED);
-	ck_assert_str_eq(lines[0], "?CP: FROB");
-	nlines = 0;
+	ck_assert_str_eq(rec.lines[0], "?CP: FROB");
+	rec_clear(&rec);
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "#CP QUERY TIME"), CP_CMD_OK);
-	ck_assert_uint_eq(nlines, 2);
-	ck_assert(strncmp(lines[0], "TIME IS ", 8) == 0);
-	nlines = 0;
+	ck_assert_uint_eq(rec.n, 2);
+	ck_assert(strncmp(rec.lines[0], "TIME IS ", 8) == 0);
+	rec_clear(&rec);
 	ck_assert_int_eq(cp_cmd_execute(&ctx, "#CP LOGOFF"), CP_CMD_CLOSED);
 	ck_assert_int_eq(ends, 1);
 }

@@ -6,12 +6,11 @@
  * (tests/machine/harness.h), handed to diag_execute() with a fake display (struct fake_disp) that
  * records what it gets and answers reads from a record the test sets; the console is at 009.
  * "system": a real system (dispatcher thread, no spool) with a directory whose USER1 has a virtual
- * 3270 at 0C0, a logon dialogue, and recording terminals (struct rec) that are either line
+ * 3270 at 0C0, a logon dialogue, and recording terminals (tests/cp/rec_term.h) that are either line
  * terminals (no display operations) or 3270s (24 x 80): users log on with vm_logon(); guest
  * programs are hand-assembled bytes loaded while the user is in CP READ and started with BEGIN.
  */
 #include <check.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include "lib/be.h"
 #include "machine/machine.h"
 #include "tests/check_run.h"
+#include "tests/cp/rec_term.h"
 #include "tests/machine/harness.h"
 
 /* ==== DIAGNOSE X'58' on a bare machine ==== */
@@ -409,154 +409,9 @@ static const char dir_text[] =
 	"USER MAINT MAINTPW 1M 4M G\n"
 	" CONSOLE 009 3215\n";
 
-#define MAXLINES 64
-
-struct rec {
-	struct term t;
-	bool display;
-	char lines[MAXLINES][300];
-	size_t n;
-	unsigned reads;		/* CP READs */
-	unsigned logon_reads;	/* the logo's reads */
-	bool closed;
-	struct {
-		enum term_pf how;
-		char text[130];
-		unsigned sets;
-	} pf[TERM_PF_MAX + 1];
-	unsigned npf;
-	unsigned ndisplay, dline;
-	bool derase;
-	uint8_t ddata[256];
-	size_t dlen;
-	bool fullscreen;
-	unsigned nfullscreen;
-	uint8_t record[512];
-	size_t record_len;
-	unsigned nrecords;
-	unsigned nreadrec;
-	enum term_record_read readhow;
-};
-
-static void rec_write_line(struct term *t, const char *text, size_t len)
-{
-	struct rec *r = t->priv;
-	ck_assert_uint_lt(r->n, MAXLINES);
-	ck_assert_uint_lt(len, sizeof r->lines[0]);
-	memcpy(r->lines[r->n], text, len);
-	r->lines[r->n][len] = '\0';
-	r->n++;
-}
-static void rec_read(struct term *t, enum term_read who, const char *prompt, size_t len)
-{
-	struct rec *r = t->priv;
-	(void)prompt, (void)len;
-	if (who == TERM_READ_CP)
-		r->reads++;
-	if (who == TERM_READ_LOGON)
-		r->logon_reads++;
-}
-static void rec_set_password(struct term *t, bool on)
-{
-	(void)t, (void)on;
-}
-static void rec_bell(struct term *t)
-{
-	(void)t;
-}
-static void rec_close(struct term *t)
-{
-	((struct rec *)t->priv)->closed = true;
-}
-static void rec_set_pf(struct term *t, unsigned key, enum term_pf how, const char *text, size_t len)
-{
-	struct rec *r = t->priv;
-	ck_assert(key >= 1 && key <= TERM_PF_MAX);
-	ck_assert_uint_lt(len, sizeof r->pf[0].text);
-	r->pf[key].how = how;
-	memcpy(r->pf[key].text, text, len);
-	r->pf[key].text[len] = '\0';
-	r->pf[key].sets++;
-	r->npf++;
-}
-static void rec_display(struct term *t, unsigned line, bool erase, const void *data, size_t len)
-{
-	struct rec *r = t->priv;
-	r->ndisplay++;
-	r->dline = line;
-	r->derase = erase;
-	ck_assert_uint_le(len, sizeof r->ddata);
-	if (len)
-		memcpy(r->ddata, data, len);
-	r->dlen = len;
-}
-static bool rec_fullscreen(struct term *t, bool on)
-{
-	struct rec *r = t->priv;
-	r->fullscreen = on;
-	r->nfullscreen++;
-	return true;
-}
-static void rec_write_record(struct term *t, const void *rec, size_t len)
-{
-	struct rec *r = t->priv;
-	ck_assert_uint_le(len, sizeof r->record);
-	memcpy(r->record, rec, len);
-	r->record_len = len;
-	r->nrecords++;
-}
-static void rec_read_record(struct term *t, enum term_record_read how)
-{
-	struct rec *r = t->priv;
-	r->nreadrec++;
-	r->readhow = how;
-}
-static void rec_screen(const struct term *t, struct term_screen *out)
-{
-	(void)t;
-	*out = (struct term_screen){.rows = 24, .cols = 80, .ttype = "IBM-3278-2"};
-}
-static const struct term_ops line_ops = {"line", rec_write_line, rec_read, rec_set_password, rec_bell,
-					 rec_close, NULL, NULL, NULL, NULL, NULL, NULL};
-static const struct term_ops disp_ops = {"3270", rec_write_line, rec_read, rec_set_password, rec_bell,
-					 rec_close, rec_set_pf, rec_display, rec_fullscreen,
-					 rec_write_record, rec_read_record, rec_screen};
-
 static struct directory *dir;
 static struct cpsys *sys;
 static struct logon *lg;
-
-static void rec_init(struct rec *r, bool display)
-{
-	memset(r, 0, sizeof *r);
-	r->display = display;
-	r->t.ops = display ? &disp_ops : &line_ops;
-	r->t.priv = r;
-}
-
-/* Pass the system's output on until cond(arg) holds (5 s at most). */
-static void pump_until(bool (*cond)(void *), void *arg, const char *what)
-{
-	struct timespec t0, now;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!cond(arg)) {
-		struct pollfd p = {.fd = cpsys_wake_fd(sys), .events = POLLIN};
-		poll(&p, 1, 20);
-		cpsys_flush(sys);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		ck_assert_msg(now.tv_sec - t0.tv_sec < 5, "no %s within 5 s", what);
-	}
-}
-
-struct after {
-	unsigned *counter, before;
-};
-static bool counter_grew(void *arg)
-{
-	struct after *a = arg;
-	return *a->counter > a->before;
-}
-#define PUMP_PAST(ctr, was, what) pump_until(counter_grew, &(struct after){&(ctr), (was)}, what)
 
 static void s_setup(void)
 {
@@ -580,61 +435,29 @@ static void s_teardown(void)
 	dir_free(dir);
 }
 
-static struct vmblok *logon_user(struct rec *r, const char *userid, unsigned line)
+static struct vmblok *logon_user(struct rec_term *r, const char *userid, unsigned line)
 {
-	const struct dir_user *u = dir_find(dir, userid);
-	ck_assert_ptr_nonnull(u);
-	unsigned other;
-	char why[80];
-	unsigned before = r->reads;
-	ck_assert_int_eq(vm_logon(sys, u, &r->t, line, true, &other, why, sizeof why), VM_LOGON_OK);
-	PUMP_PAST(r->reads, before, "CP READ after logon");
-	r->n = 0;
-	return r->t.owner;
-}
-
-/* Type line at r; wait for the next CP READ. */
-static void type(struct rec *r, const char *line)
-{
-	unsigned before = r->reads;
-	r->n = 0;
-	struct term_event ev = {.type = TERM_EV_LINE, .text = line, .len = strlen(line)};
-	term_deliver(&r->t, &ev);
-	PUMP_PAST(r->reads, before, line);
+	return rec_logon(sys, dir_find(dir, userid), r, line);
 }
 
 /* Type line without waiting (BEGIN: the guest runs). */
-static void type_nowait(struct rec *r, const char *line)
+static void type_nowait(struct rec_term *r, const char *line)
 {
-	r->n = 0;
-	struct term_event ev = {.type = TERM_EV_LINE, .text = line, .len = strlen(line)};
-	term_deliver(&r->t, &ev);
+	rec_clear(r);
+	rec_send(r, line);
 }
 
-static void send_record(struct rec *r, const char *bytes, size_t len)
+static void send_record(struct rec_term *r, const char *bytes, size_t len)
 {
 	struct term_event ev = {.type = TERM_EV_RECORD, .text = bytes, .len = len};
 	term_deliver(&r->t, &ev);
 }
 
-static bool closed(void *arg)
-{
-	return ((struct rec *)arg)->closed;
-}
-
 /* LOGOFF at r: its terminal is closed. */
-static void logoff(struct rec *r)
+static void logoff(struct rec_term *r)
 {
 	type_nowait(r, "LOGOFF");
-	pump_until(closed, r, "LOGOFF");
-}
-
-static bool has_line(const struct rec *r, const char *want)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (strcmp(r->lines[i], want) == 0)
-			return true;
-	return false;
+	rec_pump_closed(sys, r);
 }
 
 static void load_hex(struct vmblok *vm, uint32_t at, const char *hex)
@@ -659,39 +482,39 @@ static void load_hex(struct vmblok *vm, uint32_t at, const char *hex)
 
 START_TEST(test_pf_keys_reach_the_terminal_at_set_and_at_reconnect)
 {
-	struct rec r;
-	rec_init(&r, true);
+	struct rec_term r;
+	rec_term_init_3270(&r, 24, 80);
 	struct vmblok *vm = logon_user(&r, "USER1", 0x020);
 	(void)vm;
 	ck_assert_uint_eq(r.npf, TERM_PF_MAX);	/* every key, at logon: none set */
 	ck_assert_int_eq(r.pf[1].how, TERM_PF_UNSET);
-	type(&r, "SET PF3 IMMED QUERY TIME");
+	rec_type(sys, &r, "SET PF3 IMMED QUERY TIME");
 	ck_assert_int_eq(r.pf[3].how, TERM_PF_IMMED);
 	ck_assert_str_eq(r.pf[3].text, "QUERY TIME");
-	type(&r, "SET PF12 RETRIEVE");
+	rec_type(sys, &r, "SET PF12 RETRIEVE");
 	ck_assert_int_eq(r.pf[12].how, TERM_PF_RETRIEVE);
-	type(&r, "SET PF4 DELAYED CP Q N");
+	rec_type(sys, &r, "SET PF4 DELAYED CP Q N");
 	ck_assert_int_eq(r.pf[4].how, TERM_PF_DELAYED);
-	type(&r, "QUERY PF12");
+	rec_type(sys, &r, "QUERY PF12");
 	ck_assert_str_eq(r.lines[0], "PF12 RETRIEVE");
-	type(&r, "QUERY PF03");
+	rec_type(sys, &r, "QUERY PF03");
 	ck_assert_str_eq(r.lines[0], "PF03 IMMED QUERY TIME");
-	type(&r, "SET PF12 RETRIEVE NOW");
+	rec_type(sys, &r, "SET PF12 RETRIEVE NOW");
 	ck_assert_uint_eq(r.n, 1);
 	ck_assert_int_eq(r.pf[12].how, TERM_PF_RETRIEVE);
-	type(&r, "SET PF4");
+	rec_type(sys, &r, "SET PF4");
 	ck_assert_int_eq(r.pf[4].how, TERM_PF_UNSET);
 
 	/* The line drops; a new terminal reconnects and gets the keys again. */
 	struct term_event disc = {.type = TERM_EV_DISCONNECTED};
 	term_deliver(&r.t, &disc);
-	struct rec r2;
-	rec_init(&r2, true);
+	struct rec_term r2;
+	rec_term_init_3270(&r2, 24, 80);
 	unsigned other;
 	char why[80];
 	ck_assert_int_eq(vm_logon(sys, dir_find(dir, "USER1"), &r2.t, 0x021, true, &other, why, sizeof why),
 			 VM_LOGON_RECONNECTED);
-	PUMP_PAST(r2.npf, TERM_PF_MAX - 1, "the keys after reconnect");
+	rec_pump_past(sys, &r2.npf, TERM_PF_MAX - 1, "the keys after reconnect");
 	ck_assert_uint_eq(r2.npf, TERM_PF_MAX);
 	ck_assert_int_eq(r2.pf[3].how, TERM_PF_IMMED);
 	ck_assert_str_eq(r2.pf[3].text, "QUERY TIME");
@@ -703,17 +526,17 @@ END_TEST
 
 START_TEST(test_line_terminal_ignores_pf_keys_and_x58_is_cc3)
 {
-	struct rec r;
-	rec_init(&r, false);
+	struct rec_term r;
+	rec_term_init(&r);
 	struct vmblok *vm = logon_user(&r, "USER1", 0x020);
-	type(&r, "SET PF1 IMMED Q T");
+	rec_type(sys, &r, "SET PF1 IMMED Q T");
 	ck_assert_uint_eq(r.n, 0);
-	type(&r, "QUERY PF1");
+	rec_type(sys, &r, "QUERY PF1");
 	ck_assert_str_eq(r.lines[0], "PF01 IMMED Q T");
 	/* X'58' display on a line terminal: CC 3 (the program stores its CC at 0x900). */
 	load_hex(vm, 0x800, "19000900200000 05");
 	load_hex(vm, 0x400, "41100800" "41200009" "83120058" "B2220030" "50300900" STOP);
-	type(&r, "BEGIN 400");
+	rec_type(sys, &r, "BEGIN 400");
 	uint32_t cc;
 	ck_assert(machine_dump(vm_machine(vm), 0x900, &cc, 4));
 	ck_assert_uint_eq((be32((uint8_t *)&cc) >> 28) & 3, 3);
@@ -724,14 +547,14 @@ END_TEST
 
 START_TEST(test_x58_display_and_full_screen_through_the_system)
 {
-	struct rec r;
-	rec_init(&r, true);
+	struct rec_term r;
+	rec_term_init_3270(&r, 24, 80);
 	struct vmblok *vm = logon_user(&r, "USER1", 0x020);
 	/* Display HELLO at line 2. */
 	load_hex(vm, 0x800, "1900090020020005");
 	load_hex(vm, 0x900, "C8C5D3D3D6");
 	load_hex(vm, 0x400, "41100800" "41200009" "83120058" STOP);
-	type(&r, "BEGIN 400");
+	rec_type(sys, &r, "BEGIN 400");
 	ck_assert_uint_eq(r.ndisplay, 1);
 	ck_assert_uint_eq(r.dline, 2);
 	ck_assert(!r.derase);
@@ -743,7 +566,7 @@ START_TEST(test_x58_display_and_full_screen_through_the_system)
 	load_hex(vm, 0x900, "C3C1C2");
 	unsigned before = r.nreadrec;
 	type_nowait(&r, "BEGIN 400");
-	PUMP_PAST(r.nreadrec, before, "read_record");
+	rec_pump_past(sys, &r.nreadrec, before, "read_record");
 	ck_assert(r.fullscreen);
 	ck_assert_uint_eq(r.record_len, 4);
 	ck_assert_mem_eq(r.record, "\xF5\xC3\xC1\xC2", 4);
@@ -751,7 +574,7 @@ START_TEST(test_x58_display_and_full_screen_through_the_system)
 	/* ENTER with one field: the read completes, the program stops (CP READ: CP's screen). */
 	before = r.reads;
 	send_record(&r, "\x7D\x40\x40\x11\x40\xC1\xC8\xC9", 8);
-	PUMP_PAST(r.reads, before, "CP READ after the read");
+	rec_pump_past(sys, &r.reads, before, "CP READ after the read");
 	uint8_t b[8];
 	ck_assert(machine_dump(vm_machine(vm), 0xA00, b, 8));
 	ck_assert_mem_eq(b, "\x7D\x40\x40\x11\x40\xC1\xC8\xC9", 8);
@@ -763,7 +586,7 @@ START_TEST(test_x58_display_and_full_screen_through_the_system)
 	 * status X'8E' and CC 1, once. */
 	load_hex(vm, 0x800, "2A000A0020800100");
 	load_hex(vm, 0x400, "41100800" "41200009" "83120058" "B2220030" "50300900" STOP);
-	type(&r, "BEGIN 400");
+	rec_type(sys, &r, "BEGIN 400");
 	ck_assert(machine_dump(vm_machine(vm), 0x40, b, 8));
 	ck_assert_uint_eq(b[4], 0x8E);
 	ck_assert(machine_dump(vm_machine(vm), 0x900, b, 4));
@@ -772,13 +595,13 @@ START_TEST(test_x58_display_and_full_screen_through_the_system)
 	load_hex(vm, 0x40, "0000000000000000");
 	before = r.nreadrec;
 	type_nowait(&r, "BEGIN 400");
-	PUMP_PAST(r.nreadrec, before, "read_record");
+	rec_pump_past(sys, &r.nreadrec, before, "read_record");
 	ck_assert(r.fullscreen);
 	before = r.reads;
 	send_record(&r, "\x6C", 1);
-	PUMP_PAST(r.reads, before, "CP READ after PA1");
+	rec_pump_past(sys, &r.reads, before, "CP READ after PA1");
 	ck_assert(!r.fullscreen);
-	type(&r, "BEGIN");
+	rec_type(sys, &r, "BEGIN");
 	ck_assert(machine_dump(vm_machine(vm), 0x40, b, 8));
 	ck_assert_uint_eq(b[4], 0x8E);
 	ck_assert(machine_dump(vm_machine(vm), 0x900, b, 4));
@@ -806,56 +629,56 @@ static void load_graf_program(struct vmblok *vm)
 
 static bool dialed(void *arg)
 {
-	return ((struct rec *)arg)->fullscreen;
+	return ((struct rec_term *)arg)->fullscreen;
 }
 
 START_TEST(test_dial_errors)
 {
-	struct rec d;
-	rec_init(&d, true);
+	struct rec_term d;
+	rec_term_init_3270(&d, 24, 80);
 	ck_assert(logon_attach(lg, &d.t));
 	/* A display gets the logo, then VM/370 ONLINE. */
 	ck_assert_uint_gt(d.n, 1);
 	ck_assert_str_eq(d.lines[d.n - 1], "VM/370 ONLINE");
-	ck_assert(has_line(&d, "                  C A M B R I D G E"));
-	d.n = 0;
+	ck_assert(rec_has(&d, "                  C A M B R I D G E"));
+	rec_clear(&d);
 	struct term_event ev = {.type = TERM_EV_LINE, .text = "DIAL USER1", .len = 10};
 	term_deliver(&d.t, &ev);
 	ck_assert_str_eq(d.lines[0], "USER1 NOT LOGGED ON");
-	struct rec u;
-	rec_init(&u, false);
+	struct rec_term u;
+	rec_term_init(&u);
 	logon_user(&u, "MAINT", 0x030);
-	d.n = 0;
+	rec_clear(&d);
 	ev.text = "DIAL MAINT";
 	ev.len = 10;
 	term_deliver(&d.t, &ev);
 	ck_assert_str_eq(d.lines[0], "LINE(S) NOT AVAILABLE ON MAINT");
-	d.n = 0;
+	rec_clear(&d);
 	ev.text = "DIAL MAINT 0C0 X";
 	ev.len = strlen(ev.text);
 	term_deliver(&d.t, &ev);
 	ck_assert_str_eq(d.lines[0], "INVALID OPTION - X");
 	ck_assert(!d.fullscreen);
 	/* A line terminal cannot be a virtual 3270. */
-	struct rec l;
-	rec_init(&l, false);
+	struct rec_term l;
+	rec_term_init(&l);
 	ck_assert(logon_attach(lg, &l.t));
-	struct rec u1;
-	rec_init(&u1, false);
+	struct rec_term u1;
+	rec_term_init(&u1);
 	logon_user(&u1, "USER1", 0x031);
-	l.n = 0;
+	rec_clear(&l);
 	ev.text = "DIAL USER1";
 	ev.len = 10;
 	term_deliver(&l.t, &ev);
 	ck_assert_str_eq(l.lines[0], "TERMINAL IS NOT A DISPLAY; USE A 3270");
 	/* The address given must be a free GRAF. */
-	d.n = 0;
+	rec_clear(&d);
 	ev.text = "DIAL USER1 009";
 	ev.len = strlen(ev.text);
 	term_deliver(&d.t, &ev);
 	ck_assert_str_eq(d.lines[0], "DEV 009 NOT AVAILABLE");
 	/* DIAL after logon: refused. */
-	type(&u1, "DIAL MAINT");
+	rec_type(sys, &u1, "DIAL MAINT");
 	ck_assert_str_eq(u1.lines[0], "DIAL IS ONLY ACCEPTED BEFORE LOGON");
 	logoff(&u1);
 	logoff(&u);
@@ -867,116 +690,110 @@ END_TEST
 
 START_TEST(test_dial_data_both_ways_attention_and_drop_on_detach)
 {
-	struct rec u;
-	rec_init(&u, false);
+	struct rec_term u;
+	rec_term_init(&u);
 	struct vmblok *vm = logon_user(&u, "USER1", 0x020);
-	type(&u, "QUERY VIRTUAL 0C0");
+	rec_type(sys, &u, "QUERY VIRTUAL 0C0");
 	ck_assert_str_eq(u.lines[0], "GRAF 0C0 NOT READY");
 	char qline[64];
 	ck_assert(vm_graf_query(vm, 0x0C0, qline, sizeof qline));
 	ck_assert_str_eq(qline, "GRAF 0C0 NOT READY");
 
-	struct rec d;
-	rec_init(&d, true);
+	struct rec_term d;
+	rec_term_init_3270(&d, 24, 80);
 	ck_assert(logon_attach(lg, &d.t));
-	d.n = 0;
+	rec_clear(&d);
 	struct term_event ev = {.type = TERM_EV_LINE, .text = "DIAL USER1", .len = 10};
 	term_deliver(&d.t, &ev);
 	ck_assert_str_eq(d.lines[0], "DIALED TO USER1 0C0");
 	ck_assert(d.fullscreen);
 	ck_assert_uint_eq(cpsys_dialed(sys), 1);
 	/* A second terminal finds none free. */
-	struct rec d2;
-	rec_init(&d2, true);
+	struct rec_term d2;
+	rec_term_init_3270(&d2, 24, 80);
 	ck_assert(logon_attach(lg, &d2.t));
-	d2.n = 0;
+	rec_clear(&d2);
 	term_deliver(&d2.t, &ev);
 	ck_assert_str_eq(d2.lines[0], "LINE(S) NOT AVAILABLE ON USER1");
 
 	load_graf_program(vm);
 	unsigned before = d.nrecords;
 	type_nowait(&u, "BEGIN 400");
-	PUMP_PAST(d.nrecords, before, "the guest's write");
+	rec_pump_past(sys, &d.nrecords, before, "the guest's write");
 	ck_assert_uint_eq(d.record_len, 4);
 	ck_assert_mem_eq(d.record, "\xF1\xC3\xC1\xC2", 4);
 	/* ENTER: attention; the guest reads modified and stops. */
 	before = u.reads;
 	send_record(&d, "\x7D\x40\x40\x11\x40\xC1\xC8\xC9", 8);
-	PUMP_PAST(u.reads, before, "the guest's stop after its read");
+	rec_pump_past(sys, &u.reads, before, "the guest's stop after its read");
 	uint8_t b[8];
 	ck_assert(machine_dump(vm_machine(vm), 0xA00, b, 8));
 	ck_assert_mem_eq(b, "\x7D\x40\x40\x11\x40\xC1\xC8\xC9", 8);
 	ck_assert(vm_graf_query(vm, 0x0C0, qline, sizeof qline));
 	ck_assert_str_eq(qline, "GRAF 0C0 ON DEV 020");
-	type(&u, "QUERY VIRTUAL GRAF");
+	rec_type(sys, &u, "QUERY VIRTUAL GRAF");
 	ck_assert_uint_eq(u.n, 1);
 	ck_assert_str_eq(u.lines[0], "GRAF 0C0 ON DEV 020");
 
 	/* DETACH: DROP FROM, the logon screen again. */
 	before = d.logon_reads;
-	type(&u, "DETACH 0C0");
-	ck_assert(has_line(&u, "GRAF 0C0 DETACHED"));
-	PUMP_PAST(d.logon_reads, before, "the logon screen after DROP");
+	rec_type(sys, &u, "DETACH 0C0");
+	ck_assert(rec_has(&u, "GRAF 0C0 DETACHED"));
+	rec_pump_past(sys, &d.logon_reads, before, "the logon screen after DROP");
 	ck_assert(!d.fullscreen);
-	ck_assert(has_line(&d, "DROP FROM USER1 0C0"));
-	ck_assert(has_line(&d, "VM/370 ONLINE"));
+	ck_assert(rec_has(&d, "DROP FROM USER1 0C0"));
+	ck_assert(rec_has(&d, "VM/370 ONLINE"));
 	ck_assert_uint_eq(cpsys_dialed(sys), 0);
 	/* DEFINE GRAF makes another; the same terminal dials it. */
-	type(&u, "DEFINE GRAF 0C1");
+	rec_type(sys, &u, "DEFINE GRAF 0C1");
 	ck_assert_str_eq(u.lines[0], "GRAF 0C1 DEFINED");
-	type(&u, "DEFINE GRAF 0C1");
+	rec_type(sys, &u, "DEFINE GRAF 0C1");
 	ck_assert_str_eq(u.lines[0], "DEV 0C1 NOT DEFINED; DEV 0C1 ALREADY DEFINED");
-	d.n = 0;
+	rec_clear(&d);
 	ev.text = "DIAL USER1 0C1";
 	ev.len = strlen(ev.text);
 	term_deliver(&d.t, &ev);
 	ck_assert_str_eq(d.lines[0], "DIALED TO USER1 0C1");
 	/* RESET drops it and keeps the device, not ready, for the next DIAL. */
 	before = d.logon_reads;
-	type(&u, "RESET 0C1");
-	ck_assert(has_line(&u, "DEVICE RESET"));
-	PUMP_PAST(d.logon_reads, before, "the logon screen after RESET");
+	rec_type(sys, &u, "RESET 0C1");
+	ck_assert(rec_has(&u, "DEVICE RESET"));
+	rec_pump_past(sys, &d.logon_reads, before, "the logon screen after RESET");
 	ck_assert(!d.fullscreen);
-	ck_assert(has_line(&d, "DROP FROM USER1 0C1"));
+	ck_assert(rec_has(&d, "DROP FROM USER1 0C1"));
 	ck_assert_uint_eq(cpsys_dialed(sys), 0);
-	type(&u, "QUERY VIRTUAL GRAF");
+	rec_type(sys, &u, "QUERY VIRTUAL GRAF");
 	ck_assert_str_eq(u.lines[0], "GRAF 0C1 NOT READY");
-	d.n = 0;
+	rec_clear(&d);
 	term_deliver(&d.t, &ev);
 	ck_assert_str_eq(d.lines[0], "DIALED TO USER1 0C1");
 	/* LOGOFF drops it too. */
 	before = d.logon_reads;
 	type_nowait(&u, "LOGOFF");
-	PUMP_PAST(d.logon_reads, before, "the logon screen after LOGOFF");
-	ck_assert(has_line(&d, "DROP FROM USER1 0C1"));
+	rec_pump_past(sys, &d.logon_reads, before, "the logon screen after LOGOFF");
+	ck_assert(rec_has(&d, "DROP FROM USER1 0C1"));
 	struct term_event disc = {.type = TERM_EV_DISCONNECTED};
 	term_deliver(&d.t, &disc);
 	term_deliver(&d2.t, &disc);
 }
 END_TEST
 
-static bool vm_count_is_zero(void *arg)
-{
-	(void)arg;
-	return cpsys_vm_count(sys) == 0;
-}
-
 START_TEST(test_dialed_terminal_leaving_makes_the_device_not_ready)
 {
-	struct rec u;
-	rec_init(&u, false);
+	struct rec_term u;
+	rec_term_init(&u);
 	struct vmblok *vm = logon_user(&u, "USER1", 0x020);
-	struct rec d;
-	rec_init(&d, true);
+	struct rec_term d;
+	rec_term_init_3270(&d, 24, 80);
 	ck_assert(logon_attach(lg, &d.t));
 	struct term_event ev = {.type = TERM_EV_LINE, .text = "DIAL USER1", .len = 10};
 	term_deliver(&d.t, &ev);
-	pump_until(dialed, &d, "DIAL");
+	rec_pump_until(sys, dialed, &d, "DIAL");
 	struct term_event disc = {.type = TERM_EV_DISCONNECTED};
 	term_deliver(&d.t, &disc);
 	ck_assert_uint_eq(cpsys_dialed(sys), 0);
 	char qline[64];
-	type(&u, "QUERY TIME");	/* the task has taken the disconnection */
+	rec_type(sys, &u, "QUERY TIME");	/* the task has taken the disconnection */
 	ck_assert(vm_graf_query(vm, 0x0C0, qline, sizeof qline));
 	ck_assert_str_eq(qline, "GRAF 0C0 NOT READY");
 	/* The guest's write now ends with unit check (intervention required). */
@@ -985,12 +802,12 @@ START_TEST(test_dialed_terminal_leaving_makes_the_device_not_ready)
 	/* SIO, TIO until nothing is pending (the DE of the dial may be), twice: the last CSW is the
 	 * write's, whether SIO stored it or an interruption would have. */
 	load_hex(vm, 0x400, "9C0000C0" "9D0000C0" "47700404" "9C0000C0" "9D0000C0" "47700410" STOP);
-	type(&u, "BEGIN 400");
+	rec_type(sys, &u, "BEGIN 400");
 	uint8_t b[8];
 	ck_assert(machine_dump(vm_machine(vm), 0x40, b, 8));
 	ck_assert(b[4] & 0x02);
 	type_nowait(&u, "LOGOFF");
-	pump_until(vm_count_is_zero, NULL, "logoff");
+	rec_pump_vms(sys, 0);
 }
 END_TEST
 

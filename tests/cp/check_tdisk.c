@@ -10,7 +10,6 @@
  */
 #include <check.h>
 #include <ftw.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "cp/volumes.h"
 #include "machine/dasd/dasd.h"
 #include "tests/check_run.h"
+#include "tests/cp/rec_term.h"
 
 static char folder[] = "/tmp/check_tdisk.XXXXXX";
 static char vdir[sizeof folder + 16];
@@ -450,44 +450,6 @@ static const char sys_dir_text[] =
 	" MDISK 195 3350 T-DISK 3\n"
 	" MDISK 196 3330 T-DISK 1\n";
 
-#define MAXLINES 32
-
-struct rec {
-	struct term t;
-	char lines[MAXLINES][200];
-	size_t n;
-	unsigned reads;
-};
-
-static void rec_write_line(struct term *t, const char *text, size_t len)
-{
-	struct rec *r = t->priv;
-	if (r->n < MAXLINES && len < sizeof r->lines[0]) {
-		memcpy(r->lines[r->n], text, len);
-		r->lines[r->n++][len] = '\0';
-	}
-}
-static void rec_read(struct term *t, enum term_read who, const char *prompt, size_t len)
-{
-	(void)prompt, (void)len;
-	if (who == TERM_READ_CP)
-		((struct rec *)t->priv)->reads++;
-}
-static void rec_set_password(struct term *t, bool on)
-{
-	(void)t, (void)on;
-}
-static void rec_bell(struct term *t)
-{
-	(void)t;
-}
-static void rec_close(struct term *t)
-{
-	(void)t;
-}
-static const struct term_ops rec_ops = {.kind = "test", .write_line = rec_write_line, .read = rec_read,
-					.set_password = rec_set_password, .bell = rec_bell, .close = rec_close};
-
 static struct directory *sdir;
 static struct cpsys *sys;
 static pthread_mutex_t oper_mx = PTHREAD_MUTEX_INITIALIZER;
@@ -514,81 +476,21 @@ static bool oper_said(const char *part)
 }
 
 struct user {
-	struct rec rec;
+	struct rec_term rec;
 	struct vmblok *vm;
 };
 static struct user user1, user2;
 
-static double secs_since(const struct timespec *t0)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-static void pump_once(void)
-{
-	struct pollfd p = {.fd = cpsys_wake_fd(sys), .events = POLLIN};
-	poll(&p, 1, 20);
-	cpsys_flush(sys);
-}
-
-static void pump(struct user *u, unsigned before)
-{
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (u->rec.reads <= before) {
-		pump_once();
-		ck_assert_msg(secs_since(&t0) < 5, "no CP READ within 5 s");
-	}
-}
-
+/* Log userid on at u's new recording terminal, as terminal address line. */
 static void logon(struct user *u, const char *userid, unsigned line)
 {
 	memset(u, 0, sizeof *u);
-	u->rec.t.ops = &rec_ops;
-	u->rec.t.priv = &u->rec;
-	const struct dir_user *du = dir_find(sdir, userid);
-	ck_assert_ptr_nonnull(du);
-	unsigned other;
-	char why[80];
-	ck_assert_int_eq(vm_logon(sys, du, &u->rec.t, line, true, &other, why, sizeof why), VM_LOGON_OK);
-	u->vm = u->rec.t.owner;
-	pump(u, 0);
-	u->rec.n = 0;
+	rec_term_init(&u->rec);
+	u->vm = rec_logon(sys, dir_find(sdir, userid), &u->rec, line);
 }
 
-static void deliver(struct user *u, const char *line)
-{
-	struct term_event ev = {.type = TERM_EV_LINE, .text = line, .len = strlen(line)};
-	term_deliver(&u->rec.t, &ev);
-}
-
-#define EXPECT(u, line, ...) expect_lines(u, line, (const char *[]){__VA_ARGS__, NULL})
-static void expect_lines(struct user *u, const char *line, const char *const *want)
-{
-	unsigned before = u->rec.reads;
-	u->rec.n = 0;
-	deliver(u, line);
-	pump(u, before);
-	size_t n = 0;
-	for (; want[n]; n++) {
-		ck_assert_msg(n < u->rec.n, "%s: line %zu missing (want \"%s\")", line, n, want[n]);
-		ck_assert_msg(strcmp(u->rec.lines[n], want[n]) == 0, "%s: line %zu is \"%s\", want \"%s\"",
-			      line, n, u->rec.lines[n], want[n]);
-	}
-	ck_assert_msg(u->rec.n == n, "%s: %zu lines, want %zu", line, u->rec.n, n);
-}
-
-static void wait_users(size_t n)
-{
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (cpsys_users(sys) != n) {
-		pump_once();
-		ck_assert_msg(secs_since(&t0) < 5, "still %zu users", cpsys_users(sys));
-	}
-}
+/* Type line (the first string) and expect exactly the lines given. */
+#define EXPECT(u, ...) REC_TYPE_EXPECT(sys, &(u)->rec, __VA_ARGS__)
 
 static void sys_setup(void)
 {
@@ -658,11 +560,11 @@ START_TEST(test_logoff_and_force_give_the_space_back)
 	EXPECT(&user1, "DEFINE T3350 1A1 4", "DASD 1A1 DEFINED");
 	EXPECT(&user2, "DEFINE T3350 2A0 6", "DASD 2A0 DEFINED");
 	ck_assert_uint_eq(sys_avail(), 0);
-	deliver(&user1, "LOGOFF");
-	wait_users(1);
+	rec_send(&user1.rec, "LOGOFF");
+	rec_pump_users(sys, 1);
 	ck_assert_uint_eq(sys_avail(), 8);
 	ck_assert(cpsys_force(sys, "USER2"));
-	wait_users(0);
+	rec_pump_users(sys, 0);
 	ck_assert_uint_eq(sys_avail(), 14);
 }
 END_TEST
@@ -691,8 +593,8 @@ START_TEST(test_directory_tdisks_are_defined_at_logon)
 	EXPECT(&user1, "Q V 195", "DASD 195 3350 (TEMP) R/W 003 CYL");
 	EXPECT(&user1, "Q V 196", "DEV 196 DOES NOT EXIST");	/* no 3330 space */
 	ck_assert_uint_eq(sys_avail(), 11);	/* 14 once the minidisks' 5-10 are refused */
-	deliver(&user1, "LOGOFF");
-	wait_users(0);
+	rec_send(&user1.rec, "LOGOFF");
+	rec_pump_users(sys, 0);
 	ck_assert_uint_eq(sys_avail(), 14);
 }
 END_TEST
