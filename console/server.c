@@ -1,5 +1,11 @@
 /*
- * server.c - the telnet server's poll() loop (see server.h).
+ * server.c - the telnet server's loop (see server.h).
+ *
+ * The connections' sockets are in an epoll set, whose descriptor the loop waits on with ppoll()
+ * beside the listening socket and the owner's extra descriptors (poll_fill): the kernel looks only
+ * at the sockets that have something, however many connections are open. The set is level
+ * triggered; a connection's interest is EPOLLIN until it is closed, plus EPOLLOUT while output
+ * waits that the socket did not take (conn_want() keeps it in step once a turn).
  *
  * A connection lives from accept() to its reaping at the top of the loop. Telnet events never free
  * anything: TN_EV_CLOSED only marks the connection closed (and, unless our side ended it, dead:
@@ -20,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +38,10 @@
 #define READ_CHUNK	4096
 #define READ_ROUNDS	16		/* reads per connection per loop turn, for fairness */
 #define ACCEPT_ROUNDS	64		/* accepts per loop turn */
+#define EPOLL_BATCH	256		/* ready connections taken from the set at a time */
+#define LISTEN_BACKLOG	1024		/* connections the kernel holds for accept(): a crowd
+					 * logging on at once is not turned away (the kernel
+					 * caps it at net.core.somaxconn) */
 #define LINGER_MS	5000u		/* how long a closed session may take to flush its output */
 #define KEEPALIVE_IDLE_S	120	/* TCP keepalive: probe a silent connection after this, */
 #define KEEPALIVE_INTERVAL_S	10	/* every this many seconds, */
@@ -46,6 +57,7 @@ struct conn {
 	size_t olen, ocap;
 	bool closed;			/* TN_EV_CLOSED delivered: read nothing more */
 	bool dead;			/* send nothing more either: reap now */
+	uint32_t want;			/* the interest registered in the epoll set */
 	uint64_t linger_until;		/* closed: reap by then, flushed or not */
 	struct conn *prev, *next;
 };
@@ -56,8 +68,8 @@ struct server {
 	char address[80];
 	struct conn *head;
 	size_t nconn;
-	struct pollfd *pfd;		/* SERVER_CONN_MAX + 1 + SERVER_EXTRA_FDS */
-	struct conn **pconn;
+	int epfd;			/* the connections' sockets */
+	struct pollfd pfd[2 + SERVER_EXTRA_FDS];	/* epfd, the listening socket, the owner's */
 };
 
 static uint64_t now_ms(void)
@@ -280,9 +292,30 @@ static void accept_one(struct server *srv, int fd)
 		srv->head->prev = c;
 	srv->head = c;
 	srv->nconn++;
+	c->want = EPOLLIN;
+	struct epoll_event ev = {.events = c->want, .data.ptr = c};
+	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+		c->dead = c->closed = true;	/* reaped at the top of the next turn */
 	c->s = tn_new(NULL, &conn_io, c, now_ms());
 	if (!c->s)
 		c->dead = c->closed = true;
+}
+
+/* Keep c's interest in the epoll set in step with its state: reading until it is closed, and
+ * writability while output waits. */
+static void conn_want(struct conn *c)
+{
+	uint32_t want = (c->closed ? 0 : EPOLLIN) | (c->olen > 0 && !c->dead ? EPOLLOUT : 0);
+	if (want == c->want)
+		return;
+	struct epoll_event ev = {.events = want, .data.ptr = c};
+	if (epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->fd, &ev) == 0) {
+		c->want = want;
+		return;
+	}
+	if (!c->closed)
+		tn_eof(c->s);	/* the owner hears of it (TN_EV_CLOSED) */
+	c->dead = c->closed = true;
 }
 
 static void accept_all(struct server *srv)
@@ -317,7 +350,7 @@ struct server *server_new(const struct server_config *cfg, char *err, size_t err
 		}
 		int one = 1;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 64) == 0)
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, LISTEN_BACKLOG) == 0)
 			break;
 		saved = errno;
 		close(fd);
@@ -330,20 +363,15 @@ struct server *server_new(const struct server_config *cfg, char *err, size_t err
 	}
 
 	struct server *srv = calloc(1, sizeof *srv);
-	if (srv) {
-		srv->pfd = calloc(SERVER_CONN_MAX + 1 + SERVER_EXTRA_FDS, sizeof *srv->pfd);
-		srv->pconn = calloc(SERVER_CONN_MAX + 1, sizeof *srv->pconn);
-	}
-	if (!srv || !srv->pfd || !srv->pconn) {
-		if (srv) {
-			free(srv->pfd);
-			free(srv->pconn);
-		}
+	int epfd = srv ? epoll_create1(EPOLL_CLOEXEC) : -1;
+	if (!srv || epfd < 0) {
+		int e = srv ? errno : ENOMEM;
 		free(srv);
 		close(fd);
-		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		snprintf(err, errlen, "%s", strerror(e));
 		return NULL;
 	}
+	srv->epfd = epfd;
 	srv->cfg = *cfg;
 	srv->lfd = fd;
 
@@ -399,16 +427,9 @@ int server_run(struct server *srv, volatile sig_atomic_t *stop)
 		uint64_t due = reap(srv, now);
 
 		size_t n = 0;
-		srv->pfd[n] = (struct pollfd){.fd = srv->lfd,
-					      .events = srv->nconn < SERVER_CONN_MAX ? POLLIN : 0};
-		srv->pconn[n++] = NULL;
-		for (struct conn *c = srv->head; c; c = c->next) {
-			short ev = c->closed ? 0 : POLLIN;
-			if (c->olen > 0)
-				ev |= POLLOUT;
-			srv->pfd[n] = (struct pollfd){.fd = c->fd, .events = ev};
-			srv->pconn[n++] = c;
-		}
+		srv->pfd[n++] = (struct pollfd){.fd = srv->epfd, .events = POLLIN};
+		srv->pfd[n++] = (struct pollfd){.fd = srv->lfd,
+						.events = srv->nconn < SERVER_CONN_MAX ? POLLIN : 0};
 
 		size_t nconn = n, nextra = 0;
 		int extra_ms = -1;
@@ -432,15 +453,19 @@ int server_run(struct server *srv, volatile sig_atomic_t *stop)
 			break;
 		}
 
-		for (size_t i = 1; i < nconn; i++) {
-			struct conn *c = srv->pconn[i];
-			short re = srv->pfd[i].revents;
-			if ((re & (POLLIN | POLLERR | POLLHUP)) && !c->closed)
-				conn_read(c);
-			if (re & POLLNVAL)
-				c->dead = c->closed = true;
+		/* The connections with something to read. Every one is on srv->head until the next
+		 * reap, so the pointers stay good through this turn; an fd closed at the reap has
+		 * left the set. Output is written below for every connection that has some. */
+		if (srv->pfd[0].revents & POLLIN) {
+			struct epoll_event ev[EPOLL_BATCH];
+			int k = epoll_wait(srv->epfd, ev, EPOLL_BATCH, 0);
+			for (int i = 0; i < k; i++) {
+				struct conn *c = ev[i].data.ptr;
+				if ((ev[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && !c->closed)
+					conn_read(c);
+			}
 		}
-		if (srv->pfd[0].revents & POLLIN)
+		if (srv->pfd[1].revents & POLLIN)
 			accept_all(srv);
 		if (nextra)
 			srv->cfg.poll_ready(srv->cfg.ctx, srv->pfd + nconn, nextra);
@@ -454,6 +479,7 @@ int server_run(struct server *srv, volatile sig_atomic_t *stop)
 				term_3270_tick(c->t);
 			if (c->olen > 0)
 				conn_flush(c);
+			conn_want(c);
 		}
 	}
 	int saved = errno;
@@ -469,7 +495,6 @@ void server_free(struct server *srv)
 	while (srv->head)
 		conn_free(srv->head);
 	close(srv->lfd);
-	free(srv->pfd);
-	free(srv->pconn);
+	close(srv->epfd);
 	free(srv);
 }

@@ -1,5 +1,6 @@
 /*
- * server.h - the telnet server: one listening socket and its connections on one poll() loop.
+ * server.h - the telnet server: one listening socket and its connections on one loop (epoll for the
+ * connections, ppoll() for the loop).
  *
  * The server owns the sockets and the clock; each connection gets a telnet session (telnet.h),
  * and once its terminal type is known a terminal (struct term) that it hands to its owner through
