@@ -331,6 +331,7 @@ static void out_text(struct t3270 *c, const char *text, size_t len)
 static void status_text(const struct t3270 *c, uint8_t out[STATUS_LEN])
 {
 	const char *s;
+	bool at_end = false;	/* right-justified */
 	if (c->not_accepted)
 		s = "NOT ACCEPTED";
 	else if (c->hold == HOLD_MORE)
@@ -342,11 +343,14 @@ static void status_text(const struct t3270 *c, uint8_t out[STATUS_LEN])
 	else if (c->base == BASE_VM)
 		s = "VM READ";
 	else if (c->base == BASE_LOGON)
-		s = "VM/370 Online";	/* R6's casing to confirm */
+		s = "VM/370 Online", at_end = true;	/* R6's casing to confirm */
 	else
 		s = "RUNNING";
 	memset(out, 0x40, STATUS_LEN);
-	to_screen(out, s, strlen(s));	/* left-justified, blank-padded */
+	/* The states left-justified, blank-padded; the logo's "VM/370 Online" ends the screen, as
+	 * the VM/370 Community Edition shows it (consoles.md 5). */
+	size_t n = strlen(s);
+	to_screen(at_end ? out + STATUS_LEN - n : out, s, n);
 }
 
 /* ---- Building records ---- */

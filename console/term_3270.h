@@ -15,8 +15,9 @@
  * last two (no attribute of its own: the protected status attribute covers it by wrap-around);
  * the input field's attribute is the last position of the output area (X'C1', X'4D' while a
  * password is read); the input area runs to the status attribute (X'60') 21 positions before the
- * end; the status text (CP READ, VM READ, RUNNING, MORE..., HOLDING, NOT ACCEPTED, and
- * "VM/370 Online" while nobody is logged on), left-justified, is the last 20 positions. A 24 x 80
+ * end; the status text (CP READ, VM READ, RUNNING, MORE..., HOLDING, NOT ACCEPTED,
+ * left-justified; "VM/370 Online" while nobody is logged on, right-justified, ending the screen)
+ * is the last 20 positions. A 24 x 80
  * screen is drawn with Erase/Write, a larger one with Erase/Write Alternate; extended terminals
  * get SFE for the status/output field (green). IBM-DYNAMIC and the extended types are asked for
  * their Query Reply at start; its usable area, when it is a size a screen can have here (24..255

@@ -304,7 +304,7 @@ START_TEST(test_read_cp_sends_status_only)
 	ck_assert_str_eq(status(), "VM READ");
 	term_read(t, TERM_READ_LOGON, "", 0);
 	ck_assert(tick(t));
-	ck_assert_str_eq(status(), "VM/370 Online");
+	ck_assert_str_eq(status(), "       VM/370 Online");	/* ends the screen */
 	close_term(t);
 }
 END_TEST
@@ -731,7 +731,7 @@ START_TEST(test_dynamic_takes_usable_area_from_query_reply)
 	ck_assert_int_eq(F.last_status, DS_OK);
 	ck_assert_uint_eq(p[3] & 0xC0, 0);	/* SBA 0 in the 14-bit form */
 	ck_assert_str_eq(row(0), "logo line");
-	ck_assert_str_eq(status(), "VM/370 Online");
+	ck_assert_str_eq(status(), "       VM/370 Online");	/* ends the screen */
 	ck_assert_uint_eq(ds_screen_cursor(F.screen), 60 * 160);
 	struct term_screen sc;
 	term_screen(t, &sc);
