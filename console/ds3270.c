@@ -551,6 +551,12 @@ static enum ds_status wr_pairs(struct wr *w, const uint8_t **pairs, unsigned *n)
 	return DS_OK;
 }
 
+/* SFE's and MF's pairs: on an extended screen only (else DS_BAD_ORDER), then as wr_pairs(). */
+static enum ds_status wr_field_pairs(struct wr *w, const uint8_t **pairs, unsigned *n)
+{
+	return w->s->extended ? wr_pairs(w, pairs, n) : DS_BAD_ORDER;
+}
+
 static void apply_pairs(struct cell *c, const uint8_t *p, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++) {
@@ -652,11 +658,7 @@ static enum ds_status wr_data(struct wr *w)
 		case DS_ORDER_SFE: {
 			const uint8_t *pairs;
 			unsigned n;
-			if (!s->extended) {
-				st = DS_BAD_ORDER;
-				goto fail;
-			}
-			if ((st = wr_pairs(w, &pairs, &n)) != DS_OK)
+			if ((st = wr_field_pairs(w, &pairs, &n)) != DS_OK)
 				goto fail;
 			set_attr(s, w->addr, 0, 0, 0, 0);
 			apply_pairs(&s->c[w->addr], pairs, n);
@@ -666,11 +668,7 @@ static enum ds_status wr_data(struct wr *w)
 		case DS_ORDER_MF: {
 			const uint8_t *pairs;
 			unsigned n;
-			if (!s->extended) {
-				st = DS_BAD_ORDER;
-				goto fail;
-			}
-			if ((st = wr_pairs(w, &pairs, &n)) != DS_OK)
+			if ((st = wr_field_pairs(w, &pairs, &n)) != DS_OK)
 				goto fail;
 			/* The field must exist: at a character position MF changes nothing and
 			 * the address stays. */
